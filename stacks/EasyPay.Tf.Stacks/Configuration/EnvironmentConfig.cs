@@ -1,0 +1,176 @@
+namespace EasyPay.Tf.Stacks.Configuration;
+
+// Immutable view of environments/<name>.json. environments/environment.schema.json describes the same
+// shape for editors and for the structural check; EnvironmentRules adds the cross-field rules.
+// Property names map to camelCase JSON keys.
+
+/// <summary>One deployment environment (dev, staging, prod ...).</summary>
+public sealed record EnvironmentConfig
+{
+    /// <summary>Short name; equals the file name and prefixes every resource: easypay-&lt;name&gt;-...</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Production rules apply: HA everywhere, deletion protection, alarm recipients, long retention.</summary>
+    public required bool Production { get; init; }
+
+    public required string Region { get; init; }
+
+    /// <summary>The only AWS account the providers may act on.</summary>
+    public required string AccountId { get; init; }
+
+    /// <summary>AZs of the region the environment spans (2-3; production needs 3).</summary>
+    public required IReadOnlyList<string> AvailabilityZones { get; init; }
+
+    /// <summary>CloudWatch log retention for every log group of the environment.</summary>
+    public required int LogRetentionDays { get; init; }
+
+    /// <summary>Terraform Cloud organisation and workspace prefix; null = local state.</summary>
+    public TerraformCloudConfig? TerraformCloud { get; init; }
+
+    public required NetworkConfig Network { get; init; }
+    public required ClusterConfig Cluster { get; init; }
+    public required DatabaseConfig Database { get; init; }
+    public required MonitoringConfig Monitoring { get; init; }
+    public required ApplicationConfig Application { get; init; }
+
+    /// <summary>Prefix of every resource name of this environment.</summary>
+    public string ResourcePrefix => $"easypay-{Name}";
+}
+
+public sealed record TerraformCloudConfig
+{
+    public required string Organization { get; init; }
+
+    /// <summary>Workspaces are named &lt;prefix&gt;-&lt;env&gt;-&lt;stack&gt;.</summary>
+    public required string WorkspacePrefix { get; init; }
+
+    public string Hostname { get; init; } = "app.terraform.io";
+}
+
+public sealed record NetworkConfig
+{
+    public required string VpcCidr { get; init; }
+
+    /// <summary>"perAz" (HA) or "single" (cheap).</summary>
+    public required string NatGateways { get; init; }
+
+    public required bool InterfaceEndpoints { get; init; }
+}
+
+public sealed record ClusterConfig
+{
+    /// <summary>EKS minor version, e.g. "1.33".</summary>
+    public required string KubernetesVersion { get; init; }
+
+    /// <summary>Who may reach the public API endpoint (office/VPN egress). Production may not use 0.0.0.0/0.</summary>
+    public required IReadOnlyList<string> PublicAccessCidrs { get; init; }
+
+    /// <summary>IAM role mapped to cluster-admin through an EKS access entry.</summary>
+    public required string AdminRoleArn { get; init; }
+
+    /// <summary>IAM role mapped to the developer Kubernetes group (namespace-scoped rights, see the chart's RBAC).</summary>
+    public required string DeveloperRoleArn { get; init; }
+
+    public required NodeGroupConfig NodeGroup { get; init; }
+
+    /// <summary>Pinned EKS add-on versions.</summary>
+    public required ClusterAddonsConfig Addons { get; init; }
+
+    /// <summary>ACM certificate for the ALB's HTTPS listener; null = HTTP only (non-production).</summary>
+    public string? CertificateArn { get; init; }
+}
+
+public sealed record NodeGroupConfig
+{
+    public required IReadOnlyList<string> InstanceTypes { get; init; }
+
+    /// <summary>"ON_DEMAND" or "SPOT".</summary>
+    public required string CapacityType { get; init; }
+
+    public required int MinSize { get; init; }
+    public required int DesiredSize { get; init; }
+    public required int MaxSize { get; init; }
+    public required int DiskSizeGiB { get; init; }
+}
+
+public sealed record ClusterAddonsConfig
+{
+    public required string VpcCni { get; init; }
+    public required string CoreDns { get; init; }
+    public required string KubeProxy { get; init; }
+    public required string EbsCsiDriver { get; init; }
+}
+
+public sealed record DatabaseConfig
+{
+    /// <summary>Aurora PostgreSQL engine version, e.g. "16.6".</summary>
+    public required string EngineVersion { get; init; }
+
+    /// <summary>Instance class of writer and readers, e.g. "db.r6g.large".</summary>
+    public required string InstanceClass { get; init; }
+
+    /// <summary>Readers besides the writer; each in its own AZ, so at most AZ count - 1.</summary>
+    public required int ReaderCount { get; init; }
+
+    public required string DatabaseName { get; init; }
+
+    /// <summary>Aurora automated backups / point-in-time-restore window, 1-35 days (production at least 7).</summary>
+    public required int BackupRetentionDays { get; init; }
+
+    /// <summary>UTC "hh:mm-hh:mm", at least 30 minutes, not overlapping the maintenance window.</summary>
+    public required string PreferredBackupWindow { get; init; }
+
+    /// <summary>UTC "ddd:hh:mm-ddd:hh:mm".</summary>
+    public required string PreferredMaintenanceWindow { get; init; }
+
+    /// <summary>Retention of the 6-hourly AWS Backup recovery points (production at least 7).</summary>
+    public required int SnapshotRetentionDays { get; init; }
+
+    /// <summary>Region to copy recovery points to for regional disaster recovery; null = no copy.</summary>
+    public string? BackupCopyRegion { get; init; }
+}
+
+public sealed record MonitoringConfig
+{
+    /// <summary>Email addresses subscribed to the alarm topic (production needs at least one).</summary>
+    public required IReadOnlyList<string> AlarmEmails { get; init; }
+
+    /// <summary>HTTPS endpoint of an incident tool subscribed to the alarm topic; null = none.</summary>
+    public string? AlarmWebhookUrl { get; init; }
+
+    /// <summary>Route 53 zone for DNS failover to the maintenance page; null = no DNS resources.</summary>
+    public DnsConfig? Dns { get; init; }
+}
+
+public sealed record DnsConfig
+{
+    public required string HostedZoneId { get; init; }
+
+    /// <summary>Fully qualified record that fails over, e.g. pay.example.com.</summary>
+    public required string RecordName { get; init; }
+}
+
+public sealed record ApplicationConfig
+{
+    public required ImageConfig FrontendImage { get; init; }
+    public required ImageConfig BackendImage { get; init; }
+    public required ReplicaConfig FrontendReplicas { get; init; }
+    public required ReplicaConfig BackendReplicas { get; init; }
+}
+
+public sealed record ImageConfig
+{
+    public required string Repository { get; init; }
+
+    /// <summary>A pinned tag (never "latest").</summary>
+    public required string Tag { get; init; }
+
+    /// <summary>Optional sha256 digest; wins over the tag when set.</summary>
+    public string? Digest { get; init; }
+}
+
+public sealed record ReplicaConfig
+{
+    public required int Min { get; init; }
+    public required int Max { get; init; }
+}

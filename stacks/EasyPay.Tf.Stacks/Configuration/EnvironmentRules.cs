@@ -1,0 +1,229 @@
+using System.Globalization;
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Network;
+
+namespace EasyPay.Tf.Stacks.Configuration;
+
+/// <summary>The rules the schema cannot express: cross-field consistency and production floors. Each
+/// problem names the field path and says how to fix it.</summary>
+public static class EnvironmentRules
+{
+    /// <summary>AZs a production environment must span (nothing single-AZ on the request path).</summary>
+    public const int ProductionAzs = 3;
+
+    /// <summary>PCI DSS 10.5.1: keep audit logs for at least a year.</summary>
+    public const int ProductionLogRetentionDays = 365;
+
+    public const int ProductionBackupRetentionDays = 7;
+
+    /// <summary>Problems of one environment, as (field path, message) pairs.</summary>
+    public static IEnumerable<(string Field, string Problem)> Check(EnvironmentConfig env, string fileStem)
+    {
+        if (env.Name != fileStem)
+        {
+            yield return ("name", $"\"{env.Name}\" must equal the file name \"{fileStem}\" (stack ids and workspaces are derived from it)");
+        }
+        for (var i = 0; i < env.AvailabilityZones.Count; i++)
+        {
+            var az = env.AvailabilityZones[i];
+            if (!az.StartsWith(env.Region, StringComparison.Ordinal) || az.Length != env.Region.Length + 1)
+            {
+                yield return ($"availabilityZones[{i}]", $"\"{az}\" is not an availability zone of region {env.Region}; use {env.Region}a, {env.Region}b, ...");
+            }
+        }
+
+        // Network
+        if (!Ipv4Cidr.TryParse(env.Network.VpcCidr, out var vpc, out var cidrError))
+        {
+            yield return ("network.vpcCidr", cidrError);
+        }
+        else if (vpc.Prefix is < SubnetPlan.MinVpcPrefix or > SubnetPlan.MaxVpcPrefix)
+        {
+            yield return ("network.vpcCidr", $"{vpc} is a /{vpc.Prefix}; use a prefix between /{SubnetPlan.MinVpcPrefix} and /{SubnetPlan.MaxVpcPrefix} (EKS pod IPs need room)");
+        }
+        else if (!IsPrivate(vpc))
+        {
+            yield return ("network.vpcCidr", $"{vpc} is not inside an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)");
+        }
+
+        // Cluster
+        for (var i = 0; i < env.Cluster.PublicAccessCidrs.Count; i++)
+        {
+            if (!Ipv4Cidr.TryParse(env.Cluster.PublicAccessCidrs[i], out var c, out var error))
+            {
+                yield return ($"cluster.publicAccessCidrs[{i}]", error);
+            }
+            else if (env.Production && c.IsAnywhere)
+            {
+                yield return ($"cluster.publicAccessCidrs[{i}]", "0.0.0.0/0 opens the production Kubernetes API to the internet; list the office/VPN egress CIDRs instead");
+            }
+        }
+        var ng = env.Cluster.NodeGroup;
+        if (ng.MinSize > ng.MaxSize)
+        {
+            yield return ("cluster.nodeGroup.minSize", $"{ng.MinSize} is greater than maxSize {ng.MaxSize}");
+        }
+        if (ng.DesiredSize < ng.MinSize || ng.DesiredSize > ng.MaxSize)
+        {
+            yield return ("cluster.nodeGroup.desiredSize", $"{ng.DesiredSize} must lie between minSize {ng.MinSize} and maxSize {ng.MaxSize}");
+        }
+
+        // Database
+        if (!AuroraInstanceClass.TryParse(env.Database.InstanceClass, out var instanceClass, out var classError))
+        {
+            yield return ("database.instanceClass", classError);
+        }
+        if (env.Database.ReaderCount + 1 > env.AvailabilityZones.Count)
+        {
+            yield return ("database.readerCount", $"{env.Database.ReaderCount} reader(s) plus the writer need {env.Database.ReaderCount + 1} AZs but the environment spans {env.AvailabilityZones.Count}; every instance gets its own AZ");
+        }
+        if (env.Database.BackupCopyRegion == env.Region)
+        {
+            yield return ("database.backupCopyRegion", $"\"{env.Region}\" is the environment's own region; a disaster-recovery copy must go to another region (or set null)");
+        }
+        foreach (var problem in CheckWindows(env.Database))
+        {
+            yield return problem;
+        }
+
+        // Application
+        foreach (var (field, r) in new[] { ("application.frontendReplicas", env.Application.FrontendReplicas), ("application.backendReplicas", env.Application.BackendReplicas) })
+        {
+            if (r.Min > r.Max)
+            {
+                yield return ($"{field}.min", $"{r.Min} is greater than max {r.Max}");
+            }
+        }
+
+        if (!env.Production)
+        {
+            yield break;
+        }
+
+        // Production floors.
+        if (env.AvailabilityZones.Count < ProductionAzs)
+        {
+            yield return ("availabilityZones", $"production needs {ProductionAzs} AZs (99.99% target: nothing single-AZ); {env.AvailabilityZones.Count} given");
+        }
+        if (env.Network.NatGateways != "perAz")
+        {
+            yield return ("network.natGateways", "production needs \"perAz\": a single NAT gateway is a single point of failure for every private subnet");
+        }
+        if (ng.MinSize < env.AvailabilityZones.Count)
+        {
+            yield return ("cluster.nodeGroup.minSize", $"{ng.MinSize} is below the AZ count {env.AvailabilityZones.Count}; production keeps at least one node per AZ");
+        }
+        if (env.Cluster.CertificateArn is null)
+        {
+            yield return ("cluster.certificateArn", "production serves payments over HTTPS only: give the ACM certificate ARN for the ALB");
+        }
+        if (env.Database.ReaderCount < 1)
+        {
+            yield return ("database.readerCount", "production needs at least 1 reader so Aurora can fail over to another AZ");
+        }
+        if (instanceClass is { Burstable: true })
+        {
+            yield return ("database.instanceClass", $"{instanceClass.Name} is burstable (CPU credits run out under load); use a db.r* class in production");
+        }
+        if (env.Database.BackupRetentionDays < ProductionBackupRetentionDays)
+        {
+            yield return ("database.backupRetentionDays", $"{env.Database.BackupRetentionDays} is below the production floor of {ProductionBackupRetentionDays} days");
+        }
+        if (env.Database.SnapshotRetentionDays < ProductionBackupRetentionDays)
+        {
+            yield return ("database.snapshotRetentionDays", $"{env.Database.SnapshotRetentionDays} is below the production floor of {ProductionBackupRetentionDays} days");
+        }
+        if (env.LogRetentionDays < ProductionLogRetentionDays)
+        {
+            yield return ("logRetentionDays", $"{env.LogRetentionDays} is below the production floor of {ProductionLogRetentionDays} days (PCI DSS 10.5.1)");
+        }
+        if (env.Monitoring.AlarmEmails.Count == 0)
+        {
+            yield return ("monitoring.alarmEmails", "production needs at least one alarm recipient: nobody would be paged");
+        }
+        foreach (var (field, r) in new[] { ("application.frontendReplicas", env.Application.FrontendReplicas), ("application.backendReplicas", env.Application.BackendReplicas) })
+        {
+            if (r.Min < env.AvailabilityZones.Count)
+            {
+                yield return ($"{field}.min", $"{r.Min} is below the AZ count {env.AvailabilityZones.Count}; production runs a replica in every AZ");
+            }
+        }
+    }
+
+    /// <summary>Rules over all environments together.</summary>
+    public static IEnumerable<(string File, string Field, string Problem)> CheckTogether(IReadOnlyList<(string File, EnvironmentConfig Env)> envs)
+    {
+        for (var i = 0; i < envs.Count; i++)
+        {
+            for (var j = i + 1; j < envs.Count; j++)
+            {
+                if (Ipv4Cidr.TryParse(envs[i].Env.Network.VpcCidr, out var a, out _) &&
+                    Ipv4Cidr.TryParse(envs[j].Env.Network.VpcCidr, out var b, out _) && a.Overlaps(b))
+                {
+                    yield return (envs[j].File, "network.vpcCidr", $"{b} overlaps {a} of {envs[i].File}; environments need disjoint CIDRs to be peered or routed later");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<(string, string)> CheckWindows(DatabaseConfig db)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(db.PreferredBackupWindow, "^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$") ||
+            !System.Text.RegularExpressions.Regex.IsMatch(db.PreferredMaintenanceWindow, "^[a-z]{3}:[0-2][0-9]:[0-5][0-9]-[a-z]{3}:[0-2][0-9]:[0-5][0-9]$"))
+        {
+            yield break; // the schema reports the format
+        }
+        var backup = db.PreferredBackupWindow.Split('-');
+        var maintenance = db.PreferredMaintenanceWindow.Split('-');
+        var start = Minutes(backup[0]);
+        var end = Minutes(backup[1]);
+        var length = ((end - start) + 1440) % 1440;
+        if (length < 30)
+        {
+            yield return ("database.preferredBackupWindow", $"\"{db.PreferredBackupWindow}\" is {length} minutes; Aurora needs at least 30");
+        }
+        // Compare on the weekly clock: the backup window recurs every day.
+        var mStart = WeekMinutes(maintenance[0]);
+        var mEnd = WeekMinutes(maintenance[1]);
+        for (var day = 0; day < 7; day++)
+        {
+            var bStart = (day * 1440) + start;
+            var bEnd = bStart + length;
+            if (Overlap(bStart, bEnd, mStart, mEnd))
+            {
+                yield return ("database.preferredMaintenanceWindow", $"\"{db.PreferredMaintenanceWindow}\" overlaps the daily backup window \"{db.PreferredBackupWindow}\"; AWS rejects overlapping windows");
+                yield break;
+            }
+        }
+    }
+
+    private static bool Overlap(int aStart, int aEnd, int bStart, int bEnd)
+    {
+        const int week = 7 * 1440;
+        if (bEnd < bStart)
+        {
+            bEnd += week;
+        }
+        for (var shift = -week; shift <= week; shift += week)
+        {
+            if (aStart + shift < bEnd && bStart < aEnd + shift)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int Minutes(string hhmm) =>
+        (int.Parse(hhmm[..2], CultureInfo.InvariantCulture) * 60) + int.Parse(hhmm[3..5], CultureInfo.InvariantCulture);
+
+    private static int WeekMinutes(string dddhhmm)
+    {
+        string[] days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        return (Array.IndexOf(days, dddhhmm[..3]) * 1440) + Minutes(dddhhmm[4..]);
+    }
+
+    private static bool IsPrivate(Ipv4Cidr cidr) =>
+        Ipv4Cidr.Parse("10.0.0.0/8").Contains(cidr) || Ipv4Cidr.Parse("172.16.0.0/12").Contains(cidr) || Ipv4Cidr.Parse("192.168.0.0/16").Contains(cidr);
+}

@@ -1,0 +1,54 @@
+using Constructs;
+using EasyPay.Tf.Modules.Network;
+using EasyPay.Tf.Stacks.Configuration;
+
+namespace EasyPay.Tf.Stacks;
+
+/// <summary>What the network stack gives the stacks that depend on it. Ids are Terraform tokens (each
+/// becomes an output here and a remote-state lookup in the consumer); CIDRs and AZs are plain strings
+/// computed at synth time, so consumers get them without any lookup.</summary>
+public sealed record NetworkOutputs(
+    string VpcId,
+    string VpcCidr,
+    IReadOnlyList<string> AvailabilityZones,
+    IReadOnlyList<string> PublicSubnetIds,
+    IReadOnlyList<string> PrivateSubnetIds,
+    IReadOnlyList<string> DataSubnetIds,
+    IReadOnlyList<string> PublicSubnetCidrs,
+    IReadOnlyList<string> PrivateSubnetCidrs,
+    IReadOnlyList<string> DataSubnetCidrs,
+    IReadOnlyList<string> NatGatewayIds);
+
+/// <summary>&lt;env&gt;-network: the multi-AZ VPC everything else runs in.</summary>
+public sealed class NetworkStack : EasyPayStack
+{
+    public const string Name = "network";
+
+    public NetworkOutputs Outputs { get; }
+
+    public NetworkStack(Construct scope, EnvironmentConfig env) : base(scope, env, Name)
+    {
+        var vpc = new MultiAzVpc(this, "vpc", new MultiAzVpcProps(Prefix, env.Network.VpcCidr, env.AvailabilityZones, env.Region, env.AccountId)
+        {
+            NatGateways = env.Network.NatGateways == "perAz" ? NatGatewayMode.PerAz : NatGatewayMode.Single,
+            InterfaceEndpoints = env.Network.InterfaceEndpoints,
+            FlowLogRetentionDays = env.LogRetentionDays,
+            KubernetesClusterName = ClusterName(env),
+            KeyDeletionWindowInDays = env.Production ? 30 : 7,
+        });
+        Outputs = new NetworkOutputs(
+            vpc.VpcId,
+            vpc.VpcCidr,
+            vpc.AvailabilityZones,
+            [.. vpc.PublicSubnets.Select(s => s.Id)],
+            [.. vpc.PrivateSubnets.Select(s => s.Id)],
+            [.. vpc.DataSubnets.Select(s => s.Id)],
+            [.. vpc.PublicSubnets.Select(s => s.Cidr)],
+            [.. vpc.PrivateSubnets.Select(s => s.Cidr)],
+            [.. vpc.DataSubnets.Select(s => s.Cidr)],
+            vpc.NatGatewayIds);
+    }
+
+    /// <summary>The EKS cluster's name, known here so subnets carry its discovery tag.</summary>
+    public static string ClusterName(EnvironmentConfig env) => env.ResourcePrefix;
+}
