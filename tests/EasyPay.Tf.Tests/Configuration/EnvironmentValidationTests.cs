@@ -1,0 +1,219 @@
+using System.Text.Json.Nodes;
+
+namespace EasyPay.Tf.Tests.Configuration;
+
+/// <summary>Every invalid-input path gives one line naming the file, the field and the fix.</summary>
+public class EnvironmentValidationTests
+{
+    private static string ProblemOf(string env, Action<JsonObject> edit)
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit(env, edit).Problems();
+        problems.Count.ShouldBe(1, string.Join(Environment.NewLine, problems));
+        return problems[0];
+    }
+
+    [Theory]
+    [InlineData("10.30.0.0", "is not a CIDR block: expected a.b.c.d/nn")]
+    [InlineData("10.30.0.0/33", "malformed prefix length")]
+    [InlineData("10.300.0.0/16", "malformed address")]
+    [InlineData("10.30.0.1/16", "host bits set: the network address for /16 is 10.30.0.0/16")]
+    [InlineData("10.30.0.0/24", "use a prefix between /16 and /20")]
+    [InlineData("100.64.0.0/16", "not inside an RFC 1918 private range")]
+    public void A_malformed_or_unsuitable_vpc_cidr_is_rejected(string cidr, string reason)
+    {
+        var problem = ProblemOf("prod", j => j["network"]!["vpcCidr"] = cidr);
+        problem.ShouldStartWith("environments/prod.json: network.vpcCidr:");
+        problem.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void Overlapping_vpc_cidrs_of_two_environments_are_rejected()
+    {
+        var problem = ProblemOf("staging", j => j["network"]!["vpcCidr"] = "10.30.128.0/17");
+        problem.ShouldBe("environments/staging.json: network.vpcCidr: 10.30.128.0/17 overlaps 10.30.0.0/16 of environments/prod.json; environments need disjoint CIDRs to be peered or routed later");
+    }
+
+    [Fact]
+    public void Production_needs_three_azs()
+    {
+        var problem = ProblemOf("prod", j =>
+        {
+            j["availabilityZones"] = new JsonArray("eu-west-1a", "eu-west-1b");
+            j["database"]!["readerCount"] = 1;
+        });
+        problem.ShouldBe("environments/prod.json: availabilityZones: production needs 3 AZs (99.99% target: nothing single-AZ); 2 given");
+    }
+
+    [Fact]
+    public void An_az_outside_the_region_is_rejected()
+    {
+        ProblemOf("prod", j => j["availabilityZones"]![2] = "eu-central-1c")
+            .ShouldBe("environments/prod.json: availabilityZones[2]: \"eu-central-1c\" is not an availability zone of region eu-west-1; use eu-west-1a, eu-west-1b, ...");
+    }
+
+    [Fact]
+    public void More_readers_than_azs_allow_is_rejected()
+    {
+        ProblemOf("dev", j => j["database"]!["readerCount"] = 2)
+            .ShouldBe("environments/dev.json: database.readerCount: 2 reader(s) plus the writer need 3 AZs but the environment spans 2; every instance gets its own AZ");
+    }
+
+    [Fact]
+    public void Production_without_alarm_recipients_is_rejected()
+    {
+        ProblemOf("prod", j => j["monitoring"]!["alarmEmails"] = new JsonArray())
+            .ShouldBe("environments/prod.json: monitoring.alarmEmails: production needs at least one alarm recipient: nobody would be paged");
+    }
+
+    [Fact]
+    public void An_unknown_key_is_rejected_with_a_suggestion()
+    {
+        ProblemOf("dev", j => j["network"]!.AsObject().Add("natGateway", "single"))
+            .ShouldBe("environments/dev.json: network.natGateway: unknown key (did you mean \"natGateways\"?); allowed here: vpcCidr, natGateways, interfaceEndpoints");
+    }
+
+    [Fact]
+    public void A_missing_required_key_and_a_wrong_type_are_both_reported()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("dev", j =>
+        {
+            j.Remove("region");
+            j["cluster"]!["nodeGroup"]!["maxSize"] = "four";
+        }).Problems();
+        problems.ShouldBe(
+            [
+                "environments/dev.json: region: is required but missing",
+                "environments/dev.json: cluster.nodeGroup.maxSize: expected integer but found string \"four\"",
+            ],
+            ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Malformed_json_names_the_file_and_line()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.WriteRaw("dev", "{\n  \"name\": \"dev\",\n  \"production\": false,,\n}").Problems();
+        problems.Count.ShouldBe(1);
+        problems[0].ShouldStartWith("environments/dev.json: line 3: malformed JSON:");
+    }
+
+    [Fact]
+    public void The_name_must_match_the_file()
+    {
+        ProblemOf("dev", j => j["name"] = "devel")
+            .ShouldBe("environments/dev.json: name: \"devel\" must equal the file name \"dev\" (stack ids and workspaces are derived from it)");
+    }
+
+    [Fact]
+    public void Production_needs_a_nat_gateway_per_az()
+    {
+        ProblemOf("prod", j => j["network"]!["natGateways"] = "single")
+            .ShouldStartWith("environments/prod.json: network.natGateways: production needs \"perAz\"");
+    }
+
+    [Fact]
+    public void An_unknown_nat_mode_is_rejected_by_the_schema()
+    {
+        ProblemOf("dev", j => j["network"]!["natGateways"] = "two")
+            .ShouldBe("environments/dev.json: network.natGateways: \"two\" is not one of \"perAz\", \"single\"");
+    }
+
+    [Fact]
+    public void Production_may_not_open_the_kubernetes_api_to_the_internet()
+    {
+        ProblemOf("prod", j => j["cluster"]!["publicAccessCidrs"] = new JsonArray("0.0.0.0/0"))
+            .ShouldBe("environments/prod.json: cluster.publicAccessCidrs[0]: 0.0.0.0/0 opens the production Kubernetes API to the internet; list the office/VPN egress CIDRs instead");
+    }
+
+    [Fact]
+    public void Node_group_min_above_max_is_rejected()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("dev", j => j["cluster"]!["nodeGroup"]!["minSize"] = 5).Problems();
+        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.minSize: 5 is greater than maxSize 4");
+        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.desiredSize: 2 must lie between minSize 5 and maxSize 4");
+    }
+
+    [Fact]
+    public void Production_node_group_min_below_the_az_count_is_rejected()
+    {
+        using var files = new EnvironmentFiles();
+        files.Edit("prod", j =>
+        {
+            j["cluster"]!["nodeGroup"]!["minSize"] = 2;
+            j["cluster"]!["nodeGroup"]!["desiredSize"] = 2;
+        }).Problems().ShouldBe(["environments/prod.json: cluster.nodeGroup.minSize: 2 is below the AZ count 3; production keeps at least one node per AZ"]);
+    }
+
+    [Theory]
+    [InlineData("db.m5.large", "unknown instance class family 'db.m5'")]
+    [InlineData("r6g.large", "is not an instance class name such as db.r6g.large")]
+    [InlineData("db.r6g.medium", "has a size that family db.r6g does not offer")]
+    public void An_unknown_instance_class_is_rejected(string instanceClass, string reason)
+    {
+        var problem = ProblemOf("staging", j => j["database"]!["instanceClass"] = instanceClass);
+        problem.ShouldStartWith("environments/staging.json: database.instanceClass:");
+        problem.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void Production_may_not_run_a_burstable_database()
+    {
+        ProblemOf("prod", j => j["database"]!["instanceClass"] = "db.t4g.large")
+            .ShouldStartWith("environments/prod.json: database.instanceClass: db.t4g.large is burstable");
+    }
+
+    [Fact]
+    public void Production_retention_floors_are_enforced()
+    {
+        using var files = new EnvironmentFiles();
+        files.Edit("prod", j =>
+        {
+            j["database"]!["backupRetentionDays"] = 3;
+            j["database"]!["snapshotRetentionDays"] = 5;
+            j["logRetentionDays"] = 90;
+        }).Problems().ShouldBe(
+            [
+                "environments/prod.json: database.backupRetentionDays: 3 is below the production floor of 7 days",
+                "environments/prod.json: database.snapshotRetentionDays: 5 is below the production floor of 7 days",
+                "environments/prod.json: logRetentionDays: 90 is below the production floor of 365 days (PCI DSS 10.5.1)",
+            ],
+            ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_log_retention_cloudwatch_does_not_offer_is_rejected()
+    {
+        ProblemOf("dev", j => j["logRetentionDays"] = 10).ShouldStartWith("environments/dev.json: logRetentionDays: 10 is not one of 1, 3, 5, 7, 14");
+    }
+
+    [Fact]
+    public void Overlapping_backup_and_maintenance_windows_are_rejected()
+    {
+        ProblemOf("dev", j => j["database"]!["preferredMaintenanceWindow"] = "tue:02:15-tue:03:00")
+            .ShouldBe("environments/dev.json: database.preferredMaintenanceWindow: \"tue:02:15-tue:03:00\" overlaps the daily backup window \"02:00-02:30\"; AWS rejects overlapping windows");
+    }
+
+    [Fact]
+    public void A_backup_copy_to_the_same_region_is_rejected()
+    {
+        ProblemOf("prod", j => j["database"]!["backupCopyRegion"] = "eu-west-1")
+            .ShouldStartWith("environments/prod.json: database.backupCopyRegion: \"eu-west-1\" is the environment's own region");
+    }
+
+    [Fact]
+    public void An_unpinned_image_tag_is_rejected()
+    {
+        ProblemOf("dev", j => j["application"]!["backendImage"]!["tag"] = "latest")
+            .ShouldStartWith("environments/dev.json: application.backendImage.tag: \"latest\" does not match the pattern");
+    }
+
+    [Fact]
+    public void Production_needs_https()
+    {
+        ProblemOf("prod", j => j["cluster"]!["certificateArn"] = null)
+            .ShouldStartWith("environments/prod.json: cluster.certificateArn: production serves payments over HTTPS only");
+    }
+}
