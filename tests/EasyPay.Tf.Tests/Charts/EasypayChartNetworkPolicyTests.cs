@@ -1,0 +1,157 @@
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Charts;
+
+/// <summary>Kubernetes NetworkPolicies (enforced by Calico) and the Calico log-and-deny policy.</summary>
+public class EasypayChartNetworkPolicyTests
+{
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Default_deny_covers_ingress_and_egress_of_every_pod(string environment)
+    {
+        var deny = EasypayChart.Render(environment).Single("NetworkPolicy", "easypay-default-deny");
+        deny.ApiVersion.ShouldBe("networking.k8s.io/v1");
+        deny.StringMap("spec.podSelector").ShouldBeEmpty();
+        deny.Texts("spec.policyTypes").ShouldBe(["Ingress", "Egress"], ignoreOrder: true);
+        deny.Has("spec.ingress").ShouldBeFalse();
+        deny.Has("spec.egress").ShouldBeFalse();
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Every_pod_may_reach_kube_dns_on_port_53_only(string environment)
+    {
+        var dns = EasypayChart.Render(environment).Single("NetworkPolicy", "easypay-allow-dns");
+        dns.StringMap("spec.podSelector").ShouldBeEmpty();
+        dns.Texts("spec.policyTypes").ShouldBe(["Egress"]);
+        var rule = dns.Nodes("spec.egress").ShouldHaveSingleItem();
+        var peer = rule.Nodes("to").ShouldHaveSingleItem();
+        peer.StringMap("namespaceSelector.matchLabels").ShouldBe(new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" }, ignoreOrder: true);
+        peer.StringMap("podSelector.matchLabels").ShouldBe(new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, ignoreOrder: true);
+        Ports(rule).ShouldBe(["UDP/53", "TCP/53"], ignoreOrder: true);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Frontend_accepts_the_alb_subnets_and_may_call_only_the_backend(string environment)
+    {
+        var render = EasypayChart.Render(environment);
+        var albCidrs = EasypayChart.Values(environment).Texts("network.albSourceCidrs");
+        albCidrs.ShouldNotBeEmpty();
+        var policy = render.Single("NetworkPolicy", "easypay-frontend");
+        SelectsPodsOf(policy, render.Deployment("frontend"));
+        policy.Texts("spec.policyTypes").ShouldBe(["Ingress", "Egress"], ignoreOrder: true);
+
+        var ingress = policy.Nodes("spec.ingress").ShouldHaveSingleItem();
+        Cidrs(ingress.Nodes("from")).ShouldBe(albCidrs);
+        Ports(ingress).ShouldBe(["TCP/8080"]);
+
+        var egress = policy.Nodes("spec.egress").ShouldHaveSingleItem();
+        egress.Nodes("to").ShouldHaveSingleItem().StringMap("podSelector.matchLabels")
+            .ShouldBe(EasypayChartWorkloadTests.SelectorLabels("backend"), ignoreOrder: true);
+        Ports(egress).ShouldBe(["TCP/8080"]);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Backend_accepts_only_the_frontend_the_test_pod_and_the_alb_on_8080(string environment)
+    {
+        var render = EasypayChart.Render(environment);
+        var albCidrs = EasypayChart.Values(environment).Texts("network.albSourceCidrs");
+        var policy = render.Single("NetworkPolicy", "easypay-backend");
+        SelectsPodsOf(policy, render.Deployment("backend"));
+
+        var ingress = policy.Nodes("spec.ingress").ShouldHaveSingleItem();
+        Ports(ingress).ShouldBe(["TCP/8080"]);
+        var peers = ingress.Nodes("from");
+        peers.Where(p => p.Has("podSelector")).Select(p => p.StringMap("podSelector.matchLabels")["app.kubernetes.io/component"])
+            .ShouldBe(["frontend", "test"], ignoreOrder: true);
+        peers.Where(p => p.Has("podSelector")).ShouldAllBe(p => !p.Has("namespaceSelector")); // same namespace only
+        Cidrs(peers.Where(p => p.Has("ipBlock"))).ShouldBe(albCidrs);
+
+        // the selectors match the pods they mean
+        var frontendLabels = render.Deployment("frontend").StringMap("spec.template.metadata.labels");
+        var frontendPeer = peers.Single(p => p.Has("podSelector") && p.StringMap("podSelector.matchLabels")["app.kubernetes.io/component"] == "frontend");
+        frontendPeer.StringMap("podSelector.matchLabels").ShouldBeSubsetOf(frontendLabels);
+        var testPeer = peers.Single(p => p.Has("podSelector") && p.StringMap("podSelector.matchLabels")["app.kubernetes.io/component"] == "test");
+        testPeer.StringMap("podSelector.matchLabels").ShouldBeSubsetOf(render.TestPod.Labels);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Backend_may_reach_the_database_subnets_on_5432_and_aws_apis_on_443_only(string environment)
+    {
+        var values = EasypayChart.Values(environment);
+        var databaseCidrs = values.Texts("database.subnetCidrs");
+        databaseCidrs.ShouldNotBeEmpty();
+        var egress = EasypayChart.Render(environment).Single("NetworkPolicy", "easypay-backend").Nodes("spec.egress");
+        egress.Count.ShouldBe(2);
+
+        var database = egress.Single(r => Ports(r).Contains("TCP/5432"));
+        Ports(database).ShouldBe(["TCP/5432"]);
+        Cidrs(database.Nodes("to")).ShouldBe(databaseCidrs);
+        database.Nodes("to").ShouldAllBe(p => !p.Has("ipBlock.except"));
+
+        var aws = egress.Single(r => Ports(r).Contains("TCP/443"));
+        Ports(aws).ShouldBe(["TCP/443"]);
+        Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsApiEgressCidrs"));
+        values.Texts("network.awsApiEgressCidrs").ShouldBe(["0.0.0.0/0"]);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Helm_test_pod_may_call_the_backend(string environment)
+    {
+        var render = EasypayChart.Render(environment);
+        var policy = render.Single("NetworkPolicy", "easypay-test");
+        policy.StringMap("spec.podSelector.matchLabels").ShouldBeSubsetOf(render.TestPod.Labels);
+        policy.Texts("spec.policyTypes").ShouldBe(["Egress"]);
+        var egress = policy.Nodes("spec.egress").ShouldHaveSingleItem();
+        egress.Nodes("to").ShouldHaveSingleItem().StringMap("podSelector.matchLabels")
+            .ShouldBe(EasypayChartWorkloadTests.SelectorLabels("backend"), ignoreOrder: true);
+        Ports(egress).ShouldBe(["TCP/8080"]);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Calico_logs_then_denies_database_port_egress_from_every_pod_but_the_backend(string environment)
+    {
+        var policies = EasypayChart.Render(environment).OfKind("NetworkPolicy").Where(p => p.ApiVersion == "projectcalico.org/v3").ToList();
+        var calico = policies.ShouldHaveSingleItem();
+        calico.Name.ShouldBe("easypay-log-deny-database");
+        calico.Number("spec.order").ShouldBeGreaterThan(1000); // after the Kubernetes policies' allow rules
+        calico.Text("spec.selector").ShouldBe(
+            "!(app.kubernetes.io/instance == 'easypay' && app.kubernetes.io/name == 'easypay' && app.kubernetes.io/component == 'backend')");
+        calico.Texts("spec.types").ShouldBe(["Egress"]);
+        var rules = calico.Nodes("spec.egress");
+        rules.Select(r => r.Text("action")).ShouldBe(["Log", "Deny"]);
+        foreach (var rule in rules)
+        {
+            rule.Text("protocol").ShouldBe("TCP");
+            rule.Texts("destination.ports").ShouldBe(["5432"]);
+        }
+        calico.Has("spec.ingress").ShouldBeFalse();
+    }
+
+    [HelmFact]
+    public void Calico_policy_is_rendered_only_when_enabled()
+    {
+        var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["network.calicoPolicy.enabled=false"]));
+        render.All.ShouldNotContain(m => m.ApiVersion == "projectcalico.org/v3");
+        render.OfKind("NetworkPolicy").Count.ShouldBe(5);
+    }
+
+    /// <summary>The ports of a rule as "PROTOCOL/port".</summary>
+    private static List<string> Ports(KubeManifest rule) =>
+        [.. rule.Nodes("ports").Select(p => $"{p.Text("protocol")}/{p.Text("port")}")];
+
+    /// <summary>The ipBlock CIDRs of peers, in order.</summary>
+    private static List<string> Cidrs(IEnumerable<KubeManifest> peers) => [.. peers.Select(p => p.Text("ipBlock.cidr") ?? "(no ipBlock)")];
+
+    private static void SelectsPodsOf(KubeManifest policy, KubeManifest deployment)
+    {
+        var selector = policy.StringMap("spec.podSelector.matchLabels");
+        selector.ShouldNotBeEmpty($"{policy} must not select every pod");
+        selector.ShouldBeSubsetOf(deployment.StringMap("spec.template.metadata.labels"));
+    }
+}

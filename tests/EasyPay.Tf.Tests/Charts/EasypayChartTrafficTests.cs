@@ -1,0 +1,97 @@
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Charts;
+
+/// <summary>Services, TargetGroupBindings to the Terraform-owned ALB, the optional Ingress and the helm test.</summary>
+public class EasypayChartTrafficTests
+{
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Services_are_cluster_ip_and_select_their_component(string environment)
+    {
+        var render = EasypayChart.Render(environment);
+        foreach (var component in new[] { "frontend", "backend" })
+        {
+            var service = render.Single("Service", $"easypay-{component}");
+            service.Text("spec.type").ShouldBe("ClusterIP");
+            service.StringMap("spec.selector").ShouldBe(EasypayChartWorkloadTests.SelectorLabels(component), ignoreOrder: true);
+            var port = service.Nodes("spec.ports").ShouldHaveSingleItem();
+            port.Number("port").ShouldBe(80);
+            port.Text("targetPort").ShouldBe("http");
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
+    public void Target_group_bindings_bind_each_service_to_the_target_group_arn_from_values(string environment)
+    {
+        var render = EasypayChart.Render(environment);
+        var values = EasypayChart.Values(environment);
+        render.OfKind("TargetGroupBinding").Count.ShouldBe(2);
+        foreach (var component in new[] { "frontend", "backend" })
+        {
+            var arn = values.Text($"{component}.targetGroupArn");
+            arn.ShouldStartWith($"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/easypay-{environment}-{component}/");
+
+            var binding = render.Single("TargetGroupBinding", $"easypay-{component}");
+            binding.ApiVersion.ShouldBe("elbv2.k8s.aws/v1beta1");
+            binding.Text("spec.targetGroupARN").ShouldBe(arn);
+            binding.Text("spec.targetType").ShouldBe("ip");
+            var service = render.Single("Service", binding.Text("spec.serviceRef.name")!);
+            service.Name.ShouldBe($"easypay-{component}");
+            binding.Number("spec.serviceRef.port").ShouldBe(service.Number("spec.ports[0].port"));
+            binding.Has("spec.networking").ShouldBeFalse(); // no ALB security group given: Terraform owns the rules
+        }
+        render.OfKind("Ingress").ShouldBeEmpty();
+    }
+
+    [HelmFact]
+    public void Target_group_bindings_open_the_pod_port_to_the_alb_security_group_when_given()
+    {
+        var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["alb.securityGroupId=sg-0123456789abcdef0"]));
+        foreach (var binding in render.OfKind("TargetGroupBinding"))
+        {
+            var rule = binding.Nodes("spec.networking.ingress").ShouldHaveSingleItem();
+            rule.Nodes("from").ShouldHaveSingleItem().Text("securityGroup.groupID").ShouldBe("sg-0123456789abcdef0");
+            var port = rule.Nodes("ports").ShouldHaveSingleItem();
+            port.Number("port").ShouldBe(8080);
+            port.Text("protocol").ShouldBe("TCP");
+        }
+    }
+
+    [HelmFact]
+    public void Chart_defaults_expose_nothing_until_a_target_group_or_the_ingress_is_configured()
+    {
+        var render = EasypayChart.Render("default");
+        render.OfKind("TargetGroupBinding").ShouldBeEmpty();
+        render.OfKind("Ingress").ShouldBeEmpty();
+    }
+
+    [HelmFact]
+    public void Ingress_routes_api_to_the_backend_and_the_rest_to_the_frontend()
+    {
+        var render = EasypayChart.Render(EasypayChart.Args("default", set: ["ingress.enabled=true", "ingress.host=pay.example.com"]));
+        var ingress = render.OfKind("Ingress").ShouldHaveSingleItem();
+        ingress.Text("spec.ingressClassName").ShouldBe("alb");
+        ingress.Annotations["alb.ingress.kubernetes.io/target-type"].ShouldBe("ip");
+        var rule = ingress.Nodes("spec.rules").ShouldHaveSingleItem();
+        rule.Text("host").ShouldBe("pay.example.com");
+        rule.Nodes("http.paths").Select(p => $"{p.Text("path")} {p.Text("pathType")} -> {p.Text("backend.service.name")}:{p.Text("backend.service.port.name")}")
+            .ShouldBe(["/api Prefix -> easypay-backend:http", "/ Prefix -> easypay-frontend:http"]);
+        render.OfKind("TargetGroupBinding").ShouldBeEmpty();
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Helm_test_calls_the_backend_health_endpoint_through_its_service(string environment)
+    {
+        var pod = EasypayChart.Render(environment).TestPod;
+        pod.Annotations["helm.sh/hook"].ShouldBe("test");
+        pod.Text("spec.restartPolicy").ShouldBe("Never");
+        var container = pod.Node("spec.containers[0]");
+        container.Text("image").ShouldBe("curlimages/curl:8.11.1");
+        container.Texts("command").ShouldBe(["curl"]);
+        container.Texts("args").ShouldContain("--fail");
+        container.Texts("args")[^1].ShouldBe("http://easypay-backend.easypay.svc.cluster.local:80/health");
+    }
+}

@@ -1,0 +1,167 @@
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Charts;
+
+/// <summary>helm lint, Kubernetes API schema validation, values.schema.json and the template guards.</summary>
+public class EasypayChartValidationTests
+{
+    private const string SchemaError = "values don't meet the specifications of the schema";
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Helm_lint_strict_is_clean(string environment)
+    {
+        var lint = HelmCli.Lint(EasypayChart.Args(environment), strict: true);
+        lint.ExitCode.ShouldBe(0, lint.Output);
+        lint.StdOut.ShouldContain("1 chart(s) linted, 0 chart(s) failed", Case.Sensitive, lint.Output);
+        lint.Output.ShouldNotContain("[WARNING]", Case.Sensitive, lint.Output);
+        lint.Output.ShouldNotContain("[ERROR]", Case.Sensitive, lint.Output);
+    }
+
+    [KubeValidateTheory]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Every_rendered_manifest_passes_the_kubernetes_api_schemas(string environment)
+    {
+        var template = HelmCli.Template(EasypayChart.Args(environment));
+        template.ExitCode.ShouldBe(0, template.Output);
+        var validation = KubeValidate.Run(template.StdOut);
+        validation.Invalid.ShouldBe(0, validation.Cli.Output);
+        validation.Documents.ShouldBe(KubeManifest.ParseAll(template.StdOut).Count);
+        // only the CRD kinds (Calico, External Secrets, TargetGroupBinding) may be skipped
+        var crds = EasypayChart.Render(environment).All.Count(m => m.ApiVersion is "projectcalico.org/v3" or "external-secrets.io/v1" or "elbv2.k8s.aws/v1beta1");
+        validation.Skipped.ShouldBe(crds, validation.Cli.Output);
+        validation.Valid.ShouldBe(validation.Documents - crds);
+    }
+
+    [KubeValidateFact]
+    public void Plain_mode_and_ingress_renders_pass_the_kubernetes_api_schemas_too()
+    {
+        var template = HelmCli.Template(EasypayChart.Args("default", """
+            namespace: {create: true}
+            ingress: {enabled: true}
+            frontend: {autoscaling: {enabled: false}}
+            database: {credentials: {externalSecret: {enabled: false}, plain: {enabled: true, username: u, password: p}}}
+            """));
+        template.ExitCode.ShouldBe(0, template.Output);
+        KubeValidate.Run(template.StdOut).Invalid.ShouldBe(0);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
+    public void Each_ci_values_file_satisfies_the_schema(string environment)
+    {
+        File.Exists(EasypayChart.CiValuesFile(environment)).ShouldBeTrue();
+        var template = HelmCli.Template(EasypayChart.Args(environment));
+        template.Output.ShouldNotContain(SchemaError);
+        template.ExitCode.ShouldBe(0, template.Output);
+    }
+
+    [HelmFact]
+    public void A_misspelt_key_is_rejected_by_the_schema()
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", "frontend:\n  replicaz: 3\n"));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain(SchemaError);
+        result.StdErr.ShouldContain("replicaz");
+        ShouldNameField(result.StdErr, "frontend");
+    }
+
+    [HelmFact]
+    public void A_wrong_type_is_rejected_by_the_schema()
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", "backend:\n  autoscaling:\n    maxReplicas: \"ten\"\n"));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain(SchemaError);
+        ShouldNameField(result.StdErr, "backend.autoscaling.maxReplicas");
+        result.StdErr.ShouldContain("integer");
+    }
+
+    [HelmTheory]
+    [InlineData("frontend:\n  image:\n    tag: latest\n", "frontend.image.tag")]
+    [InlineData("network:\n  albSourceCidrs: [10.30.0.0/33]\n", "network.albSourceCidrs.0")]
+    [InlineData("database:\n  subnetCidrs: [\"10.30.224.0\"]\n", "database.subnetCidrs.0")]
+    [InlineData("database:\n  sslMode: disable\n", "database.sslMode")]
+    [InlineData("backend:\n  securityContext:\n    runAsUser: 0\n", "backend.securityContext.runAsUser")]
+    [InlineData("backend:\n  image:\n    digest: sha256:abc\n", "backend.image.digest")]
+    [InlineData("frontend:\n  topologySpread:\n    zone:\n      whenUnsatisfiable: Sometimes\n", "frontend.topologySpread.zone.whenUnsatisfiable")]
+    [InlineData("backend:\n  targetGroupArn: not-an-arn\n", "backend.targetGroupArn")]
+    [InlineData("externalSecrets:\n  roleArn: arn:aws:iam::123:role/x\n", "externalSecrets.roleArn")]
+    [InlineData("frontend:\n  tolerations:\n    - keyy: spot\n", "frontend.tolerations.0")]
+    [InlineData("replicas: 3\n", "replicas")]
+    public void Invalid_values_are_rejected_with_the_field_named(string valuesYaml, string field)
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", valuesYaml));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain(SchemaError);
+        ShouldNameField(result.StdErr, field);
+    }
+
+    [HelmTheory]
+    [InlineData("frontend.pdb.minAvailable=3", "frontend.pdb.minAvailable (3) must be lower than frontend.autoscaling.minReplicas (3)")]
+    [InlineData("backend.autoscaling.minReplicas=2", "backend.pdb.minAvailable (2) must be lower than backend.autoscaling.minReplicas (2)")]
+    public void A_pdb_that_would_block_every_drain_fails_the_render(string set, string message)
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", set: [set]));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain(message);
+        result.StdErr.ShouldContain("blocks every node drain");
+    }
+
+    [HelmFact]
+    public void Without_an_hpa_the_pdb_guard_compares_with_the_replica_count()
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", set: ["backend.autoscaling.enabled=false", "backend.replicas=2"]));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain("backend.pdb.minAvailable (2) must be lower than backend.replicas (2)");
+    }
+
+    [HelmTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Exactly_one_credentials_mode_must_be_enabled(bool both)
+    {
+        var flag = both ? "true" : "false";
+        var result = HelmCli.Template(EasypayChart.Args("prod", set:
+        [
+            $"database.credentials.externalSecret.enabled={flag}",
+            $"database.credentials.plain.enabled={flag}",
+            "database.credentials.plain.username=u",
+            "database.credentials.plain.password=p",
+        ]));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain("exactly one of database.credentials.externalSecret.enabled and database.credentials.plain.enabled must be true");
+    }
+
+    [HelmTheory]
+    [InlineData("frontend.terminationGracePeriodSeconds=10", "frontend.terminationGracePeriodSeconds (10) must be greater than frontend.preStopSleepSeconds (10)")]
+    [InlineData("backend.autoscaling.minReplicas=11", "backend.autoscaling.minReplicas (11) must not exceed backend.autoscaling.maxReplicas (10)")]
+    [InlineData("ingress.enabled=true", "ingress.enabled must be false when frontend.targetGroupArn or backend.targetGroupArn is set")]
+    [InlineData("database.credentials.externalSecret.secretArn=", "database.credentials.externalSecret.secretArn is required")]
+    [InlineData("externalSecrets.roleArn=", "externalSecrets.roleArn is required")]
+    [InlineData("backend.extraConfig.DB_HOST=elsewhere", "backend.extraConfig.DB_HOST is managed by the chart")]
+    public void Inconsistent_values_fail_the_render_with_a_message(string set, string message)
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", set: [set]));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain(message);
+    }
+
+    [HelmFact]
+    public void Plain_mode_requires_credentials()
+    {
+        var result = HelmCli.Template(EasypayChart.Args("prod", set: ["database.credentials.externalSecret.enabled=false", "database.credentials.plain.enabled=true"]));
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain("database.credentials.plain.username and database.credentials.plain.password are required");
+    }
+
+    /// <summary>helm names the field as a dotted path (Helm 3.16, gojsonschema) or as a JSON pointer
+    /// (Helm 3.18+); a top-level unknown key appears quoted.</summary>
+    private static void ShouldNameField(string stderr, string dottedPath)
+    {
+        var pointer = "/" + dottedPath.Replace('.', '/');
+        var named = stderr.Contains(dottedPath, StringComparison.Ordinal)
+            || stderr.Contains(pointer, StringComparison.Ordinal)
+            || stderr.Contains($"'{dottedPath}'", StringComparison.Ordinal);
+        named.ShouldBeTrue($"the schema error should name {dottedPath}:\n{stderr}");
+    }
+}
