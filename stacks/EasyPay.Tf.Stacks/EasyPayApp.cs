@@ -9,6 +9,8 @@ public sealed record AppPaths(string RepositoryRoot)
 {
     public string Environments => Path.Combine(RepositoryRoot, "environments");
 
+    public string EasypayChart => Path.Combine(RepositoryRoot, "charts", "easypay");
+
     /// <summary>Walks up from <paramref name="start"/> to the directory holding cdktf.json.</summary>
     public static AppPaths Find(string start)
     {

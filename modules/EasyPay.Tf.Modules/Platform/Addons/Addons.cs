@@ -1,0 +1,53 @@
+using YamlDotNet.Serialization;
+
+namespace EasyPay.Tf.Modules.Platform.Addons;
+
+// Typed values of the third-party charts: only the keys this platform sets, named as each chart names them.
+#pragma warning disable CA1812 // instantiated by the add-on constructs and serialized
+
+/// <summary>tigera-operator: Calico enforces NetworkPolicy while the AWS VPC CNI keeps pod networking.</summary>
+public sealed record TigeraOperatorValues(TigeraInstallation Installation, EnabledFlag ApiServer);
+public sealed record TigeraInstallation(string KubernetesProvider, TigeraCni Cni);
+public sealed record TigeraCni(string Type);
+public sealed record EnabledFlag(bool Enabled);
+
+public sealed record MetricsServerValues(int Replicas, PodDisruptionBudget PodDisruptionBudget, IReadOnlyList<string> Args);
+public sealed record PodDisruptionBudget(bool Enabled, int MinAvailable);
+
+public sealed record LoadBalancerControllerValues(
+    string ClusterName, string Region, string VpcId, int ReplicaCount, ServiceAccount ServiceAccount,
+    bool EnableShield, bool EnableWaf, bool EnableWafv2);
+
+public sealed record ServiceAccount(bool Create, string Name, IReadOnlyDictionary<string, string> Annotations)
+{
+    public static ServiceAccount WithRole(string name, string roleArn) =>
+        new(true, name, new Dictionary<string, string> { ["eks.amazonaws.com/role-arn"] = roleArn });
+}
+
+public sealed record ClusterAutoscalerValues(
+    string CloudProvider, string AwsRegion, AutoDiscovery AutoDiscovery, ImageTag Image, RbacServiceAccount Rbac,
+    IReadOnlyDictionary<string, string> ExtraArgs, int ReplicaCount, PodDisruptionBudgetMaxUnavailable PodDisruptionBudget);
+public sealed record AutoDiscovery(string ClusterName);
+public sealed record ImageTag(string Tag);
+public sealed record RbacServiceAccount(ServiceAccount ServiceAccount);
+public sealed record PodDisruptionBudgetMaxUnavailable(int MaxUnavailable);
+
+public sealed record ExternalSecretsValues(bool InstallCRDs, int ReplicaCount, ServiceAccount ServiceAccount, PodDisruptionBudget PodDisruptionBudget);
+
+public sealed record VeleroValues(
+    IReadOnlyList<VeleroInitContainer> InitContainers, VeleroConfiguration Configuration, VeleroCredentials Credentials,
+    VeleroServiceAccounts ServiceAccount, IReadOnlyDictionary<string, VeleroSchedule> Schedules,
+    [property: YamlMember(Alias = "upgradeCRDs")] bool UpgradeCrds);
+public sealed record VeleroInitContainer(string Name, string Image, string ImagePullPolicy, IReadOnlyList<VolumeMount> VolumeMounts);
+public sealed record VolumeMount(string MountPath, string Name);
+public sealed record VeleroConfiguration(IReadOnlyList<VeleroLocation> BackupStorageLocation, IReadOnlyList<VeleroLocation> VolumeSnapshotLocation);
+public sealed record VeleroLocation(string Name, string Provider, IReadOnlyDictionary<string, string> Config)
+{
+    public string? Bucket { get; init; }
+    public bool? Default { get; init; }
+}
+public sealed record VeleroCredentials(bool UseSecret);
+public sealed record VeleroServiceAccounts(ServiceAccount Server);
+public sealed record VeleroSchedule(bool Disabled, string Schedule, VeleroBackupTemplate Template);
+public sealed record VeleroBackupTemplate(string Ttl, IReadOnlyList<string> IncludedNamespaces, bool SnapshotVolumes, string StorageLocation);
+#pragma warning restore CA1812

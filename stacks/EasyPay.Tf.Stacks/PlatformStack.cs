@@ -1,0 +1,65 @@
+using Constructs;
+using EasyPay.Tf.Modules.Platform;
+using EasyPay.Tf.Modules.Platform.Addons;
+using EasyPay.Tf.Stacks.Configuration;
+
+namespace EasyPay.Tf.Stacks;
+
+/// <summary>&lt;env&gt;-platform: turns the empty EKS cluster into the running payment platform. The helm and
+/// kubernetes providers authenticate with a token from aws_eks_cluster_auth (no kubeconfig, no aws CLI),
+/// so a Terraform Cloud remote run can apply it.</summary>
+public sealed class PlatformStack : EasyPayStack
+{
+    public const string Name = "platform";
+
+    public PlatformAddons Addons { get; }
+    public EasypayApplication Application { get; }
+
+    public PlatformStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database, AppPaths paths)
+        : base(scope, env, Name)
+    {
+        var connection = new ClusterConnection(this, "cluster", new ClusterConnectionProps(
+            cluster.ClusterName, cluster.ClusterEndpoint, cluster.ClusterCertificateAuthorityData));
+
+        Addons = new PlatformAddons(this, "addons", new PlatformAddonsProps(
+            cluster.ClusterName, env.Region, network.VpcId,
+            cluster.LoadBalancerControllerRoleArn, cluster.ClusterAutoscalerRoleArn, cluster.ExternalSecretsRoleArn,
+            cluster.VeleroRoleArn, cluster.VeleroBucketName), connection.Helm);
+
+        Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
+            paths.EasypayChart, ApplicationValues(env, network, cluster, database))
+        {
+            DependsOn = Addons.ApplicationPrerequisites,
+        }, connection.Kubernetes, connection.Helm);
+    }
+
+    /// <summary>The easypay chart's values for an environment, from its config and the other stacks' outputs.
+    /// Public so tests can render the chart with exactly these values.</summary>
+    public static EasypayChartValues ApplicationValues(EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database)
+    {
+        var app = env.Application;
+        return new EasypayChartValues(
+            env.Region,
+            Component(app.FrontendImage, app.FrontendReplicas, cluster.FrontendTargetGroupArn),
+            Component(app.BackendImage, app.BackendReplicas, cluster.BackendTargetGroupArn),
+            new EasypayDatabaseValues(
+                database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName,
+                network.DataSubnetCidrs,
+                new EasypayCredentialsValues(new EasypayExternalSecretValues(true, database.SecretArn))),
+            new EasypayExternalSecretsValues(cluster.ExternalSecretsRoleArn),
+            new EasypayNetworkValues(
+                network.PublicSubnetCidrs,
+                // With interface endpoints, AWS API calls stay inside the VPC: egress can be narrowed to it.
+                env.Network.InterfaceEndpoints ? [network.VpcCidr] : ["0.0.0.0/0"],
+                new EasypayCalicoPolicyValues(true)),
+            new EasypayRbacValues(cluster.DeveloperGroup),
+            new EasypayAlbValues(cluster.AlbSecurityGroupId));
+
+        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, string targetGroupArn) => new(
+            new EasypayImageValues(image.Repository, image.Tag) { Digest = image.Digest },
+            targetGroupArn,
+            new EasypayAutoscalingValues(replicas.Min, replicas.Max),
+            // One pod may be disrupted at a time; the chart rejects a PDB that would block every drain.
+            new EasypayPdbValues(replicas.Min - 1));
+    }
+}

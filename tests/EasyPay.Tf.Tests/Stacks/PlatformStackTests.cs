@@ -1,0 +1,172 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Stacks.Configuration;
+using EasyPay.Tf.Tests.Charts;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Stacks;
+
+public class PlatformStackTests
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, EnvironmentConfig>> Envs =
+        new(() => EnvironmentLoader.LoadAll(RepoPaths.Environments).ToDictionary(e => e.Name));
+
+    private static EnvironmentConfig Env(string name) => Envs.Value[name];
+
+    private static JsonObject Synth(EnvironmentConfig env) => AppSynth.Run(app =>
+    {
+        var network = new NetworkStack(app, env);
+        _ = new PlatformStack(app, env, network.Outputs, UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env), RepoPaths.App);
+    })[$"{env.Name}-platform"];
+
+    private static readonly Lazy<JsonObject> Prod = new(() => Synth(Env("prod")));
+
+    private static string ValuesYaml(string env)
+    {
+        var e = Env(env);
+        return EasyPay.Tf.Modules.Platform.HelmValues.ToYaml(PlatformStack.ApplicationValues(
+            e, UpstreamOutputs.Network(e), UpstreamOutputs.Cluster(e), UpstreamOutputs.Database(e)));
+    }
+
+    [Fact]
+    public void Providers_use_the_cluster_endpoint_and_an_eks_token_never_a_kubeconfig()
+    {
+        var json = Prod.Value;
+        var kubernetes = json["provider"]!["kubernetes"]![0]!;
+        var helm = json["provider"]!["helm"]![0]!["kubernetes"]!;
+        foreach (var config in new[] { kubernetes, helm })
+        {
+            config["host"]!.ToString().ShouldStartWith("https://");
+            config["token"]!.ToString().ShouldContain("data.aws_eks_cluster_auth.");
+            config["cluster_ca_certificate"]!.ToString().ShouldContain("base64decode(");
+        }
+        json.ToJsonString().ShouldNotContain("config_path");
+        json.ToJsonString().ShouldNotContain("\"exec\"");
+        json.DataSources("aws_eks_cluster_auth").ShouldHaveSingleItem().Body.Str("name").ShouldBe("easypay-prod");
+    }
+
+    [Fact]
+    public void Every_release_is_pinned_atomic_and_waits()
+    {
+        var releases = Prod.Value.Resources("helm_release").Select(r => r.Body).ToList();
+        releases.Select(r => r.Str("name")).ShouldBe(
+            ["tigera-operator", "metrics-server", "aws-load-balancer-controller", "cluster-autoscaler", "external-secrets", "velero", "easypay"], ignoreOrder: true);
+        foreach (var r in releases)
+        {
+            r.Str("version")!.ShouldMatch(@"^v?\d+\.\d+\.\d+$", $"{r.Str("name")} is not pinned");
+            r.Str("atomic").ShouldBe("true");
+            r.Str("cleanup_on_fail").ShouldBe("true");
+            r.Str("wait").ShouldBe("true");
+            int.Parse(r.Str("timeout")!, System.Globalization.CultureInfo.InvariantCulture).ShouldBeLessThanOrEqualTo(840);
+        }
+    }
+
+    [Fact]
+    public void The_application_waits_for_its_namespace_and_the_addons_whose_crds_it_uses()
+    {
+        var json = Prod.Value;
+        var releases = json.Resources("helm_release").ToDictionary(r => r.Body.Str("name")!, r => r.Name);
+        var app = json.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var dependsOn = app["depends_on"].Strings();
+        dependsOn.ShouldContain(d => d.StartsWith("kubernetes_namespace_v1.", StringComparison.Ordinal));
+        foreach (var prerequisite in new[] { "tigera-operator", "metrics-server", "aws-load-balancer-controller", "external-secrets" })
+        {
+            dependsOn.ShouldContain($"helm_release.{releases[prerequisite]}");
+        }
+        app.Str("create_namespace").ShouldBe("false");
+        var ns = json.Single("kubernetes_namespace_v1")["metadata"]!;
+        ns["name"]!.ToString().ShouldBe("easypay");
+        ns["labels"]!["pod-security.kubernetes.io/enforce"]!.ToString().ShouldBe("restricted");
+    }
+
+    [Fact]
+    public void The_chart_ships_inside_the_stack_with_a_relative_path_and_its_content_hash()
+    {
+        var app = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        app.Str("chart")!.ShouldStartWith("assets/");
+        app.Str("description")!.ShouldBe($"easypay chart 1.0.0, content sha256:{EasyPay.Tf.Modules.Platform.EasypayApplication.ContentHash(RepoPaths.App.EasypayChart)}");
+        Prod.Value.ToJsonString().ShouldNotContain(RepoPaths.Root);
+    }
+
+    [Fact]
+    public void Calico_runs_in_policy_only_mode_beside_the_vpc_cni()
+    {
+        var calico = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "tigera-operator").Body;
+        var values = calico["values"]![0]!.ToString();
+        values.ShouldContain("kubernetesProvider: \"EKS\"");
+        values.ShouldContain("type: \"AmazonVPC\"");
+    }
+
+    [Fact]
+    public void Velero_backs_up_every_six_hours_and_keeps_backups_seven_days()
+    {
+        var velero = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "velero").Body["values"]![0]!.ToString();
+        velero.ShouldContain("schedule: \"0 */6 * * *\"");
+        velero.ShouldContain("ttl: \"168h0m0s\"");
+        velero.ShouldContain("bucket: \"easypay-prod-velero-333344445555\"");
+        velero.ShouldContain("useSecret: false");
+    }
+
+    [Fact]
+    public void A_values_change_is_an_in_place_release_upgrade_showing_only_that_value()
+    {
+        var before = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var newTag = Env("prod") with
+        {
+            Application = Env("prod").Application with { BackendImage = Env("prod").Application.BackendImage with { Tag = "1.4.3" } },
+        };
+        var after = Synth(newTag).Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var beforeLines = before["values"]![0]!.ToString().Split('\n');
+        var afterLines = after["values"]![0]!.ToString().Split('\n');
+        afterLines.Length.ShouldBe(beforeLines.Length);
+        var changed = beforeLines.Zip(afterLines).Where(p => p.First != p.Second).ToList();
+        changed.ShouldBe([("    tag: \"1.4.2\"", "    tag: \"1.4.3\"")]);
+        // Same release, same chart: helm upgrades in place, and the chart's RollingUpdate (maxUnavailable 0)
+        // with atomic rollback makes it zero-downtime.
+        after.Str("name").ShouldBe(before.Str("name"));
+        after.Str("chart").ShouldBe(before.Str("chart"));
+        after.Str("atomic").ShouldBe("true");
+    }
+
+    [HelmTheory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void The_generated_application_values_pass_the_chart_schema_and_lint(string env)
+    {
+        var args = new HelmArgs { Release = EasypayChart.Release, Namespace = EasypayChart.Namespace, ValuesYaml = ValuesYaml(env) };
+        var render = HelmCli.Template(args);
+        render.Succeeded.ShouldBeTrue(render.Output);
+        var lint = HelmCli.Lint(args);
+        lint.Succeeded.ShouldBeTrue(lint.Output);
+    }
+
+    [HelmTheory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void The_chart_renders_with_the_generated_values_as_the_stack_configures_it(string env)
+    {
+        var e = Env(env);
+        var render = EasypayChart.Render(new HelmArgs { Release = EasypayChart.Release, Namespace = EasypayChart.Namespace, ValuesYaml = ValuesYaml(env) });
+        var backend = render.All.Single(m => m.Kind == "HorizontalPodAutoscaler" && m.Name.EndsWith("backend", StringComparison.Ordinal));
+        backend.Number("spec.minReplicas").ShouldBe(e.Application.BackendReplicas.Min);
+        backend.Number("spec.maxReplicas").ShouldBe(e.Application.BackendReplicas.Max);
+        render.OfKind("TargetGroupBinding").Select(t => t.Text("spec.targetGroupARN"))
+            .ShouldBe([UpstreamOutputs.Cluster(e).FrontendTargetGroupArn, UpstreamOutputs.Cluster(e).BackendTargetGroupArn], ignoreOrder: true);
+        render.OfKind("Deployment").Single(d => d.Name.EndsWith("backend", StringComparison.Ordinal))
+            .Nodes("spec.template.spec.containers")[0].Text("image")
+            .ShouldBe($"{e.Application.BackendImage.Repository}:{e.Application.BackendImage.Tag}");
+    }
+
+    [KubeValidateTheory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public void Manifests_rendered_with_the_generated_values_are_valid_kubernetes(string env)
+    {
+        var render = HelmCli.Template(new HelmArgs { Release = EasypayChart.Release, Namespace = EasypayChart.Namespace, ValuesYaml = ValuesYaml(env) });
+        var result = KubeValidate.Run(render.StdOut);
+        result.Invalid.ShouldBe(0, result.Cli.Output);
+        result.Valid.ShouldBeGreaterThan(0);
+    }
+}

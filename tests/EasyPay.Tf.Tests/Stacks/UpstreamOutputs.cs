@@ -1,0 +1,77 @@
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Network;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Stacks.Configuration;
+
+namespace EasyPay.Tf.Tests.Stacks;
+
+/// <summary>Realistic literal outputs of the upstream stacks for one environment: what the deployed
+/// network, cluster and database stacks would return. Used where Terraform tokens cannot stand in, e.g.
+/// rendering the chart with the values the platform stack generates.</summary>
+public static class UpstreamOutputs
+{
+    public static NetworkOutputs Network(EnvironmentConfig env)
+    {
+        var plan = SubnetPlan.Compute(Ipv4Cidr.Parse(env.Network.VpcCidr), env.AvailabilityZones);
+        IReadOnlyList<string> Cidrs(SubnetTier t) => [.. plan.Where(p => p.Tier == t).Select(p => p.Cidr.ToString())];
+        IReadOnlyList<string> Ids(SubnetTier t) => [.. plan.Where(p => p.Tier == t).Select(p => $"subnet-0{(int)t}{p.AzIndex}a1b2c3d4e5f6a7")];
+        return new NetworkOutputs("vpc-0a1b2c3d4e5f6a7b8", env.Network.VpcCidr, env.AvailabilityZones,
+            Ids(SubnetTier.Public), Ids(SubnetTier.Private), Ids(SubnetTier.Data),
+            Cidrs(SubnetTier.Public), Cidrs(SubnetTier.Private), Cidrs(SubnetTier.Data),
+            [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")]);
+    }
+
+    public static ClusterOutputs Cluster(EnvironmentConfig env)
+    {
+        var arn = $"arn:aws:iam::{env.AccountId}:role/{env.ResourcePrefix}";
+        var elb = $"arn:aws:elasticloadbalancing:{env.Region}:{env.AccountId}";
+        return new ClusterOutputs
+        {
+            ClusterName = env.ResourcePrefix,
+            ClusterEndpoint = $"https://0123456789ABCDEF0123456789ABCDEF.gr7.{env.Region}.eks.amazonaws.com",
+            ClusterCertificateAuthorityData = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+            OidcProviderArn = $"arn:aws:iam::{env.AccountId}:oidc-provider/oidc.eks.{env.Region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+            OidcIssuer = $"oidc.eks.{env.Region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+            NodeSecurityGroupId = "sg-0a1b2c3d4e5f60001",
+            ClusterSecurityGroupId = "sg-0a1b2c3d4e5f60002",
+            AlbSecurityGroupId = "sg-0a1b2c3d4e5f60003",
+            LoadBalancerControllerRoleArn = $"{arn}-aws-load-balancer-controller",
+            ClusterAutoscalerRoleArn = $"{arn}-cluster-autoscaler",
+            ExternalSecretsRoleArn = $"{arn}-external-secrets",
+            ExternalSecretsRoleName = $"{env.ResourcePrefix}-external-secrets",
+            VeleroRoleArn = $"{arn}-velero",
+            VeleroBucketName = $"{env.ResourcePrefix}-velero-{env.AccountId}",
+            AlbArn = $"{elb}:loadbalancer/app/{env.ResourcePrefix}/0123456789abcdef",
+            AlbArnSuffix = $"app/{env.ResourcePrefix}/0123456789abcdef",
+            AlbDnsName = $"{env.ResourcePrefix}-123456789.{env.Region}.elb.amazonaws.com",
+            AlbZoneId = "Z32O12XQLNTSW2",
+            FrontendTargetGroupArn = $"{elb}:targetgroup/{env.ResourcePrefix}-frontend/0123456789abcdef",
+            BackendTargetGroupArn = $"{elb}:targetgroup/{env.ResourcePrefix}-backend/fedcba9876543210",
+            FrontendTargetGroupArnSuffix = $"targetgroup/{env.ResourcePrefix}-frontend/0123456789abcdef",
+            BackendTargetGroupArnSuffix = $"targetgroup/{env.ResourcePrefix}-backend/fedcba9876543210",
+            NodeGroupMinSize = env.Cluster.NodeGroup.MinSize,
+            DeveloperGroup = "easypay-developers",
+        };
+    }
+
+    public static DatabaseOutputs Database(EnvironmentConfig env)
+    {
+        var host = $"{env.ResourcePrefix}.cluster-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com";
+        return new DatabaseOutputs
+        {
+            ClusterIdentifier = env.ResourcePrefix,
+            WriterEndpoint = host,
+            ReaderEndpoint = host.Replace(".cluster-", ".cluster-ro-", StringComparison.Ordinal),
+            ProxyEndpoint = $"{env.ResourcePrefix}.proxy-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com",
+            ProxyReadOnlyEndpoint = $"{env.ResourcePrefix}-read-only.endpoint.proxy-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com",
+            Port = 5432,
+            DatabaseName = env.Database.DatabaseName,
+            SecretArn = $"arn:aws:secretsmanager:{env.Region}:{env.AccountId}:secret:rds!cluster-0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f-AbCdEf",
+            KmsKeyArn = $"arn:aws:kms:{env.Region}:{env.AccountId}:key/0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f",
+            SecurityGroupId = "sg-0a1b2c3d4e5f60004",
+            InstanceIdentifiers = [.. Enumerable.Range(1, env.Database.ReaderCount + 1).Select(i => $"{env.ResourcePrefix}-{i}")],
+            MaxConnections = AuroraInstanceClass.Parse(env.Database.InstanceClass).DefaultMaxConnections,
+        };
+    }
+}
