@@ -110,7 +110,7 @@ if dotnet restore "$probe/probe.csproj" --configfile "$ROOT/nuget.config" --pack
   touch "$CACHE/.served-by-sources"; mkdir -p "$CACHE/empty-feed"; link_feed "$CACHE/empty-feed"
   exit 0
 fi
-log "not served (NuGet: $(grep -o 'NU1101[^.]*' "$probe/restore.log" | head -1 || echo 'see restore log')); generating them from npm"
+log "not served (NuGet: $(grep -o 'NU1101: Unable to find package [^ ]*' "$probe/restore.log" | head -1 || echo 'see restore log')); generating them from npm"
 
 # 2. npm sources and jsii-pacmak, pinned by build/jsii/package-lock.json.
 start=$(date +%s)
