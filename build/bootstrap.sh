@@ -70,7 +70,9 @@ install_npm_lock() { # dir: npm ci when the lockfile changed since the last inst
 if [ "$want_cli" = 1 ]; then install_npm_lock "$ROOT"; fi
 
 # --- jsii NuGet packages ---------------------------------------------------------------------------
-key="$( { cat "$ROOT/build/jsii/package.json" "$ROOT/build/jsii/package-lock.json" "${BASH_SOURCE[0]}"; echo "sdk$sdk_major"; } | sha256sum | cut -c1-16)"
+# Bump when the generation steps below change what gets built (not for log or comment edits).
+GENERATOR_VERSION=1
+key="$( { cat "$ROOT/build/jsii/package.json" "$ROOT/build/jsii/package-lock.json"; echo "sdk$sdk_major generator$GENERATOR_VERSION"; } | sha256sum | cut -c1-16)"
 CACHE="$CACHE_ROOT/jsii-$key"
 mkdir -p "$ROOT/.packages"
 
