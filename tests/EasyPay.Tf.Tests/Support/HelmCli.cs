@@ -26,12 +26,11 @@ public static class HelmCli
     public const string SkipMessage = "helm not found on PATH nor at ../shared/tools/helm: chart tests skipped";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5); // the first helm-lite run builds it
-    private static readonly Lazy<string> RepoRootPath = new(FindRepoRoot);
     private static readonly Lazy<string?> HelmPath = new(FindHelm);
     private static readonly ConcurrentDictionary<string, Lazy<CliResult>> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>The folder holding EasyPay.Tf.sln, found by walking up from the test binaries.</summary>
-    public static string RepoRoot => RepoRootPath.Value;
+    /// <summary>The repository root (see <see cref="RepoPaths"/>).</summary>
+    public static string RepoRoot => RepoPaths.Root;
 
     /// <summary>The helm executable the tests use, or null when there is none.</summary>
     public static string? Executable => HelmPath.Value;
@@ -89,18 +88,6 @@ public static class HelmCli
             File.Move(tmp, path, overwrite: true);
         }
         return path;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EasyPay.Tf.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"EasyPay.Tf.sln not found above {AppContext.BaseDirectory}");
     }
 
     private static string? FindHelm()
