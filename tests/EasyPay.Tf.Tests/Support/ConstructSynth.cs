@@ -12,10 +12,21 @@ public static class ConstructSynth
 
     public static JsonObject Stack(Action<TerraformStack, AwsEnvironment> build)
     {
-        var app = Testing.App(new TestingAppConfig { StackTraces = false });
-        var stack = new TerraformStack(app, "test");
-        var aws = new AwsEnvironment(stack, "aws", new AwsEnvironmentProps(Region, AccountId, new Dictionary<string, string> { ["Project"] = "test" }));
-        build(stack, aws);
-        return (JsonObject)SynthesizedApp.Normalize(JsonNode.Parse(Testing.Synth(stack)))!;
+        var outDir = Path.Combine(Path.GetTempPath(), "easypay-construct-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var app = Testing.App(new TestingAppConfig { StackTraces = false, Outdir = outDir });
+            var stack = new TerraformStack(app, "test");
+            var aws = new AwsEnvironment(stack, "aws", new AwsEnvironmentProps(Region, AccountId, new Dictionary<string, string> { ["Project"] = "test" }));
+            build(stack, aws);
+            return (JsonObject)SynthesizedApp.Normalize(JsonNode.Parse(Testing.Synth(stack)))!;
+        }
+        finally
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
+        }
     }
 }
