@@ -240,7 +240,8 @@ public sealed class ClusterStack : EasyPayStack
             DeletionWindowInDays = keyWindow,
             Partition = Aws.Partition,
         });
-        var bucket = new SecureBucket(this, "velero-bucket", new SecureBucketProps($"{Prefix}-velero-{Aws.AccountId}", key.Arn)
+        var name = $"{Prefix}-velero-{Aws.AccountId}";
+        var bucket = new SecureBucket(this, "velero-bucket", new SecureBucketProps(name, key.Arn)
         {
             ForceDestroy = !env.Production,
             PreventDestroy = env.Production,
@@ -249,7 +250,7 @@ public sealed class ClusterStack : EasyPayStack
             Partition = Aws.Partition,
         });
         var role = Irsa("velero", VeleroAccount, eks,
-            AddonPolicies.Velero($"arn:{Aws.Partition}:s3:::{Prefix}-velero-{Aws.AccountId}", key.Arn, Aws.Partition, Aws.Region, Aws.AccountId));
+            AddonPolicies.Velero($"arn:{Aws.Partition}:s3:::{name}", key.Arn, Aws.Partition, Aws.Region, Aws.AccountId));
         return (role, bucket);
     }
 

@@ -5,8 +5,8 @@ using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Stacks;
 
-/// <summary>&lt;env&gt;-cluster composed with the real network stack, for dev (cheap, local state, HTTP only)
-/// and prod (protected, Terraform Cloud, HTTPS). Synthesized once for the class.</summary>
+/// <summary>&lt;env&gt;-cluster of every environment composed with its real network stack: dev (cheap, local
+/// state, HTTP only), staging and prod (protected, Terraform Cloud, HTTPS). Synthesized once for the class.</summary>
 public class ClusterStackTests
 {
     private static readonly Lazy<(IReadOnlyDictionary<string, JsonObject> Json, IReadOnlyDictionary<string, ClusterOutputs> Outputs)> Synthesized = new(() =>
@@ -14,7 +14,7 @@ public class ClusterStackTests
         var outputs = new Dictionary<string, ClusterOutputs>();
         var json = AppSynth.Run(app =>
         {
-            foreach (var env in EnvironmentLoader.LoadAll(RepoPaths.Environments, ["dev", "prod"]))
+            foreach (var env in EnvironmentLoader.LoadAll(RepoPaths.Environments))
             {
                 var network = new NetworkStack(app, env);
                 outputs[env.Name] = new ClusterStack(app, env, network.Outputs).Outputs;
@@ -32,6 +32,7 @@ public class ClusterStackTests
 
     [Theory]
     [InlineData("dev", "local")]
+    [InlineData("staging", "remote")]
     [InlineData("prod", "remote")]
     public void The_cluster_reads_the_network_through_remote_state(string env, string backend)
     {
@@ -49,6 +50,7 @@ public class ClusterStackTests
 
     [Theory]
     [InlineData("dev")]
+    [InlineData("staging")]
     [InlineData("prod")]
     public void The_cluster_runs_the_configured_versions_sizes_and_api_cidrs(string env)
     {
@@ -182,6 +184,7 @@ public class ClusterStackTests
 
     [Theory]
     [InlineData("dev")]
+    [InlineData("staging")]
     [InlineData("prod")]
     public void Every_resource_name_carries_the_environment_prefix(string env)
     {
