@@ -1,5 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.CloudwatchLogGroup;
 
 namespace EasyPay.Tf.Modules.Observability;
@@ -16,6 +17,10 @@ public sealed class LogGroup : Construct
     public string Name { get; }
     public string Arn { get; }
 
+    /// <summary>The log group resource, for services that would otherwise create the group themselves
+    /// (unencrypted, never expiring) and so must start after it exists.</summary>
+    public ITerraformDependable Resource { get; }
+
     public LogGroup(Construct scope, string id, LogGroupProps props) : base(scope, id)
     {
         new PropsValidator(nameof(LogGroupProps))
@@ -31,6 +36,7 @@ public sealed class LogGroup : Construct
         });
         Name = group.Name;
         Arn = group.Arn;
+        Resource = group;
     }
 }
 

@@ -59,6 +59,15 @@ public static class EnvironmentRules
                 yield return ($"cluster.publicAccessCidrs[{i}]", "0.0.0.0/0 opens the production Kubernetes API to the internet; list the office/VPN egress CIDRs instead");
             }
         }
+        if (env.Cluster.DeveloperRoleArn == env.Cluster.AdminRoleArn)
+        {
+            yield return ("cluster.developerRoleArn", "is the same role as adminRoleArn; EKS allows one access entry per role, and developers must not be cluster admins");
+        }
+        // kube-proxy must run the control plane's minor version (the other add-ons span several).
+        if (!env.Cluster.Addons.KubeProxy.StartsWith($"v{env.Cluster.KubernetesVersion}.", StringComparison.Ordinal))
+        {
+            yield return ("cluster.addons.kubeProxy", $"\"{env.Cluster.Addons.KubeProxy}\" is not a build for Kubernetes {env.Cluster.KubernetesVersion}; use a v{env.Cluster.KubernetesVersion}.x-eksbuild.N version (aws eks describe-addon-versions --addon-name kube-proxy)");
+        }
         var ng = env.Cluster.NodeGroup;
         if (ng.MinSize > ng.MaxSize)
         {

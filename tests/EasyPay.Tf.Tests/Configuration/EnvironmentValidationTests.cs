@@ -128,6 +128,34 @@ public class EnvironmentValidationTests
     }
 
     [Fact]
+    public void A_malformed_public_access_cidr_is_rejected()
+    {
+        ProblemOf("dev", j => j["cluster"]!["publicAccessCidrs"]![1] = "198.51.100.7/24")
+            .ShouldBe("environments/dev.json: cluster.publicAccessCidrs[1]: '198.51.100.7/24' has host bits set: the network address for /24 is 198.51.100.0/24");
+    }
+
+    [Fact]
+    public void Outside_production_the_api_may_be_open_to_the_internet()
+    {
+        using var files = new EnvironmentFiles();
+        files.Edit("dev", j => j["cluster"]!["publicAccessCidrs"] = new JsonArray("0.0.0.0/0")).Load("dev")[0].Cluster.PublicAccessCidrs.ShouldBe(["0.0.0.0/0"]);
+    }
+
+    [Fact]
+    public void The_developer_role_may_not_be_the_admin_role()
+    {
+        ProblemOf("staging", j => j["cluster"]!["developerRoleArn"] = "arn:aws:iam::222233334444:role/easypay-platform-admin")
+            .ShouldStartWith("environments/staging.json: cluster.developerRoleArn: is the same role as adminRoleArn");
+    }
+
+    [Fact]
+    public void Kube_proxy_must_match_the_kubernetes_version()
+    {
+        ProblemOf("prod", j => j["cluster"]!["addons"]!["kubeProxy"] = "v1.32.6-eksbuild.2")
+            .ShouldBe("environments/prod.json: cluster.addons.kubeProxy: \"v1.32.6-eksbuild.2\" is not a build for Kubernetes 1.33; use a v1.33.x-eksbuild.N version (aws eks describe-addon-versions --addon-name kube-proxy)");
+    }
+
+    [Fact]
     public void Node_group_min_above_max_is_rejected()
     {
         using var files = new EnvironmentFiles();

@@ -1,0 +1,139 @@
+using Constructs;
+using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf;
+using HashiCorp.Cdktf.Providers.Aws.S3Bucket;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketLifecycleConfiguration;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketOwnershipControls;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketPolicy;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketPublicAccessBlock;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketServerSideEncryptionConfiguration;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketVersioning;
+
+namespace EasyPay.Tf.Modules.Storage;
+
+/// <summary>Props of <see cref="SecureBucket"/>.</summary>
+/// <param name="Name">Globally unique bucket name; append the account id, e.g. easypay-prod-velero-333344445555.</param>
+/// <param name="KmsKeyArn">Customer-managed key for SSE-KMS. Null means SSE-S3 (AES256), which is only for
+/// writers that cannot use KMS, such as ALB access log delivery: say why at the call site.</param>
+public sealed record SecureBucketProps(string Name, string? KmsKeyArn)
+{
+    /// <summary>Statements added to the bucket policy after the TLS-only deny (e.g. a log delivery grant).</summary>
+    public IReadOnlyList<PolicyStatement> AdditionalPolicyStatements { get; init; } = [];
+
+    /// <summary>Lets terraform destroy a non-empty bucket: development only.</summary>
+    public bool ForceDestroy { get; init; }
+
+    /// <summary>lifecycle.prevent_destroy: production data a plan must never delete.</summary>
+    public bool PreventDestroy { get; init; }
+
+    /// <summary>Expire current objects after this many days (logs); null keeps them (the writer manages them).</summary>
+    public int? ExpireAfterDays { get; init; }
+
+    /// <summary>Versioning keeps overwritten and deleted objects this long, so a bad write can be undone.</summary>
+    public int NoncurrentVersionExpirationDays { get; init; } = 30;
+
+    public int AbortIncompleteUploadsAfterDays { get; init; } = 7;
+
+    public string Partition { get; init; } = "aws";
+}
+
+/// <summary>A private S3 bucket: owner-enforced object ownership (no ACLs), all public access blocked,
+/// versioning, default encryption (SSE-KMS with a bucket key, or SSE-S3 where KMS is impossible),
+/// a TLS-only bucket policy, and a lifecycle that bounds noncurrent versions and incomplete uploads.</summary>
+public sealed class SecureBucket : Construct
+{
+    public string Name { get; }
+    public string Arn { get; }
+
+    /// <summary>The bucket policy: writers that the bucket validates on creation (ALB access logs) depend on it.</summary>
+    public ITerraformDependable Policy { get; }
+
+    public SecureBucket(Construct scope, string id, SecureBucketProps props) : base(scope, id)
+    {
+        new PropsValidator(nameof(SecureBucketProps))
+            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.Name ?? "", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), nameof(props.Name),
+                $"'{props.Name}' is not a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+            .Check(props.KmsKeyArn is null || props.KmsKeyArn.Length > 0, nameof(props.KmsKeyArn), "is empty; give a key ARN, or null for SSE-S3")
+            .Check(props.ExpireAfterDays is null or >= 1, nameof(props.ExpireAfterDays), "must be at least 1 day (or null to keep objects)")
+            .Check(props.NoncurrentVersionExpirationDays >= 1, nameof(props.NoncurrentVersionExpirationDays), "must be at least 1 day")
+            .Check(props.AbortIncompleteUploadsAfterDays >= 1, nameof(props.AbortIncompleteUploadsAfterDays), "must be at least 1 day")
+            .Check(!(props.ForceDestroy && props.PreventDestroy), nameof(props.ForceDestroy), "contradicts PreventDestroy; a protected bucket cannot be force-destroyed")
+            .ThrowIfInvalid();
+
+        var bucket = new S3Bucket(this, "bucket", new S3BucketConfig
+        {
+            Bucket = props.Name,
+            ForceDestroy = props.ForceDestroy,
+            Lifecycle = props.PreventDestroy ? new TerraformResourceLifecycle { PreventDestroy = true } : null,
+        });
+        new S3BucketOwnershipControls(this, "ownership", new S3BucketOwnershipControlsConfig
+        {
+            Bucket = bucket.Id,
+            Rule = new S3BucketOwnershipControlsRule { ObjectOwnership = "BucketOwnerEnforced" },
+        });
+        var publicAccess = new S3BucketPublicAccessBlock(this, "public-access", new S3BucketPublicAccessBlockConfig
+        {
+            Bucket = bucket.Id,
+            BlockPublicAcls = true,
+            BlockPublicPolicy = true,
+            IgnorePublicAcls = true,
+            RestrictPublicBuckets = true,
+        });
+        new S3BucketVersioningA(this, "versioning", new S3BucketVersioningAConfig
+        {
+            Bucket = bucket.Id,
+            VersioningConfiguration = new S3BucketVersioningVersioningConfiguration { Status = "Enabled" },
+        });
+        new S3BucketServerSideEncryptionConfigurationA(this, "encryption", new S3BucketServerSideEncryptionConfigurationAConfig
+        {
+            Bucket = bucket.Id,
+            Rule = new[]
+            {
+                new S3BucketServerSideEncryptionConfigurationRuleA
+                {
+                    ApplyServerSideEncryptionByDefault = new S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA
+                    {
+                        SseAlgorithm = props.KmsKeyArn is null ? "AES256" : "aws:kms",
+                        KmsMasterKeyId = props.KmsKeyArn,
+                    },
+                    // One data key per bucket instead of per object: fewer KMS calls, lower cost.
+                    BucketKeyEnabled = props.KmsKeyArn is null ? null : true,
+                },
+            },
+        });
+        new S3BucketLifecycleConfiguration(this, "lifecycle", new S3BucketLifecycleConfigurationConfig
+        {
+            Bucket = bucket.Id,
+            Rule = new[]
+            {
+                new S3BucketLifecycleConfigurationRule
+                {
+                    Id = "bound-storage",
+                    Status = "Enabled",
+                    Filter = new[] { new S3BucketLifecycleConfigurationRuleFilter { Prefix = "" } }, // whole bucket
+                    Expiration = props.ExpireAfterDays is { } days ? new[] { new S3BucketLifecycleConfigurationRuleExpiration { Days = days } } : null,
+                    NoncurrentVersionExpiration = new[] { new S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration { NoncurrentDays = props.NoncurrentVersionExpirationDays } },
+                    AbortIncompleteMultipartUpload = new[] { new S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = props.AbortIncompleteUploadsAfterDays } },
+                },
+            },
+        });
+
+        var arn = $"arn:{props.Partition}:s3:::{props.Name}";
+        var statements = new List<PolicyStatement>
+        {
+            new("DenyInsecureTransport", ["s3:*"], [arn, $"{arn}/*"], Effect: "Deny",
+                Principals: PolicyDocument.Aws("*"),
+                Conditions: PolicyDocument.Condition("Bool", "aws:SecureTransport", "false")),
+        };
+        statements.AddRange(props.AdditionalPolicyStatements);
+        Policy = new S3BucketPolicy(this, "policy", new S3BucketPolicyConfig
+        {
+            Bucket = bucket.Id,
+            Policy = PolicyDocument.Render(statements),
+            DependsOn = [publicAccess], // S3 rejects concurrent policy and public access block updates
+        });
+
+        Name = bucket.Bucket;
+        Arn = bucket.Arn;
+    }
+}

@@ -1,0 +1,237 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Stacks.Configuration;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Stacks;
+
+/// <summary>&lt;env&gt;-cluster of every environment composed with its real network stack: dev (cheap, local
+/// state, HTTP only), staging and prod (protected, Terraform Cloud, HTTPS). Synthesized once for the class.</summary>
+public class ClusterStackTests
+{
+    private static readonly Lazy<(IReadOnlyDictionary<string, JsonObject> Json, IReadOnlyDictionary<string, ClusterOutputs> Outputs)> Synthesized = new(() =>
+    {
+        var outputs = new Dictionary<string, ClusterOutputs>();
+        var json = AppSynth.Run(app =>
+        {
+            foreach (var env in EnvironmentLoader.LoadAll(RepoPaths.Environments))
+            {
+                var network = new NetworkStack(app, env);
+                outputs[env.Name] = new ClusterStack(app, env, network.Outputs).Outputs;
+            }
+        });
+        return (json, outputs);
+    });
+
+    private static JsonObject Stack(string env) => (JsonObject)Synthesized.Value.Json[$"{env}-cluster"].DeepClone();
+
+    private static EnvironmentConfig Env(string env) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [env])[0];
+
+    private static JsonObject Named(JsonObject json, string type, string field, string value) =>
+        json.Resources(type).Single(r => r.Body.Str(field) == value).Body;
+
+    [Theory]
+    [InlineData("dev", "local")]
+    [InlineData("staging", "remote")]
+    [InlineData("prod", "remote")]
+    public void The_cluster_reads_the_network_through_remote_state(string env, string backend)
+    {
+        var json = Stack(env);
+        var lookup = json.DataSources("terraform_remote_state").ShouldHaveSingleItem();
+        lookup.Body.Str("backend").ShouldBe(backend);
+        var prefix = $"${{data.terraform_remote_state.{lookup.Name}.outputs.";
+        var cluster = json.Single("aws_eks_cluster");
+        cluster["vpc_config"]!["subnet_ids"].Strings().Count.ShouldBe(Env(env).AvailabilityZones.Count);
+        cluster["vpc_config"]!["subnet_ids"].Strings().ShouldAllBe(s => s.StartsWith(prefix, StringComparison.Ordinal));
+        json.Single("aws_lb")["subnets"].Strings().ShouldAllBe(s => s.StartsWith(prefix, StringComparison.Ordinal));
+        json.Single("aws_eks_node_group")["subnet_ids"].Strings().ShouldBe(cluster["vpc_config"]!["subnet_ids"].Strings());
+        Synthesized.Value.Json[$"{env}-network"]["output"]!.AsObject().Count.ShouldBeGreaterThan(0);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void The_cluster_runs_the_configured_versions_sizes_and_api_cidrs(string env)
+    {
+        var config = Env(env).Cluster;
+        var json = Stack(env);
+        var cluster = json.Single("aws_eks_cluster");
+        cluster.Str("name").ShouldBe($"easypay-{env}");
+        cluster.Str("version").ShouldBe(config.KubernetesVersion);
+        cluster["vpc_config"]!["public_access_cidrs"].Strings().ShouldBe(config.PublicAccessCidrs);
+        json.Resources("aws_eks_addon").Select(a => (a.Body.Str("addon_name"), a.Body.Str("addon_version"))).ShouldBe(
+            [
+                ("vpc-cni", config.Addons.VpcCni),
+                ("kube-proxy", config.Addons.KubeProxy),
+                ("coredns", config.Addons.CoreDns),
+                ("aws-ebs-csi-driver", config.Addons.EbsCsiDriver),
+                ("amazon-cloudwatch-observability", ClusterStack.CloudWatchObservabilityVersion),
+            ],
+            ignoreOrder: true);
+        var group = json.Single("aws_eks_node_group");
+        (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size"))
+            .ShouldBe((config.NodeGroup.MinSize.ToString(), config.NodeGroup.DesiredSize.ToString(), config.NodeGroup.MaxSize.ToString()));
+        group["instance_types"].Strings().ShouldBe(config.NodeGroup.InstanceTypes);
+        group.Str("capacity_type").ShouldBe(config.NodeGroup.CapacityType);
+        json.Single("aws_launch_template").Str("block_device_mappings.0.ebs.volume_size").ShouldBe(config.NodeGroup.DiskSizeGiB.ToString());
+    }
+
+    [Fact]
+    public void Prod_defaults_match_the_old_auto_scaling_group()
+    {
+        var group = Stack("prod").Single("aws_eks_node_group");
+        (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size")).ShouldBe(("3", "3", "9"));
+        Synthesized.Value.Outputs["prod"].NodeGroupMinSize.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Networking_addons_precede_the_nodes_and_the_rest_wait_for_them()
+    {
+        var json = Stack("prod");
+        var group = json.Resources("aws_eks_node_group").ShouldHaveSingleItem();
+        var addons = json.Resources("aws_eks_addon").ToDictionary(a => a.Body.Str("addon_name")!, a => a);
+        foreach (var early in new[] { "vpc-cni", "kube-proxy" })
+        {
+            group.Body["depends_on"].Strings().ShouldContain($"aws_eks_addon.{addons[early].Name}");
+        }
+        foreach (var late in new[] { "coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability" })
+        {
+            addons[late].Body["depends_on"].Strings().ShouldContain($"aws_eks_node_group.{group.Name}");
+        }
+        addons["aws-ebs-csi-driver"].Body.Str("service_account_role_arn").ShouldBe($"${{aws_iam_role.{Role(json, "ebs-csi-driver").Name}.arn}}");
+    }
+
+    private static (string Name, JsonObject Body) Role(JsonObject json, string suffix) =>
+        json.Resources("aws_iam_role").Single(r => r.Body.Str("name")!.EndsWith("-" + suffix, StringComparison.Ordinal));
+
+    public static TheoryData<string, string> ServiceAccounts() => new()
+    {
+        { "aws-load-balancer-controller", "system:serviceaccount:kube-system:aws-load-balancer-controller" },
+        { "cluster-autoscaler", "system:serviceaccount:kube-system:cluster-autoscaler" },
+        { "external-secrets", "system:serviceaccount:easypay:easypay-external-secrets" },
+        { "velero", "system:serviceaccount:velero:velero-server" },
+        { "ebs-csi-driver", "system:serviceaccount:kube-system:ebs-csi-controller-sa" },
+        { "cloudwatch-agent", "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServiceAccounts))]
+    public void Each_irsa_role_trusts_exactly_the_service_account_its_chart_uses(string role, string subject)
+    {
+        var body = Role(Stack("prod"), role).Body;
+        body.Str("name").ShouldBe($"easypay-prod-{role}");
+        var condition = JsonNode.Parse(body.Str("assume_role_policy")!)!["Statement"]![0]!["Condition"]!["StringEquals"]!.AsObject();
+        condition.Single(kv => kv.Key.EndsWith(":sub", StringComparison.Ordinal)).Value!.ToString().ShouldBe(subject);
+        condition.Single(kv => kv.Key.EndsWith(":aud", StringComparison.Ordinal)).Value!.ToString().ShouldBe("sts.amazonaws.com");
+    }
+
+    [Fact]
+    public void The_external_secrets_role_gets_its_permissions_from_the_database_stack()
+    {
+        var json = Stack("prod");
+        var role = Role(json, "external-secrets").Name;
+        json.Resources("aws_iam_role_policy").ShouldNotContain(p => p.Body.Str("role")!.Contains(role, StringComparison.Ordinal));
+        json.Resources("aws_iam_role_policy_attachment").ShouldNotContain(p => p.Body.Str("role")!.Contains(role, StringComparison.Ordinal));
+        json["output"]!["external_secrets_role_name"]!.Str("value").ShouldBe($"${{aws_iam_role.{role}.name}}");
+    }
+
+    [Fact]
+    public void The_load_balancer_controller_may_register_only_into_this_environments_target_groups()
+    {
+        var json = Stack("prod");
+        var policy = JsonNode.Parse(json.Resources("aws_iam_role_policy").Single(p => p.Body.Str("name") == "easypay-prod-aws-load-balancer-controller").Body.Str("policy")!)!;
+        var register = policy["Statement"]!.AsArray().Single(s => s!.Str("Sid") == "RegisterPodsInOwnTargetGroups")!;
+        register["Resource"].Strings().ShouldBe(
+            json.Resources("aws_lb_target_group").Select(t => $"${{aws_lb_target_group.{t.Name}.arn}}"), ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Admins_get_cluster_admin_and_developers_only_their_kubernetes_group()
+    {
+        var config = Env("prod").Cluster;
+        var json = Stack("prod");
+        Named(json, "aws_eks_access_entry", "principal_arn", config.DeveloperRoleArn)["kubernetes_groups"].Strings().ShouldBe([ClusterStack.DeveloperGroup]);
+        var association = json.Single("aws_eks_access_policy_association");
+        association.Str("policy_arn")!.ShouldEndWith("/AmazonEKSClusterAdminPolicy");
+        association.Str("principal_arn")!.ShouldContain(json.Resources("aws_eks_access_entry").Single(e => e.Body.Str("principal_arn") == config.AdminRoleArn).Name);
+        Synthesized.Value.Outputs["prod"].DeveloperGroup.ShouldBe("easypay-developers");
+    }
+
+    [Fact]
+    public void Prod_is_protected_and_serves_https()
+    {
+        var json = Stack("prod");
+        json.Single("aws_eks_cluster").Str("deletion_protection").ShouldBe("true");
+        json.Single("aws_lb").Str("enable_deletion_protection").ShouldBe("true");
+        var velero = Named(json, "aws_s3_bucket", "bucket", "easypay-prod-velero-333344445555");
+        (velero.Str("force_destroy"), velero.Str("lifecycle.prevent_destroy")).ShouldBe(("false", "true"));
+        json.Resources("aws_kms_key").ShouldAllBe(k => k.Body.Str("deletion_window_in_days") == "30" && k.Body.Str("enable_key_rotation") == "true");
+        json.Resources("aws_lb_listener").Select(l => (l.Body.Str("port"), l.Body.Str("protocol"))).ShouldBe([("443", "HTTPS"), ("80", "HTTP")], ignoreOrder: true);
+        json.Resources("aws_cloudwatch_log_group").ShouldAllBe(g => g.Body.Str("retention_in_days") == "365");
+    }
+
+    [Fact]
+    public void Dev_is_cheap_to_destroy_and_serves_http_only()
+    {
+        var json = Stack("dev");
+        json.Single("aws_eks_cluster").Str("deletion_protection").ShouldBe("false");
+        json.Single("aws_lb").Str("enable_deletion_protection").ShouldBe("false");
+        json.Resources("aws_s3_bucket").ShouldAllBe(b => b.Body.Str("force_destroy") == "true" && b.Body["lifecycle"] == null);
+        json.Resources("aws_kms_key").ShouldAllBe(k => k.Body.Str("deletion_window_in_days") == "7");
+        json.Single("aws_lb_listener").Str("protocol").ShouldBe("HTTP");
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Every_resource_name_carries_the_environment_prefix(string env)
+    {
+        var json = Stack(env);
+        var named = new[] { ("aws_iam_role", "name"), ("aws_security_group", "name"), ("aws_lb", "name"), ("aws_lb_target_group", "name"), ("aws_s3_bucket", "bucket"), ("aws_launch_template", "name"), ("aws_eks_node_group", "node_group_name") };
+        foreach (var (type, field) in named)
+        {
+            json.Resources(type).ShouldAllBe(r => r.Body.Str(field)!.StartsWith($"easypay-{env}-", StringComparison.Ordinal));
+        }
+        json.Resources("aws_kms_alias").ShouldAllBe(a => a.Body.Str("name")!.StartsWith($"alias/easypay-{env}-", StringComparison.Ordinal));
+        json.Resources("aws_cloudwatch_log_group").Select(g => g.Body.Str("name")).ShouldBe(
+            [$"/aws/eks/easypay-{env}/cluster", $"/aws/containerinsights/easypay-{env}/performance"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Only_the_alb_accepts_traffic_from_the_internet_and_only_on_80_and_443()
+    {
+        var json = Stack("prod");
+        var albSg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == "easypay-prod-alb").Name;
+        var open = json.Resources("aws_vpc_security_group_ingress_rule").Where(r => r.Body.Str("cidr_ipv4") is not null).ToList();
+        open.ShouldAllBe(r => r.Body.Str("cidr_ipv4") == "0.0.0.0/0" && r.Body.Str("security_group_id")!.Contains(albSg, StringComparison.Ordinal));
+        open.Select(r => r.Body.Str("from_port")).ShouldBe(["80", "443"], ignoreOrder: true);
+        json.Resources("aws_vpc_security_group_ingress_rule").Concat(json.Resources("aws_vpc_security_group_egress_rule"))
+            .ShouldAllBe(r => !string.IsNullOrEmpty(r.Body.Str("description")));
+    }
+
+    [Fact]
+    public void Every_cluster_output_is_exported()
+    {
+        var json = Stack("prod");
+        var outputs = json["output"]!.AsObject();
+        foreach (var name in new[]
+        {
+            "cluster_name", "cluster_endpoint", "cluster_certificate_authority_data", "oidc_provider_arn", "oidc_issuer",
+            "node_security_group_id", "cluster_security_group_id", "alb_security_group_id", "load_balancer_controller_role_arn",
+            "cluster_autoscaler_role_arn", "external_secrets_role_arn", "external_secrets_role_name", "velero_role_arn",
+            "velero_bucket_name", "alb_arn", "alb_arn_suffix", "alb_dns_name", "alb_zone_id", "frontend_target_group_arn",
+            "backend_target_group_arn", "frontend_target_group_arn_suffix", "backend_target_group_arn_suffix",
+            "node_group_min_size", "developer_group",
+        })
+        {
+            outputs.ContainsKey(name).ShouldBeTrue(name);
+        }
+        outputs.Count.ShouldBe(typeof(ClusterOutputs).GetProperties().Length);
+        var issuer = outputs["oidc_issuer"]!.Str("value")!;
+        issuer.ShouldStartWith("${local.");
+        json["locals"]![issuer[8..^1]]!.ToString().ShouldBe($"${{replace(aws_eks_cluster.{json.Resources("aws_eks_cluster")[0].Name}.identity[0].oidc[0].issuer, \"https://\", \"\")}}");
+        outputs["alb_arn_suffix"]!.Str("value")!.ShouldEndWith(".arn_suffix}");
+    }
+}
