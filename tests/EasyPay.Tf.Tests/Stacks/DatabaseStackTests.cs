@@ -289,4 +289,17 @@ public class DatabaseStackTests
         composed.Network["output"]!.AsObject().Count.ShouldBe(4); // the VPC id and the three data subnet ids
         composed.Database["terraform"]!["cloud"]!["workspaces"]!["name"]!.ToString().ShouldBe("easypay-prod-database");
     }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void The_runbook_table_matches_the_environment_files(string env)
+    {
+        var config = DatabaseTestInputs.Environment(env);
+        var db = config.Database;
+        var row = string.Join(" | ",
+            env, config.AvailabilityZones.Count, db.ReaderCount, db.InstanceClass, db.BackupRetentionDays, db.SnapshotRetentionDays,
+            db.BackupCopyRegion ?? "none", config.Production ? "on" : "off");
+        File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "runbook-database.md"))
+            .ShouldContain($"| {row} |", $"docs/runbook-database.md: update the row of {env} in \"Configured values\" (and the scenarios derived from it)");
+    }
 }
