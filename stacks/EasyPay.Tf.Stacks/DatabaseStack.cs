@@ -51,6 +51,7 @@ public sealed class DatabaseStack : EasyPayStack
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(cluster);
         var config = env.Database;
+        var keyDeletionWindow = env.Production ? 30 : 7;
 
         var aurora = new AuroraPostgresCluster(this, "aurora", new AuroraPostgresClusterProps(
             Prefix, config.EngineVersion, config.InstanceClass, network.AvailabilityZones, network.VpcId,
@@ -62,7 +63,7 @@ public sealed class DatabaseStack : EasyPayStack
             PreferredMaintenanceWindow = config.PreferredMaintenanceWindow,
             LogRetentionDays = env.LogRetentionDays,
             DeletionProtection = env.Production,
-            KeyDeletionWindowInDays = env.Production ? 30 : 7,
+            KeyDeletionWindowInDays = keyDeletionWindow,
             MonitoringIntervalSeconds = env.Production ? 15 : 60,
             PerformanceInsightsRetentionDays = env.Production ? ProductionPerformanceInsightsDays : 7,
             // Production changes wait for the maintenance window; elsewhere they apply at once.
@@ -83,7 +84,7 @@ public sealed class DatabaseStack : EasyPayStack
         {
             CopyTo = config.BackupCopyRegion is { } copyRegion ? new BackupCopyTarget(copyRegion, DefaultTags(env, Name)) : null,
             DeletionProtection = env.Production,
-            KeyDeletionWindowInDays = env.Production ? 30 : 7,
+            KeyDeletionWindowInDays = keyDeletionWindow,
             Partition = Aws.Partition,
         });
 

@@ -270,9 +270,14 @@ public sealed class AuroraPostgresCluster : Construct
 
     /// <summary>Allows PostgreSQL (5432) from one security group, as its own rule resource.</summary>
     public void AllowPostgresFrom(string id, string sourceSecurityGroupId, string description) =>
-        new VpcSecurityGroupIngressRule(this, id, new VpcSecurityGroupIngressRuleConfig
+        AllowPostgres(this, id, SecurityGroupId, sourceSecurityGroupId, description);
+
+    /// <summary>An ingress rule admitting 5432 into <paramref name="securityGroupId"/> from another
+    /// security group only (never a CIDR).</summary>
+    internal static void AllowPostgres(Construct scope, string id, string securityGroupId, string sourceSecurityGroupId, string description) =>
+        new VpcSecurityGroupIngressRule(scope, id, new VpcSecurityGroupIngressRuleConfig
         {
-            SecurityGroupId = SecurityGroupId,
+            SecurityGroupId = securityGroupId,
             Description = description,
             IpProtocol = "tcp",
             FromPort = Port,

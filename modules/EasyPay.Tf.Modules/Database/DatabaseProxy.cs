@@ -7,7 +7,6 @@ using HashiCorp.Cdktf.Providers.Aws.DbProxyEndpoint;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyTarget;
 using HashiCorp.Cdktf.Providers.Aws.SecurityGroup;
 using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupEgressRule;
-using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupIngressRule;
 
 namespace EasyPay.Tf.Modules.Database;
 
@@ -140,15 +139,7 @@ public sealed class DatabaseProxy : Construct
 
     /// <summary>Lets clients in <paramref name="sourceSecurityGroupId"/> connect to the proxy on 5432.</summary>
     public void AllowClientsFrom(string id, string sourceSecurityGroupId, string description) =>
-        new VpcSecurityGroupIngressRule(this, id, new VpcSecurityGroupIngressRuleConfig
-        {
-            SecurityGroupId = SecurityGroupId,
-            Description = description,
-            IpProtocol = "tcp",
-            FromPort = AuroraPostgresCluster.Port,
-            ToPort = AuroraPostgresCluster.Port,
-            ReferencedSecurityGroupId = sourceSecurityGroupId,
-        });
+        AuroraPostgresCluster.AllowPostgres(this, id, SecurityGroupId, sourceSecurityGroupId, description);
 
     private static void Validate(DatabaseProxyProps props) =>
         new PropsValidator(nameof(DatabaseProxyProps))
