@@ -1,3 +1,9 @@
+using System.Globalization;
+using Constructs;
+using EasyPay.Tf.Modules.Backup;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Stacks.Configuration;
+
 namespace EasyPay.Tf.Stacks;
 
 /// <summary>What the database stack gives monitoring and platform.</summary>
@@ -9,6 +15,8 @@ public sealed record DatabaseOutputs
     public required string ReaderEndpoint { get; init; }
     /// <summary>RDS Proxy read-write endpoint: what the application connects to.</summary>
     public required string ProxyEndpoint { get; init; }
+    /// <summary>RDS Proxy read-only endpoint over the readers; the read-write endpoint when the
+    /// environment has no reader (dev), so consumers always get a working address.</summary>
     public required string ProxyReadOnlyEndpoint { get; init; }
     /// <summary>Known at synth time.</summary>
     public required int Port { get; init; }
@@ -22,4 +30,90 @@ public sealed record DatabaseOutputs
     public required IReadOnlyList<string> InstanceIdentifiers { get; init; }
     /// <summary>Known at synth time: max_connections of the instance class (alarm threshold base).</summary>
     public required int MaxConnections { get; init; }
+}
+
+/// <summary>&lt;env&gt;-database: the Aurora PostgreSQL cluster the payments run on, the RDS Proxy the
+/// application connects through, its 6-hourly AWS Backup plan, and its connection parameters in SSM.
+/// The RDS event subscription (failover, failure, maintenance) lives in the monitoring stack, which owns
+/// the alarm topic and depends on this stack.</summary>
+public sealed class DatabaseStack : EasyPayStack
+{
+    public const string Name = "database";
+
+    /// <summary>Performance Insights history: the free 7 days outside production; a month in production
+    /// to compare an incident with the weeks before it (paid per vCPU and month: 3 x db.r6g.xlarge = 12 vCPU).</summary>
+    public const int ProductionPerformanceInsightsDays = 31;
+
+    public DatabaseOutputs Outputs { get; }
+
+    public DatabaseStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster) : base(scope, env, Name)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var config = env.Database;
+        var keyDeletionWindow = env.Production ? 30 : 7;
+
+        var aurora = new AuroraPostgresCluster(this, "aurora", new AuroraPostgresClusterProps(
+            Prefix, config.EngineVersion, config.InstanceClass, network.AvailabilityZones, network.VpcId,
+            network.DataSubnetIds, config.DatabaseName, Aws.Region, Aws.AccountId)
+        {
+            ReaderCount = config.ReaderCount,
+            BackupRetentionDays = config.BackupRetentionDays,
+            PreferredBackupWindow = config.PreferredBackupWindow,
+            PreferredMaintenanceWindow = config.PreferredMaintenanceWindow,
+            LogRetentionDays = env.LogRetentionDays,
+            DeletionProtection = env.Production,
+            KeyDeletionWindowInDays = keyDeletionWindow,
+            MonitoringIntervalSeconds = env.Production ? 15 : 60,
+            PerformanceInsightsRetentionDays = env.Production ? ProductionPerformanceInsightsDays : 7,
+            // Production changes wait for the maintenance window; elsewhere they apply at once.
+            ApplyImmediately = !env.Production,
+            Partition = Aws.Partition,
+        });
+        aurora.AllowPostgresFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
+        aurora.GrantSecretRead("external-secrets-read", cluster.ExternalSecretsRoleName, $"{Prefix}-database-secret-read");
+
+        var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds)
+        {
+            ReadOnlyEndpoint = config.ReaderCount > 0,
+        });
+        proxy.AllowClientsFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
+
+        new ScheduledBackup(this, "backup", new ScheduledBackupProps(
+            $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays, Aws.Region, Aws.AccountId)
+        {
+            CopyTo = config.BackupCopyRegion is { } copyRegion ? new BackupCopyTarget(copyRegion, DefaultTags(env, Name)) : null,
+            DeletionProtection = env.Production,
+            KeyDeletionWindowInDays = keyDeletionWindow,
+            Partition = Aws.Partition,
+        });
+
+        var readOnlyEndpoint = proxy.ReadOnlyEndpoint ?? proxy.Endpoint;
+        new ConnectionParameters(this, "parameters", new ConnectionParametersProps($"/easypay/{env.Name}/database", new Dictionary<string, string>
+        {
+            ["writer-endpoint"] = aurora.WriterEndpoint,
+            ["reader-endpoint"] = aurora.ReaderEndpoint,
+            ["proxy-endpoint"] = proxy.Endpoint,
+            ["proxy-readonly-endpoint"] = readOnlyEndpoint,
+            ["port"] = AuroraPostgresCluster.Port.ToString(CultureInfo.InvariantCulture),
+            ["name"] = aurora.DatabaseName,
+            ["secret-arn"] = aurora.SecretArn,
+        }));
+
+        Outputs = new DatabaseOutputs
+        {
+            ClusterIdentifier = aurora.ClusterIdentifier,
+            WriterEndpoint = aurora.WriterEndpoint,
+            ReaderEndpoint = aurora.ReaderEndpoint,
+            ProxyEndpoint = proxy.Endpoint,
+            ProxyReadOnlyEndpoint = readOnlyEndpoint,
+            Port = AuroraPostgresCluster.Port,
+            DatabaseName = aurora.DatabaseName,
+            SecretArn = aurora.SecretArn,
+            KmsKeyArn = aurora.KmsKeyArn,
+            SecurityGroupId = aurora.SecurityGroupId,
+            InstanceIdentifiers = aurora.InstanceIdentifiers,
+            MaxConnections = aurora.MaxConnections,
+        };
+    }
 }

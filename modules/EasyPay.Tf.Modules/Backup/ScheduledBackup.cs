@@ -1,0 +1,172 @@
+using System.Text.RegularExpressions;
+using Constructs;
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Security;
+using HashiCorp.Cdktf;
+using HashiCorp.Cdktf.Providers.Aws.BackupPlan;
+using HashiCorp.Cdktf.Providers.Aws.BackupSelection;
+using HashiCorp.Cdktf.Providers.Aws.BackupVault;
+using HashiCorp.Cdktf.Providers.Aws.Provider;
+
+namespace EasyPay.Tf.Modules.Backup;
+
+/// <summary>Where recovery points are copied for regional disaster recovery.</summary>
+/// <param name="Region">A region other than the source's.</param>
+/// <param name="DefaultTags">Default tags of the second region's provider (the stack's own tags).</param>
+public sealed record BackupCopyTarget(string Region, IReadOnlyDictionary<string, string> DefaultTags);
+
+/// <summary>Props of <see cref="ScheduledBackup"/>.</summary>
+/// <param name="Name">Name of the vault, plan, selection and role, e.g. "easypay-prod-database".</param>
+/// <param name="ResourceArns">What to back up, e.g. the Aurora cluster ARN.</param>
+/// <param name="RetentionDays">Days each recovery point (and its copy) is kept.</param>
+public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> ResourceArns, int RetentionDays, string Region, string AccountId)
+{
+    /// <summary>AWS Backup schedule expression; every 6 hours by default (RPO under 6 h without PITR).</summary>
+    public string Schedule { get; init; } = ScheduledBackup.EverySixHours;
+
+    /// <summary>Minutes after the scheduled time a job may still start.</summary>
+    public int StartWindowMinutes { get; init; } = 60;
+
+    /// <summary>Minutes a started job may take; shorter than the schedule interval so jobs never pile up.</summary>
+    public int CompletionWindowMinutes { get; init; } = 240;
+
+    /// <summary>Copy every recovery point to a vault in another region; null = no copy.</summary>
+    public BackupCopyTarget? CopyTo { get; init; }
+
+    public int KeyDeletionWindowInDays { get; init; } = 30;
+
+    /// <summary>On (the default): prevent_destroy on the vaults and their keys, so no plan can delete the
+    /// recovery points. Off: destroy deletes the vaults with their recovery points (development).</summary>
+    public bool DeletionProtection { get; init; } = true;
+
+    public string Partition { get; init; } = "aws";
+}
+
+/// <summary>An AWS Backup vault encrypted with its own CMK, a plan that backs the resources up on a
+/// schedule and expires the recovery points, the service role that runs the jobs, and optionally a copy
+/// of every recovery point to a vault (with its own CMK) in a second region through an aliased provider.</summary>
+public sealed class ScheduledBackup : Construct
+{
+    public const string EverySixHours = "cron(0 */6 * * ? *)";
+
+    public string VaultName { get; }
+    public string VaultArn { get; }
+    public string PlanId { get; }
+    public string RoleArn { get; }
+
+    /// <summary>The second region's vault; null without a copy target.</summary>
+    public string? CopyVaultArn { get; }
+
+    public ScheduledBackup(Construct scope, string id, ScheduledBackupProps props) : base(scope, id)
+    {
+        Validate(props);
+
+        var vault = Vault(this, "vault", props, props.Name);
+
+        string? copyVaultArn = null;
+        if (props.CopyTo is { } copy)
+        {
+            var region = new Construct(this, "copy-region");
+            var provider = new AwsProvider(region, "aws", new AwsProviderConfig
+            {
+                Alias = "backup_copy",
+                Region = copy.Region,
+                AllowedAccountIds = [props.AccountId],
+                DefaultTags = new[] { new AwsProviderDefaultTags { Tags = copy.DefaultTags.ToDictionary(kv => kv.Key, kv => kv.Value) } },
+            });
+            copyVaultArn = Vault(region, "vault", props, $"{props.Name}-copy").Arn;
+            ConstructTree.UseProvider(region, provider);
+        }
+
+        var role = new ServiceRole(this, "role", new ServiceRoleProps(
+            $"{props.Name}-backup", $"Runs the AWS Backup jobs of {props.Name}", "backup.amazonaws.com")
+        {
+            // No aws:SourceAccount condition: AWS Backup's documented trust policy has none, and a condition
+            // the service does not send would fail every job.
+            ManagedPolicyArns =
+            [
+                $"arn:{props.Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+                $"arn:{props.Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+            ],
+        });
+
+        var plan = new BackupPlan(this, "plan", new BackupPlanConfig
+        {
+            Name = props.Name,
+            Rule = new[]
+            {
+                new BackupPlanRule
+                {
+                    RuleName = "scheduled",
+                    TargetVaultName = vault.Name,
+                    Schedule = props.Schedule,
+                    StartWindow = props.StartWindowMinutes,
+                    CompletionWindow = props.CompletionWindowMinutes,
+                    Lifecycle = new BackupPlanRuleLifecycle { DeleteAfter = props.RetentionDays },
+                    CopyAction = copyVaultArn is null ? null : new[]
+                    {
+                        new BackupPlanRuleCopyAction
+                        {
+                            DestinationVaultArn = copyVaultArn,
+                            Lifecycle = new BackupPlanRuleCopyActionLifecycle { DeleteAfter = props.RetentionDays },
+                        },
+                    },
+                },
+            },
+        });
+        new BackupSelection(this, "selection", new BackupSelectionConfig
+        {
+            Name = props.Name,
+            PlanId = plan.Id,
+            IamRoleArn = role.Arn,
+            Resources = [.. props.ResourceArns],
+        });
+
+        VaultName = vault.Name;
+        VaultArn = vault.Arn;
+        PlanId = plan.Id;
+        RoleArn = role.Arn;
+        CopyVaultArn = copyVaultArn;
+    }
+
+    private static BackupVault Vault(Construct scope, string id, ScheduledBackupProps props, string name)
+    {
+        var key = new EncryptionKey(scope, $"{id}-key", new EncryptionKeyProps(name + "-backup", $"AWS Backup vault {name}", props.AccountId)
+        {
+            DeletionWindowInDays = props.KeyDeletionWindowInDays,
+            Partition = props.Partition,
+        });
+        if (props.DeletionProtection)
+        {
+            ConstructTree.PreventDestroy(key, "aws_kms_key");
+        }
+        return new BackupVault(scope, id, new BackupVaultConfig
+        {
+            Name = name,
+            KmsKeyArn = key.Arn,
+            ForceDestroy = !props.DeletionProtection,
+            Lifecycle = props.DeletionProtection ? new TerraformResourceLifecycle { PreventDestroy = true } : null,
+            Tags = new Dictionary<string, string> { ["Name"] = name },
+        });
+    }
+
+    private static void Validate(ScheduledBackupProps props)
+    {
+        var regionPattern = "^[a-z]{2}(-gov)?-[a-z]+-[0-9]$";
+        new PropsValidator(nameof(ScheduledBackupProps))
+            .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9_.-]{1,45}$"), nameof(props.Name),
+                $"'{props.Name}' is not a backup name: letters, digits, - _ . and at most 45 characters (room for -copy)")
+            .Check((props.ResourceArns ?? []).Count > 0, nameof(props.ResourceArns), "is empty: name at least one resource to back up")
+            .Check(props.RetentionDays >= 1, nameof(props.RetentionDays), $"{props.RetentionDays} keeps nothing; use at least 1 day")
+            .Check(Regex.IsMatch(props.Schedule ?? "", "^(cron|rate)\\(.+\\)$"), nameof(props.Schedule),
+                $"'{props.Schedule}' is not a schedule expression such as {EverySixHours}")
+            .Check(props.StartWindowMinutes >= 60, nameof(props.StartWindowMinutes), $"{props.StartWindowMinutes} is below AWS Backup's minimum of 60 minutes")
+            .Check(props.CompletionWindowMinutes >= props.StartWindowMinutes + 60, nameof(props.CompletionWindowMinutes),
+                $"{props.CompletionWindowMinutes} must be at least 60 minutes longer than StartWindowMinutes ({props.StartWindowMinutes})")
+            .Check(props.CopyTo is null || (Regex.IsMatch(props.CopyTo.Region ?? "", regionPattern) && props.CopyTo.Region != props.Region), "CopyTo.Region",
+                $"'{props.CopyTo?.Region}' must be a region name other than the source region {props.Region}")
+            .Check(Regex.IsMatch(props.AccountId ?? "", "^[0-9]{12}$"), nameof(props.AccountId), $"'{props.AccountId}' is not a 12-digit AWS account id")
+            .ThrowIfInvalid();
+    }
+}

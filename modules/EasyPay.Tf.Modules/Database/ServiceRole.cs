@@ -1,0 +1,68 @@
+using Constructs;
+using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf.Providers.Aws.IamRole;
+using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
+using HashiCorp.Cdktf.Providers.Aws.IamRolePolicyAttachment;
+
+namespace EasyPay.Tf.Modules.Database;
+
+/// <summary>Props of <see cref="ServiceRole"/>.</summary>
+/// <param name="Name">Role name, e.g. easypay-prod-rds-monitoring.</param>
+/// <param name="Service">The service principal allowed to assume it, e.g. rds.amazonaws.com.</param>
+internal sealed record ServiceRoleProps(string Name, string Description, string Service)
+{
+    /// <summary>When set, only this account's resources may make the service assume the role
+    /// (confused-deputy protection); leave null for services that do not send aws:SourceAccount.</summary>
+    public string? SourceAccount { get; init; }
+
+    /// <summary>AWS managed policies to attach, by ARN.</summary>
+    public IReadOnlyList<string> ManagedPolicyArns { get; init; } = [];
+
+    /// <summary>An inline policy scoped to this role's resources; empty = none.</summary>
+    public IReadOnlyList<PolicyStatement> InlineStatements { get; init; } = [];
+}
+
+/// <summary>An IAM role that one AWS service assumes, with its managed and inline policies: the
+/// enhanced monitoring, RDS Proxy and AWS Backup roles of the database stack.</summary>
+internal sealed class ServiceRole : Construct
+{
+    public string Arn { get; }
+    public string Name { get; }
+
+    public ServiceRole(Construct scope, string id, ServiceRoleProps props) : base(scope, id)
+    {
+        new PropsValidator(nameof(ServiceRoleProps))
+            .CheckNotEmpty(props.Name, nameof(props.Name))
+            .Check(props.Service?.EndsWith(".amazonaws.com", StringComparison.Ordinal) == true, nameof(props.Service), $"'{props.Service}' is not a service principal such as rds.amazonaws.com")
+            .ThrowIfInvalid();
+
+        var role = new IamRole(this, "role", new IamRoleConfig
+        {
+            Name = props.Name,
+            Description = props.Description,
+            AssumeRolePolicy = PolicyDocument.Render(new PolicyStatement(
+                "ServiceAssume", ["sts:AssumeRole"],
+                Principals: PolicyDocument.Service(props.Service!),
+                Conditions: props.SourceAccount is null ? null : PolicyDocument.Condition("StringEquals", "aws:SourceAccount", props.SourceAccount))),
+        });
+        for (var i = 0; i < props.ManagedPolicyArns.Count; i++)
+        {
+            new IamRolePolicyAttachment(this, $"managed-{i}", new IamRolePolicyAttachmentConfig
+            {
+                Role = role.Name,
+                PolicyArn = props.ManagedPolicyArns[i],
+            });
+        }
+        if (props.InlineStatements.Count > 0)
+        {
+            new IamRolePolicy(this, "inline", new IamRolePolicyConfig
+            {
+                Name = props.Name,
+                Role = role.Id,
+                Policy = PolicyDocument.Render(props.InlineStatements),
+            });
+        }
+        Arn = role.Arn;
+        Name = role.Name;
+    }
+}

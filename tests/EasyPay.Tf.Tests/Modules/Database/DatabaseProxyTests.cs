@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Modules.Database;
+
+public class DatabaseProxyTests
+{
+    private static readonly string[] Subnets = ["subnet-a", "subnet-b"];
+
+    private static JsonObject Synth(Func<AuroraPostgresCluster, DatabaseProxyProps> props, Action<DatabaseProxy>? use = null) =>
+        ConstructSynth.Stack((stack, _) =>
+        {
+            var cluster = new AuroraPostgresCluster(stack, "db", new AuroraPostgresClusterProps(
+                "easypay-test", "16.6", "db.r6g.large", ["eu-west-1a", "eu-west-1b"], "vpc-0123", Subnets, "easypay", ConstructSynth.Region, ConstructSynth.AccountId));
+            var proxy = new DatabaseProxy(stack, "proxy", props(cluster));
+            use?.Invoke(proxy);
+        });
+
+    [Fact]
+    public void The_proxy_reaches_the_database_and_admits_only_allowed_clients()
+    {
+        var json = Synth(c => new DatabaseProxyProps("easypay-test", c, Subnets), p => p.AllowClientsFrom("from-app", "sg-0app", "PostgreSQL from the app"));
+        var proxySg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == "easypay-test-rds-proxy").Name;
+        var dbSg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == "easypay-test-database").Name;
+        var ingress = json.Resources("aws_vpc_security_group_ingress_rule").Select(r => (r.Body.Str("security_group_id"), r.Body.Str("referenced_security_group_id"))).ToList();
+        ingress.ShouldBe(
+            [($"${{aws_security_group.{dbSg}.id}}", $"${{aws_security_group.{proxySg}.id}}"), ($"${{aws_security_group.{proxySg}.id}}", "sg-0app")],
+            ignoreOrder: true);
+        json.Single("aws_vpc_security_group_egress_rule").Str("referenced_security_group_id").ShouldBe($"${{aws_security_group.{dbSg}.id}}");
+        // The target waits for the instances: registering a cluster without members fails.
+        json.Single("aws_db_proxy_target")["depends_on"].Strings().ShouldAllBe(d => d.StartsWith("aws_rds_cluster_instance.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_proxy_role_is_trusted_by_rds_of_this_account_only()
+    {
+        var json = Synth(c => new DatabaseProxyProps("easypay-test", c, Subnets));
+        var trust = JsonNode.Parse(json.Resources("aws_iam_role").Single(r => r.Body.Str("name") == "easypay-test-rds-proxy").Body.Str("assume_role_policy")!)!;
+        trust.Str("Statement.0.Principal.Service").ShouldBe("rds.amazonaws.com");
+        trust.Str("Statement.0.Condition.StringEquals.aws:SourceAccount").ShouldBe(ConstructSynth.AccountId);
+    }
+
+    [Fact]
+    public void The_read_only_endpoint_can_be_left_out()
+    {
+        DatabaseProxy? proxy = null;
+        var json = Synth(c => new DatabaseProxyProps("easypay-test", c, Subnets) { ReadOnlyEndpoint = false }, p => proxy = p);
+        json.Resources("aws_db_proxy_endpoint").ShouldBeEmpty();
+        proxy!.ReadOnlyEndpoint.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Invalid_props_report_every_problem_at_once()
+    {
+        var message = Should.Throw<ArgumentException>(() => Synth(c => new DatabaseProxyProps("-proxy", c, ["subnet-a"])
+        {
+            IdleClientTimeoutSeconds = 0,
+            ConnectionBorrowTimeoutSeconds = 4000,
+            MaxConnectionsPercent = 101,
+        })).Message;
+        message.ShouldContain("DatabaseProxyProps.Name: '-proxy' is not a proxy name");
+        message.ShouldContain("DatabaseProxyProps.SubnetIds: RDS Proxy needs subnets in at least 2 AZs");
+        message.ShouldContain("DatabaseProxyProps.IdleClientTimeoutSeconds: 0 is outside 1-28800 seconds");
+        message.ShouldContain("DatabaseProxyProps.ConnectionBorrowTimeoutSeconds: 4000 is outside 1-3600 seconds");
+        message.ShouldContain("DatabaseProxyProps.MaxConnectionsPercent: 101 is outside 1-100 percent");
+    }
+}

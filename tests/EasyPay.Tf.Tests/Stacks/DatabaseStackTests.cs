@@ -1,0 +1,305 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Modules.Backup;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Stacks;
+
+/// <summary>&lt;env&gt;-database composed with the real network stack and a fake cluster stack, for every
+/// environment.</summary>
+public class DatabaseStackTests
+{
+    public static TheoryData<string> Environments => new() { "dev", "staging", "prod" };
+
+    private static JsonObject Database(string env) => DatabaseTestInputs.Synth(env).Database;
+
+    /// <summary>"${type.name.attribute}" of the resource of <paramref name="type"/> (the one whose body matches).</summary>
+    private static string Ref(JsonObject json, string type, string attribute, Func<JsonObject, bool>? which = null) =>
+        $"${{{type}.{json.Resources(type).Single(r => which?.Invoke(r.Body) ?? true).Name}.{attribute}}}";
+
+    private static string SecretArn(JsonObject json) => Ref(json, "aws_rds_cluster", "master_user_secret[0].secret_arn");
+
+    private static string DatabaseKeyArn(JsonObject json) =>
+        Ref(json, "aws_kms_key", "arn", k => k.Str("description")!.StartsWith("Aurora", StringComparison.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Writer_and_readers_each_get_their_own_az_with_promotion_tiers_in_az_order(string env)
+    {
+        var composed = DatabaseTestInputs.Synth(env);
+        var config = composed.Env;
+        var instances = composed.Database.Resources("aws_rds_cluster_instance").Select(i => i.Body)
+            .OrderBy(i => i.Str("identifier"), StringComparer.Ordinal).ToList();
+
+        instances.Count.ShouldBe(1 + config.Database.ReaderCount);
+        instances.Select(i => i.Str("availability_zone")).ShouldBe(config.AvailabilityZones.Take(instances.Count));
+        instances.Select(i => i.Str("availability_zone")).Distinct().Count().ShouldBe(instances.Count);
+        instances.Select(i => i.Str("promotion_tier")).ShouldBe(Enumerable.Range(0, instances.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        instances.Select(i => i.Str("identifier")).ShouldBe(Enumerable.Range(1, instances.Count).Select(i => $"easypay-{env}-{i}"));
+        instances.ShouldAllBe(i => i.Str("instance_class") == config.Database.InstanceClass && i.Str("publicly_accessible") == "false" && i.Str("auto_minor_version_upgrade") == "false");
+        composed.Outputs.InstanceIdentifiers.ShouldBe(instances.Select(i => i.Str("identifier")!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void No_password_appears_anywhere_the_master_secret_is_managed_by_rds(string env)
+    {
+        var json = Database(env);
+        var cluster = json.Single("aws_rds_cluster");
+        cluster.Str("manage_master_user_password").ShouldBe("true");
+        cluster.Str("master_user_secret_kms_key_id").ShouldBe(cluster.Str("kms_key_id"));
+        cluster.Str("iam_database_authentication_enabled").ShouldBe("true");
+        cluster.Str("storage_encrypted").ShouldBe("true");
+
+        var text = json.ToJsonString();
+        foreach (var key in new[] { "master_password", "master_password_wo", "password", "value_wo", "insecure_value" })
+        {
+            text.ShouldNotContain($"\"{key}\":", customMessage: $"{key} must not be set: RDS generates and keeps the password");
+        }
+        // Only settings about passwords, never a password: every key naming one is known and harmless.
+        PasswordKeys(json).Distinct().ShouldBe(["client_password_auth_type", "manage_master_user_password"], ignoreOrder: true);
+        // The SSM parameters hold addresses and the secret's ARN, never a secret value.
+        json.Resources("aws_ssm_parameter").ShouldAllBe(p => p.Body.Str("type") == "String");
+        json.Resources("aws_ssm_parameter").Single(p => p.Body.Str("name")!.EndsWith("/secret-arn", StringComparison.Ordinal)).Body.Str("value")
+            .ShouldBe(SecretArn(json));
+    }
+
+    private static IEnumerable<string> PasswordKeys(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(kv => (kv.Key.Contains("password", StringComparison.OrdinalIgnoreCase) ? [kv.Key] : Array.Empty<string>()).Concat(PasswordKeys(kv.Value))),
+        JsonArray a => a.SelectMany(PasswordKeys),
+        _ => [],
+    };
+
+    [Fact]
+    public void The_parameter_group_forces_ssl_and_logs_slow_statements_and_ddl()
+    {
+        var json = Database("prod");
+        var group = json.Single("aws_rds_cluster_parameter_group");
+        group.Str("family").ShouldBe("aurora-postgresql16");
+        var parameters = group["parameter"]!.AsArray().ToDictionary(p => p.Str("name")!, p => (p.Str("value"), p.Str("apply_method")));
+        parameters["rds.force_ssl"].ShouldBe(("1", "immediate"));
+        parameters["log_min_duration_statement"].ShouldBe(("1000", "immediate"));
+        parameters["log_statement"].ShouldBe(("ddl", "immediate"));
+        parameters["shared_preload_libraries"].ShouldBe(("pg_stat_statements", "pending-reboot"));
+        json.Single("aws_rds_cluster").Str("db_cluster_parameter_group_name")!.ShouldContain("aws_rds_cluster_parameter_group.");
+    }
+
+    [Fact]
+    public void Production_is_protected_against_deletion()
+    {
+        var json = Database("prod");
+        var cluster = json.Single("aws_rds_cluster");
+        cluster.Str("deletion_protection").ShouldBe("true");
+        cluster.Str("skip_final_snapshot").ShouldBe("false");
+        cluster.Str("final_snapshot_identifier").ShouldBe("easypay-prod-final");
+        cluster.Str("delete_automated_backups").ShouldBe("false");
+        cluster.Str("lifecycle.prevent_destroy").ShouldBe("true");
+        cluster.Str("apply_immediately").ShouldBe("false");
+        json.Resources("aws_kms_key").ShouldAllBe(k => k.Body.Str("deletion_window_in_days") == "30" && k.Body.Str("lifecycle.prevent_destroy") == "true");
+        json.Resources("aws_backup_vault").ShouldAllBe(v => v.Body.Str("force_destroy") == "false" && v.Body.Str("lifecycle.prevent_destroy") == "true");
+    }
+
+    [Fact]
+    public void Development_destroys_cleanly()
+    {
+        var json = Database("dev");
+        var cluster = json.Single("aws_rds_cluster");
+        cluster.Str("deletion_protection").ShouldBe("false");
+        cluster.Str("skip_final_snapshot").ShouldBe("true");
+        cluster["final_snapshot_identifier"].ShouldBeNull();
+        cluster.Str("delete_automated_backups").ShouldBe("true");
+        cluster["lifecycle"].ShouldBeNull();
+        json.Resources("aws_kms_key").ShouldAllBe(k => k.Body.Str("deletion_window_in_days") == "7" && k.Body["lifecycle"] == null);
+        json.Single("aws_backup_vault").Str("force_destroy").ShouldBe("true");
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Backups_come_from_config_and_aws_backup_runs_every_6_hours(string env)
+    {
+        var composed = DatabaseTestInputs.Synth(env);
+        var db = composed.Env.Database;
+        var cluster = composed.Database.Single("aws_rds_cluster");
+        cluster.Str("backup_retention_period").ShouldBe(db.BackupRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        cluster.Str("preferred_backup_window").ShouldBe(db.PreferredBackupWindow);
+        cluster.Str("preferred_maintenance_window").ShouldBe(db.PreferredMaintenanceWindow);
+        cluster.Str("copy_tags_to_snapshot").ShouldBe("true");
+
+        var rule = composed.Database.Single("aws_backup_plan")["rule"]![0]!;
+        rule.Str("schedule").ShouldBe("cron(0 */6 * * ? *)");
+        rule.Str("schedule").ShouldBe(ScheduledBackup.EverySixHours);
+        rule.Str("lifecycle.delete_after").ShouldBe(db.SnapshotRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var selection = composed.Database.Single("aws_backup_selection");
+        selection["resources"].Strings().ShouldBe([Ref(composed.Database, "aws_rds_cluster", "arn")]);
+        composed.Database.Resources("aws_backup_vault").ShouldAllBe(v => v.Body.Str("kms_key_arn")!.StartsWith("${aws_kms_key.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Production_copies_every_recovery_point_to_the_configured_second_region()
+    {
+        var json = Database("prod");
+        var copyProvider = json["provider"]!["aws"]!.AsArray().Single(p => p!["alias"] is not null)!;
+        copyProvider.Str("alias").ShouldBe("backup_copy");
+        copyProvider.Str("region").ShouldBe("eu-central-1");
+        copyProvider["allowed_account_ids"].Strings().ShouldBe(["333344445555"]);
+        copyProvider.Str("default_tags.0.tags.Stack").ShouldBe("database");
+
+        var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("provider") == "aws.backup_copy");
+        copyVault.Body.Str("name").ShouldBe("easypay-prod-database-copy");
+        var copyKey = json.Resources("aws_kms_key").Single(k => copyVault.Body.Str("kms_key_arn")!.Contains(k.Name, StringComparison.Ordinal));
+        copyKey.Body.Str("provider").ShouldBe("aws.backup_copy");
+        var copy = json.Single("aws_backup_plan").Str("rule.0.copy_action.0.destination_vault_arn");
+        copy.ShouldBe($"${{aws_backup_vault.{copyVault.Name}.arn}}");
+        json.Single("aws_backup_plan").Str("rule.0.copy_action.0.lifecycle.delete_after").ShouldBe("35");
+    }
+
+    [Fact]
+    public void Without_a_copy_region_there_is_no_second_provider_and_no_copy()
+    {
+        var json = Database("staging");
+        json["provider"]!["aws"]!.AsArray().Count.ShouldBe(1);
+        json.Single("aws_backup_plan").Str("rule.0.copy_action").ShouldBeNull();
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Postgres_is_reachable_only_from_the_proxy_and_the_cluster_nodes(string env)
+    {
+        var json = Database(env);
+        var dbSg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == $"easypay-{env}-database").Name;
+        var proxySg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == $"easypay-{env}-rds-proxy").Name;
+        var ingress = json.Resources("aws_vpc_security_group_ingress_rule").Select(r => r.Body).ToList();
+
+        ingress.ShouldAllBe(r => r.Str("from_port") == "5432" && r.Str("to_port") == "5432" && r.Str("ip_protocol") == "tcp" && !string.IsNullOrEmpty(r.Str("description")));
+        ingress.ShouldAllBe(r => r["cidr_ipv4"] == null && r["cidr_ipv6"] == null && r["prefix_list_id"] == null);
+        ingress.Where(r => r.Str("security_group_id") == $"${{aws_security_group.{dbSg}.id}}").Select(r => r.Str("referenced_security_group_id"))
+            .ShouldBe([DatabaseTestInputs.NodeSecurityGroupId, $"${{aws_security_group.{proxySg}.id}}"], ignoreOrder: true);
+        ingress.Where(r => r.Str("security_group_id") == $"${{aws_security_group.{proxySg}.id}}").Select(r => r.Str("referenced_security_group_id"))
+            .ShouldBe([DatabaseTestInputs.NodeSecurityGroupId]);
+        var egress = json.Single("aws_vpc_security_group_egress_rule");
+        (egress.Str("security_group_id"), egress.Str("referenced_security_group_id"), egress.Str("from_port"))
+            .ShouldBe(($"${{aws_security_group.{proxySg}.id}}", $"${{aws_security_group.{dbSg}.id}}", "5432"));
+        json.Resources("aws_security_group").ShouldAllBe(s => s.Body["ingress"] == null && s.Body["egress"] == null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void The_application_connects_through_an_rds_proxy_that_requires_tls_and_iam(string env)
+    {
+        var composed = DatabaseTestInputs.Synth(env);
+        var json = composed.Database;
+        var proxy = json.Single("aws_db_proxy");
+        proxy.Str("require_tls").ShouldBe("true");
+        proxy.Str("idle_client_timeout").ShouldBe("1800");
+        proxy.Str("engine_family").ShouldBe("POSTGRESQL");
+        proxy.Str("auth.0.auth_scheme").ShouldBe("SECRETS");
+        proxy.Str("auth.0.iam_auth").ShouldBe("REQUIRED");
+        proxy.Str("auth.0.secret_arn").ShouldBe(SecretArn(json));
+        proxy["vpc_subnet_ids"].Strings().Count.ShouldBe(composed.Env.AvailabilityZones.Count);
+        var pool = json.Single("aws_db_proxy_default_target_group")["connection_pool_config"]!;
+        (pool.Str("connection_borrow_timeout"), pool.Str("max_connections_percent")).ShouldBe(("120", "90"));
+        json.Single("aws_db_proxy_target").Str("db_cluster_identifier").ShouldBe($"easypay-{env}");
+
+        var readOnly = json.Resources("aws_db_proxy_endpoint");
+        if (composed.Env.Database.ReaderCount > 0)
+        {
+            readOnly.ShouldHaveSingleItem().Body.Str("target_role").ShouldBe("READ_ONLY");
+            composed.Outputs.ProxyReadOnlyEndpoint.ShouldNotBe(composed.Outputs.ProxyEndpoint);
+        }
+        else
+        {
+            readOnly.ShouldBeEmpty();
+            composed.Outputs.ProxyReadOnlyEndpoint.ShouldBe(composed.Outputs.ProxyEndpoint);
+        }
+    }
+
+    [Fact]
+    public void The_proxy_role_and_external_secrets_read_exactly_the_master_secret()
+    {
+        var json = Database("prod");
+        var policies = json.Resources("aws_iam_role_policy").Select(p => p.Body).ToList();
+        policies.Count.ShouldBe(2);
+        policies.Select(p => p.Str("role")).ShouldContain(DatabaseTestInputs.ExternalSecretsRoleName(DatabaseTestInputs.Environment("prod")));
+        foreach (var policy in policies)
+        {
+            var statements = JsonNode.Parse(policy.Str("policy")!)!["Statement"]!.AsArray();
+            statements.Select(s => s.Str("Resource")).ShouldBe(
+                [SecretArn(json), DatabaseKeyArn(json)]);
+            statements[1].Str("Condition.StringEquals.kms:ViaService").ShouldBe("secretsmanager.eu-west-1.amazonaws.com");
+            policy.Str("policy")!.ShouldNotContain("\"*\"");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Connection_details_are_published_in_ssm_under_the_environment_path(string env)
+    {
+        string[] expected = ["writer-endpoint", "reader-endpoint", "proxy-endpoint", "proxy-readonly-endpoint", "port", "name", "secret-arn"];
+        Database(env).Resources("aws_ssm_parameter").Select(p => p.Body.Str("name"))
+            .ShouldBe(expected.Select(n => $"/easypay/{env}/database/{n}"), ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Logs_performance_insights_and_monitoring_are_on_and_encrypted()
+    {
+        var json = Database("prod");
+        json.Single("aws_rds_cluster")["enabled_cloudwatch_logs_exports"].Strings().ShouldBe(["postgresql"]);
+        var log = json.Single("aws_cloudwatch_log_group");
+        log.Str("name").ShouldBe("/aws/rds/cluster/easypay-prod/postgresql");
+        log.Str("retention_in_days").ShouldBe("365");
+        log.Str("kms_key_id").ShouldBe(DatabaseKeyArn(json));
+        var key = DatabaseKeyArn(json);
+        var role = Ref(json, "aws_iam_role", "arn", r => r.Str("name") == "easypay-prod-rds-monitoring");
+        var retention = DatabaseStack.ProductionPerformanceInsightsDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var instances = json.Resources("aws_rds_cluster_instance").Select(i => i.Body).ToList();
+        instances.ShouldAllBe(i => i.Str("performance_insights_enabled") == "true"
+            && i.Str("performance_insights_kms_key_id") == key
+            && i.Str("performance_insights_retention_period") == retention
+            && i.Str("monitoring_interval") == "15"
+            && i.Str("monitoring_role_arn") == role);
+        json.Resources("aws_iam_role_policy_attachment").Select(a => a.Body.Str("policy_arn"))
+            .ShouldContain("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+        Database("dev").Resources("aws_rds_cluster_instance").ShouldAllBe(i => i.Body.Str("performance_insights_retention_period") == "7" && i.Body.Str("monitoring_interval") == "60");
+    }
+
+    [Fact]
+    public void The_outputs_carry_synth_time_values_and_tokens_for_the_rest()
+    {
+        var outputs = DatabaseTestInputs.Synth("prod").Outputs;
+        outputs.ClusterIdentifier.ShouldBe("easypay-prod");
+        outputs.Port.ShouldBe(AuroraPostgresCluster.Port);
+        outputs.DatabaseName.ShouldBe("easypay");
+        outputs.MaxConnections.ShouldBe(AuroraInstanceClass.Parse("db.r6g.xlarge").DefaultMaxConnections);
+        outputs.InstanceIdentifiers.ShouldBe(["easypay-prod-1", "easypay-prod-2", "easypay-prod-3"]);
+        foreach (var token in new[] { outputs.WriterEndpoint, outputs.ReaderEndpoint, outputs.ProxyEndpoint, outputs.ProxyReadOnlyEndpoint, outputs.SecretArn, outputs.KmsKeyArn, outputs.SecurityGroupId })
+        {
+            HashiCorp.Cdktf.Token.IsUnresolved(token).ShouldBeTrue();
+        }
+    }
+
+    [Fact]
+    public void The_network_is_read_through_typed_outputs_of_the_network_stack()
+    {
+        var composed = DatabaseTestInputs.Synth("prod");
+        var lookup = composed.Database.DataSources("terraform_remote_state").ShouldHaveSingleItem();
+        lookup.Body.Str("config.workspaces.name").ShouldBe("easypay-prod-network");
+        composed.Database.Single("aws_db_subnet_group")["subnet_ids"].Strings().ShouldAllBe(s => s.StartsWith("${data.terraform_remote_state.", StringComparison.Ordinal));
+        composed.Network["output"]!.AsObject().Count.ShouldBe(4); // the VPC id and the three data subnet ids
+        composed.Database["terraform"]!["cloud"]!["workspaces"]!["name"]!.ToString().ShouldBe("easypay-prod-database");
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void The_runbook_table_matches_the_environment_files(string env)
+    {
+        var config = DatabaseTestInputs.Environment(env);
+        var db = config.Database;
+        var row = string.Join(" | ",
+            env, config.AvailabilityZones.Count, db.ReaderCount, db.InstanceClass, db.BackupRetentionDays, db.SnapshotRetentionDays,
+            db.BackupCopyRegion ?? "none", config.Production ? "on" : "off");
+        File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "runbook-database.md"))
+            .ShouldContain($"| {row} |", $"docs/runbook-database.md: update the row of {env} in \"Configured values\" (and the scenarios derived from it)");
+    }
+}
