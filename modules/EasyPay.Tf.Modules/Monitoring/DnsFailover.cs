@@ -71,35 +71,30 @@ public sealed partial class DnsFailover : Construct
             ForceDestroy = props.ForceDestroyMaintenanceBucket,
         });
 
-        new Route53Record(this, "primary", new Route53RecordConfig
+        FailoverRecord("PRIMARY", "alb", healthCheck.Id, new Route53RecordAlias
         {
-            ZoneId = props.HostedZoneId,
-            Name = props.RecordName!,
-            Type = "A",
-            SetIdentifier = $"{props.Name}-primary-alb",
-            FailoverRoutingPolicy = new Route53RecordFailoverRoutingPolicy { Type = "PRIMARY" },
-            HealthCheckId = healthCheck.Id,
-            Alias = new Route53RecordAlias
-            {
-                Name = props.AlbDnsName,
-                ZoneId = props.AlbZoneId,
-                EvaluateTargetHealth = true, // also fail over when no target group has a healthy target
-            },
+            Name = props.AlbDnsName,
+            ZoneId = props.AlbZoneId,
+            EvaluateTargetHealth = true, // also fail over when no target group has a healthy target
         });
-        new Route53Record(this, "secondary", new Route53RecordConfig
+        FailoverRecord("SECONDARY", "maintenance", null, new Route53RecordAlias
         {
-            ZoneId = props.HostedZoneId,
-            Name = props.RecordName!,
-            Type = "A",
-            SetIdentifier = $"{props.Name}-secondary-maintenance",
-            FailoverRoutingPolicy = new Route53RecordFailoverRoutingPolicy { Type = "SECONDARY" },
-            Alias = new Route53RecordAlias
-            {
-                Name = site.WebsiteDomain,
-                ZoneId = site.WebsiteZoneId,
-                EvaluateTargetHealth = false, // the last resort is answered even when S3 looks unhealthy
-            },
+            Name = site.WebsiteDomain,
+            ZoneId = site.WebsiteZoneId,
+            EvaluateTargetHealth = false, // the last resort is answered even when S3 looks unhealthy
         });
+
+        void FailoverRecord(string failoverType, string target, string? healthCheckId, Route53RecordAlias alias) =>
+            new Route53Record(this, failoverType.ToLowerInvariant(), new Route53RecordConfig
+            {
+                ZoneId = props.HostedZoneId,
+                Name = props.RecordName!,
+                Type = "A",
+                SetIdentifier = $"{props.Name}-{failoverType.ToLowerInvariant()}-{target}",
+                FailoverRoutingPolicy = new Route53RecordFailoverRoutingPolicy { Type = failoverType },
+                HealthCheckId = healthCheckId,
+                Alias = alias,
+            });
 
         HealthCheckId = healthCheck.Id;
         MaintenanceBucketName = site.BucketName;
