@@ -1,3 +1,11 @@
+using Constructs;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Monitoring;
+using EasyPay.Tf.Modules.Observability;
+using EasyPay.Tf.Modules.Security;
+using EasyPay.Tf.Stacks.Configuration;
+using HashiCorp.Cdktf;
+
 namespace EasyPay.Tf.Stacks;
 
 /// <summary>What the monitoring stack exposes (to operators and the platform stack).</summary>
@@ -12,4 +20,135 @@ public sealed record MonitoringOutputs
     public string? MaintenanceBucketName { get; init; }
     /// <summary>Log group of the application's container logs.</summary>
     public required string ApplicationLogGroupName { get; init; }
+}
+
+/// <summary>&lt;env&gt;-monitoring: pages a human within a minute of anything that threatens payments (alarm
+/// topic, alarms, RDS events), shows the system's health at a glance (dashboard), keeps the platform's logs,
+/// and fails DNS over to a maintenance page when the environment has a Route 53 zone. docs/alarms.md lists
+/// the alarms.</summary>
+public sealed class MonitoringStack : EasyPayStack
+{
+    public const string Name = "monitoring";
+
+    /// <summary>Route 53 publishes health-check metrics only here, so the health-check alarm and its topic live here.</summary>
+    public const string Route53MetricsRegion = "us-east-1";
+
+    /// <summary>The maintenance page, relative to the repository root (versioned with the infrastructure).</summary>
+    public const string MaintenancePagePath = "stacks/EasyPay.Tf.Stacks/assets/maintenance/index.html";
+
+    /// <summary>The log groups Container Insights writes to, /aws/containerinsights/&lt;cluster&gt;/&lt;type&gt;: created
+    /// here so they are encrypted and expire (the agent would create them without either).</summary>
+    public static readonly IReadOnlyList<string> ContainerInsightsLogTypes = ["application", "dataplane", "host", "performance"];
+
+    public MonitoringOutputs Outputs { get; }
+
+    public MonitoringStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database, AppPaths paths)
+        : base(scope, env, Name)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(paths);
+        var keyDeletionWindow = env.Production ? 30 : 7;
+
+        var topic = new AlarmTopic(this, "alarm-topic", TopicProps($"{Prefix}-alarms", keyDeletionWindow));
+
+        // Created here rather than in the database stack, which depends on nothing downstream.
+        new DatabaseEvents(this, "database-events", new DatabaseEventsProps(
+            $"{Prefix}-db", topic.Arn, database.ClusterIdentifier, database.InstanceIdentifiers));
+
+        var signals = new PlatformSignals(
+            cluster.AlbArnSuffix,
+            cluster.FrontendTargetGroupArnSuffix,
+            cluster.BackendTargetGroupArnSuffix,
+            cluster.ClusterName,
+            cluster.NodeGroupMinSize,
+            database.ClusterIdentifier,
+            database.InstanceIdentifiers,
+            database.MaxConnections,
+            AuroraInstanceClass.Parse(env.Database.InstanceClass).MemoryGiB,
+            network.NatGatewayIds)
+        {
+            ApplicationLogGroupName = ApplicationLogGroupName(env),
+        };
+        var alarms = new AlarmSet(this, "alarms", new AlarmSetProps(Prefix, topic.Arn, PlatformAlarms.Definitions(signals))
+        {
+            Composites = PlatformAlarms.Composites(signals),
+        });
+        var dashboard = new Dashboard(this, "dashboard", new DashboardProps(
+            Prefix, Aws.Region, PlatformDashboard.Widgets(signals, [.. alarms.Arns.Values])));
+
+        var applicationLogs = CreateLogGroups(cluster.ClusterName, keyDeletionWindow);
+
+        string? healthCheckId = null;
+        string? maintenanceBucket = null;
+        if (env.Monitoring.Dns is { } dnsConfig)
+        {
+            var dns = new DnsFailover(this, "dns-failover", new DnsFailoverProps(
+                Prefix, dnsConfig.HostedZoneId, dnsConfig.RecordName, cluster.AlbDnsName, cluster.AlbZoneId,
+                File.ReadAllText(Path.Combine(paths.RepositoryRoot, MaintenancePagePath)))
+            {
+                Https = env.Cluster.CertificateArn is not null,
+                ForceDestroyMaintenanceBucket = !env.Production, // the page lives in the repository
+            });
+            // CloudWatch alarms notify only topics of their own region.
+            var dnsTopicArn = Aws.Region == Route53MetricsRegion
+                ? topic.Arn
+                : new AlarmTopic(this, "dns-alarm-topic", TopicProps($"{Prefix}-dns-alarms", keyDeletionWindow) with
+                {
+                    Region = Route53MetricsRegion,
+                    PublisherServices = ["cloudwatch.amazonaws.com"],
+                }).Arn;
+            new AlarmSet(this, "dns-alarms", new AlarmSetProps(Prefix, dnsTopicArn, [PlatformAlarms.HealthCheck(dns.HealthCheckId)])
+            {
+                Region = Route53MetricsRegion,
+            });
+            healthCheckId = dns.HealthCheckId;
+            maintenanceBucket = dns.MaintenanceBucketName;
+        }
+
+        Outputs = new MonitoringOutputs
+        {
+            AlarmTopicArn = topic.Arn,
+            DashboardName = dashboard.Name,
+            DashboardUrl = dashboard.Url,
+            HealthCheckId = healthCheckId,
+            MaintenanceBucketName = maintenanceBucket,
+            ApplicationLogGroupName = applicationLogs,
+        };
+        // For operators: `cdktf output <env>-monitoring` shows where to look.
+        _ = new TerraformOutput(this, "dashboard_url", new TerraformOutputConfig { Value = dashboard.Url });
+        _ = new TerraformOutput(this, "alarm_topic_arn", new TerraformOutputConfig { Value = topic.Arn });
+    }
+
+    /// <summary>Where the application's container logs go (the platform's log shipper writes here).</summary>
+    public static string ApplicationLogGroupName(EnvironmentConfig env) => $"/easypay/{env.Name}/application";
+
+    private AlarmTopicProps TopicProps(string name, int keyDeletionWindow) => new(name, Aws.AccountId)
+    {
+        EmailAddresses = Env.Monitoring.AlarmEmails,
+        WebhookUrl = Env.Monitoring.AlarmWebhookUrl,
+        KeyDeletionWindowInDays = keyDeletionWindow,
+        Partition = Aws.Partition,
+    };
+
+    /// <summary>The application's log group and Container Insights' groups, under one key; returns the application group's name.</summary>
+    private string CreateLogGroups(string clusterName, int keyDeletionWindow)
+    {
+        var key = new EncryptionKey(this, "logs-key", new EncryptionKeyProps(
+            $"{Prefix}-platform-logs", $"Application and Container Insights logs of {Prefix}", Aws.AccountId)
+        {
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(Aws.Partition, Aws.Region, Aws.AccountId)],
+            DeletionWindowInDays = keyDeletionWindow,
+            Partition = Aws.Partition,
+        });
+        var application = new LogGroup(this, "application-logs", new LogGroupProps(
+            ApplicationLogGroupName(Env), Env.LogRetentionDays, key.Arn));
+        foreach (var type in ContainerInsightsLogTypes)
+        {
+            new LogGroup(this, $"container-insights-{type}-logs", new LogGroupProps(
+                $"/aws/containerinsights/{clusterName}/{type}", Env.LogRetentionDays, key.Arn));
+        }
+        return application.Name;
+    }
 }

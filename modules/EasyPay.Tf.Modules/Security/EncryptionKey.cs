@@ -18,6 +18,10 @@ public sealed record EncryptionKeyProps(string Alias, string Description, string
     public int DeletionWindowInDays { get; init; } = 30;
 
     public string Partition { get; init; } = "aws";
+
+    /// <summary>Region of the key when not the provider's (KMS keys are regional: a resource in another
+    /// region, such as a us-east-1 alarm topic, needs a key there).</summary>
+    public string? Region { get; init; }
 }
 
 /// <summary>A customer-managed KMS key with yearly rotation, an alias, and a key policy that delegates
@@ -51,11 +55,13 @@ public sealed class EncryptionKey : Construct
             RotationPeriodInDays = 365,
             DeletionWindowInDays = props.DeletionWindowInDays,
             Policy = PolicyDocument.Render(statements),
+            Region = props.Region,
         });
         var alias = new KmsAlias(this, "alias", new KmsAliasConfig
         {
             Name = $"alias/{props.Alias}",
             TargetKeyId = key.KeyId,
+            Region = props.Region,
         });
         Arn = key.Arn;
         KeyId = key.KeyId;

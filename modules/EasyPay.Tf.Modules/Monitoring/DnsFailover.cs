@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Constructs;
+using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf.Providers.Aws.Route53HealthCheck;
+using HashiCorp.Cdktf.Providers.Aws.Route53Record;
+
+namespace EasyPay.Tf.Modules.Monitoring;
+
+/// <summary>Props of <see cref="DnsFailover"/>.</summary>
+/// <param name="Name">Name prefix for tags, e.g. "easypay-prod".</param>
+/// <param name="HostedZoneId">Route 53 zone that holds <paramref name="RecordName"/>.</param>
+/// <param name="RecordName">The name customers use, e.g. pay.easypay.example; also the maintenance bucket's name.</param>
+/// <param name="AlbDnsName">DNS name of the load balancer (health-check target and primary alias target).</param>
+/// <param name="AlbZoneId">Canonical hosted zone of the load balancer.</param>
+/// <param name="MaintenancePageHtml">The page served while the platform is down.</param>
+public sealed record DnsFailoverProps(string Name, string HostedZoneId, string RecordName, string AlbDnsName, string AlbZoneId, string MaintenancePageHtml)
+{
+    /// <summary>Check over HTTPS (port 443); false = HTTP on port 80, for environments without a certificate.</summary>
+    public bool Https { get; init; } = true;
+
+    public string HealthCheckPath { get; init; } = "/health";
+
+    /// <summary>10 s (fast, extra cost) or 30 s between checks from each checker region.</summary>
+    public int RequestIntervalSeconds { get; init; } = 10;
+
+    /// <summary>Consecutive failures before the endpoint counts as down: 2 × 10 s ≈ 20-30 s to detect.</summary>
+    public int FailureThreshold { get; init; } = 2;
+
+    public bool ForceDestroyMaintenanceBucket { get; init; }
+}
+
+/// <summary>Route 53 failover for the payments name: a health check on the load balancer's health endpoint,
+/// a PRIMARY alias to the load balancer guarded by it, and a SECONDARY alias to a static maintenance page,
+/// so customers see "briefly unavailable" instead of a connection error when the platform is down.
+/// Alias records carry no TTL of their own: answers get the target's TTL (60 s for load balancers).</summary>
+public sealed partial class DnsFailover : Construct
+{
+    public string HealthCheckId { get; }
+    public string MaintenanceBucketName { get; }
+
+    public DnsFailover(Construct scope, string id, DnsFailoverProps props) : base(scope, id)
+    {
+        new PropsValidator(nameof(DnsFailoverProps))
+            .CheckNotEmpty(props.Name, nameof(props.Name))
+            .CheckNotEmpty(props.HostedZoneId, nameof(props.HostedZoneId))
+            .Check(RecordNamePattern().IsMatch(props.RecordName ?? "") && (props.RecordName ?? "").Length <= 63, nameof(props.RecordName),
+                $"'{props.RecordName}' must be a lower-case DNS name of at most 63 characters (the maintenance bucket is named after it)")
+            .CheckNotEmpty(props.AlbDnsName, nameof(props.AlbDnsName))
+            .CheckNotEmpty(props.AlbZoneId, nameof(props.AlbZoneId))
+            .Check(props.HealthCheckPath?.StartsWith('/') == true, nameof(props.HealthCheckPath), $"'{props.HealthCheckPath}' must start with '/'")
+            .Check(props.RequestIntervalSeconds is 10 or 30, nameof(props.RequestIntervalSeconds), $"{props.RequestIntervalSeconds} must be 10 or 30 (Route 53's intervals)")
+            .Check(props.FailureThreshold is >= 1 and <= 10, nameof(props.FailureThreshold), $"{props.FailureThreshold} must be 1-10")
+            .ThrowIfInvalid();
+
+        var healthCheck = new Route53HealthCheck(this, "health-check", new Route53HealthCheckConfig
+        {
+            // The load balancer itself, not the record: checking the record would follow the failover to
+            // the maintenance page and declare the platform healthy again.
+            Fqdn = props.AlbDnsName,
+            Type = props.Https ? "HTTPS" : "HTTP",
+            Port = props.Https ? 443 : 80,
+            EnableSni = props.Https ? true : null,
+            ResourcePath = props.HealthCheckPath,
+            RequestInterval = props.RequestIntervalSeconds,
+            FailureThreshold = props.FailureThreshold,
+            Tags = new Dictionary<string, string> { ["Name"] = $"{props.Name}-alb-health" },
+        });
+
+        var site = new MaintenanceSite(this, "maintenance", new MaintenanceSiteProps(props.RecordName!, props.MaintenancePageHtml)
+        {
+            ForceDestroy = props.ForceDestroyMaintenanceBucket,
+        });
+
+        FailoverRecord("PRIMARY", "alb", healthCheck.Id, new Route53RecordAlias
+        {
+            Name = props.AlbDnsName,
+            ZoneId = props.AlbZoneId,
+            EvaluateTargetHealth = true, // also fail over when no target group has a healthy target
+        });
+        FailoverRecord("SECONDARY", "maintenance", null, new Route53RecordAlias
+        {
+            Name = site.WebsiteDomain,
+            ZoneId = site.WebsiteZoneId,
+            EvaluateTargetHealth = false, // the last resort is answered even when S3 looks unhealthy
+        });
+
+        void FailoverRecord(string failoverType, string target, string? healthCheckId, Route53RecordAlias alias) =>
+            new Route53Record(this, failoverType.ToLowerInvariant(), new Route53RecordConfig
+            {
+                ZoneId = props.HostedZoneId,
+                Name = props.RecordName!,
+                Type = "A",
+                SetIdentifier = $"{props.Name}-{failoverType.ToLowerInvariant()}-{target}",
+                FailoverRoutingPolicy = new Route53RecordFailoverRoutingPolicy { Type = failoverType },
+                HealthCheckId = healthCheckId,
+                Alias = alias,
+            });
+
+        HealthCheckId = healthCheck.Id;
+        MaintenanceBucketName = site.BucketName;
+    }
+
+    [GeneratedRegex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$")]
+    private static partial Regex RecordNamePattern();
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+
+namespace EasyPay.Tf.Modules.Monitoring;
+
+/// <summary>The platform's alarms: what threatens payments, at which threshold, and what the on-call checks
+/// first. docs/alarms.md explains each one for payments; keep the two in step.
+/// Critical alarms fire on one 60-second datapoint; warnings need the condition sustained over several
+/// 60-second periods. Thresholds that depend on capacity are derived from it, never hard-coded.</summary>
+public static class PlatformAlarms
+{
+    /// <summary>The payment failure SLO: at most 0.5 % of payment API requests may fail.</summary>
+    public const double PaymentFailureSloPercent = 0.5;
+
+    /// <summary>The SLO is measured over 5 minutes: the alarm stays in ALARM until 5 clean minutes passed.</summary>
+    public const int SloWindowMinutes = 5;
+
+    public const double LatencyP95Seconds = 1;
+
+    /// <summary>Errors the load balancer itself returns (502/503/504) per minute.</summary>
+    public const double LoadBalancerErrorsPerMinute = 10;
+
+    public const double WriterCpuPercent = 80;
+    public const double ConnectionsShareOfMax = 0.8;
+    public const double FreeableMemoryShareOfClass = 0.1;
+    public const double ReplicaLagMilliseconds = 1000;
+    public const double NodeCpuPercent = 70;
+
+    /// <summary>Minutes a warning's condition must hold before it notifies.</summary>
+    public const int SustainedMinutes = 3;
+    public const int NodeCpuSustainedMinutes = 5;
+
+    public const string DatabaseDegraded = "database-degraded";
+    public const string HealthCheckAlarm = "dns-health-check";
+
+    /// <summary>Connections above which the connection alarms fire: 80 % of the instance class's max_connections.</summary>
+    public static double ConnectionsThreshold(int maxConnections) => Math.Floor(maxConnections * ConnectionsShareOfMax);
+
+    /// <summary>Freeable memory (bytes) below which the memory alarms fire: 10 % of the instance class's memory.</summary>
+    public static double FreeableMemoryThresholdBytes(double memoryGiB) => Math.Round(memoryGiB * FreeableMemoryShareOfClass * 1024 * 1024 * 1024);
+
+    public static IReadOnlyList<AlarmDefinition> Definitions(PlatformSignals s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        s.Validate();
+        var alarms = new List<AlarmDefinition>();
+        alarms.AddRange(LoadBalancer(s));
+        alarms.AddRange(Database(s));
+        alarms.AddRange(Cluster(s));
+        alarms.Add(new AlarmDefinition("nat-port-allocation-errors",
+            "NAT gateways are dropping outbound connections (port allocation errors): calls from the pods to payment providers fail. " +
+            "Check first: the NAT gateways' ActiveConnectionCount and the backend's outbound connection pooling (too many new connections to one destination).",
+            PlatformMetrics.NatPortAllocationErrors(s), AlarmComparison.GreaterThanThreshold, 0, AlarmSeverity.Critical,
+            MissingData.NotBreaching)); // NAT metrics are only published while the gateway handles traffic: silence has no errors
+        return alarms;
+    }
+
+    /// <summary>"database degraded": any database alarm, as one signal for the incident tool and the dashboard.</summary>
+    public static IReadOnlyList<CompositeAlarmDefinition> Composites(PlatformSignals s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var children = Database(s).Select(a => a.Name).ToList();
+        return
+        [
+            new CompositeAlarmDefinition(DatabaseDegraded,
+                "The Aurora cluster is degraded: one of its CPU, connection, memory or replica-lag alarms is in ALARM. " +
+                "Check first: which child alarm fired (dashboard, Aurora section), then Performance Insights for the top SQL and waits.",
+                children, AlarmSeverity.Critical),
+        ];
+    }
+
+    /// <summary>The Route 53 health check of the load balancer (its metric lives in us-east-1 only).</summary>
+    public static AlarmDefinition HealthCheck(string healthCheckId) => new(HealthCheckAlarm,
+        "Route 53 sees the load balancer's /health failing from most checker regions: DNS is failing over to the maintenance page. " +
+        "Check first: the ALB target groups' healthy host counts and the backend pods; the failover reverts by itself once /health answers again.",
+        PlatformMetrics.Route53HealthCheck(healthCheckId), AlarmComparison.LessThanThreshold, 1, AlarmSeverity.Critical,
+        MissingData.Breaching); // Route 53 reports the status every minute: silence means the check itself is gone
+
+    private static IEnumerable<AlarmDefinition> LoadBalancer(PlatformSignals s)
+    {
+        foreach (var (service, tg) in s.TargetGroups)
+        {
+            yield return new AlarmDefinition($"alb-{service}-unhealthy-hosts",
+                $"A {service} target fails the load balancer's health check: its share of requests is retried or fails. " +
+                $"Check first: the {service} pods (kubectl get pods: restarts, readiness) and the target group's health-check reasons.",
+                PlatformMetrics.TargetGroup(s, tg, "UnHealthyHostCount", "Maximum"), AlarmComparison.GreaterThanThreshold, 0,
+                AlarmSeverity.Critical,
+                MissingData.NotBreaching); // the ALB publishes host counts only while the target group is in use: no traffic, no unhealthy host
+            yield return new AlarmDefinition($"alb-{service}-latency-p95",
+                $"The {service}'s 95th-percentile response time stayed above {Num(LatencyP95Seconds)} s for {SustainedMinutes} minutes: payments time out in clients. " +
+                $"Check first: Aurora CPU and connections (dashboard), then the {service} pods' CPU throttling and HPA.",
+                PlatformMetrics.TargetGroup(s, tg, "TargetResponseTime", "p95"), AlarmComparison.GreaterThanThreshold, LatencyP95Seconds,
+                AlarmSeverity.Warning,
+                MissingData.NotBreaching) // no requests, no latency
+            {
+                EvaluationPeriods = SustainedMinutes,
+                DatapointsToAlarm = SustainedMinutes,
+            };
+        }
+        yield return new AlarmDefinition("alb-5xx",
+            $"The load balancer itself answered more than {Num(LoadBalancerErrorsPerMinute)} requests in a minute with 502/503/504: no healthy target, or targets reset/time out. " +
+            "Check first: healthy host counts per target group, then pod restarts and recent deployments.",
+            PlatformMetrics.LoadBalancer(s, "HTTPCode_ELB_5XX_Count", "Sum"), AlarmComparison.GreaterThanThreshold, LoadBalancerErrorsPerMinute,
+            AlarmSeverity.Critical,
+            MissingData.NotBreaching); // the ALB publishes no 5xx datapoint in a minute without 5xx
+        // Fires on the first minute above the SLO (a 5-minute sum would page up to 5 minutes late) and
+        // returns to OK only after 5 clean minutes: 1 of 5 sixty-second datapoints.
+        yield return new AlarmDefinition("payment-failure-slo",
+            $"More than {Num(PaymentFailureSloPercent)} % of payment API requests failed with a 5xx in a minute (SLO: < {Num(PaymentFailureSloPercent)} % over {SloWindowMinutes} minutes). " +
+            $"Check first: the backend logs ({s.ApplicationLogGroupName ?? "application log group"}) for the failing endpoint, then the database-degraded alarm and recent deployments.",
+            PlatformMetrics.PaymentFailurePercent(s), AlarmComparison.GreaterThanThreshold, PaymentFailureSloPercent,
+            AlarmSeverity.Critical,
+            MissingData.NotBreaching) // the expression yields 0 when there are no requests; no data at all means no traffic
+        {
+            EvaluationPeriods = SloWindowMinutes,
+            DatapointsToAlarm = 1,
+        };
+    }
+
+    private static IEnumerable<AlarmDefinition> Database(PlatformSignals s)
+    {
+        var connections = ConnectionsThreshold(s.DbMaxConnections);
+        var memory = FreeableMemoryThresholdBytes(s.DbInstanceMemoryGiB);
+        string[] roles = s.HasDbReaders ? ["WRITER", "READER"] : ["WRITER"];
+        yield return new AlarmDefinition("db-writer-cpu",
+            $"The Aurora writer's CPU stayed above {Num(WriterCpuPercent)} % for {SustainedMinutes} minutes: payment writes slow down and queue. " +
+            "Check first: Performance Insights top SQL on the writer, then whether a reader could take read traffic.",
+            PlatformMetrics.DbRole(s, "WRITER", "CPUUtilization", "Maximum"), AlarmComparison.GreaterThanThreshold, WriterCpuPercent,
+            AlarmSeverity.Warning,
+            MissingData.Ignore) // a gap during a failover keeps the last state; a lost writer is paged by the RDS events
+        {
+            EvaluationPeriods = SustainedMinutes,
+            DatapointsToAlarm = SustainedMinutes,
+        };
+        foreach (var role in roles)
+        {
+            var r = role.ToLowerInvariant();
+            // Readers: the worst reader counts (Maximum / Minimum over the role). No reader data (a reader
+            // being replaced) is not a problem by itself; the writer keeps its last state over a gap.
+            var missing = role == "WRITER" ? MissingData.Ignore : MissingData.NotBreaching;
+            yield return new AlarmDefinition($"db-{r}-connections",
+                $"An Aurora {r} has more than {Num(connections)} connections ({Num(ConnectionsShareOfMax * 100)} % of max_connections {s.DbMaxConnections}): new payment requests will be refused. " +
+                "Check first: RDS Proxy client connections and borrow latency, then pods holding connections open (recent deployment, leak).",
+                PlatformMetrics.DbRole(s, role, "DatabaseConnections", "Maximum"), AlarmComparison.GreaterThanThreshold, connections,
+                AlarmSeverity.Critical, missing);
+            yield return new AlarmDefinition($"db-{r}-freeable-memory",
+                $"An Aurora {r} has less than {Num(FreeableMemoryShareOfClass * 100)} % of its {Num(s.DbInstanceMemoryGiB)} GiB free: it is about to swap or restart. " +
+                "Check first: connection count (each costs memory) and Performance Insights for memory-heavy queries; scale the instance class if sustained.",
+                PlatformMetrics.DbRole(s, role, "FreeableMemory", "Minimum"), AlarmComparison.LessThanThreshold, memory,
+                AlarmSeverity.Critical, missing);
+        }
+        if (s.HasDbReaders)
+        {
+            yield return new AlarmDefinition("db-replica-lag",
+                $"An Aurora reader lags the writer by more than {Num(ReplicaLagMilliseconds)} ms for {SustainedMinutes} minutes: reads return stale balances and a failover would take longer. " +
+                "Check first: write volume and CPU on the writer, then the lagging reader's CPU and memory.",
+                PlatformMetrics.DbRole(s, "READER", "AuroraReplicaLag", "Maximum"), AlarmComparison.GreaterThanThreshold, ReplicaLagMilliseconds,
+                AlarmSeverity.Warning,
+                MissingData.NotBreaching) // only readers report lag: no reader data is no lag
+            {
+                EvaluationPeriods = SustainedMinutes,
+                DatapointsToAlarm = SustainedMinutes,
+            };
+        }
+    }
+
+    private static IEnumerable<AlarmDefinition> Cluster(PlatformSignals s)
+    {
+        yield return new AlarmDefinition("eks-node-count",
+            $"The cluster has fewer than {s.NodeGroupMinSize} nodes (the node group minimum): pods cannot be scheduled and an AZ may be lost. " +
+            "Check first: the node group's Auto Scaling activity (failed launches, capacity) and node conditions (kubectl get nodes).",
+            PlatformMetrics.Cluster(s, "cluster_node_count", "Minimum"), AlarmComparison.LessThanThreshold, s.NodeGroupMinSize,
+            AlarmSeverity.Critical,
+            MissingData.Breaching); // no node-count metric means no nodes, or no Container Insights agent: both need a human
+        yield return new AlarmDefinition("eks-node-cpu",
+            $"The nodes' average CPU stayed above {Num(NodeCpuPercent)} % for {NodeCpuSustainedMinutes} minutes: the cluster autoscaler is not keeping up (max size reached?). " +
+            "Check first: cluster-autoscaler logs and the node group's max size, then which pods use the CPU.",
+            PlatformMetrics.Cluster(s, "node_cpu_utilization", "Average"), AlarmComparison.GreaterThanThreshold, NodeCpuPercent,
+            AlarmSeverity.Warning,
+            MissingData.NotBreaching) // an agent outage is reported by the node-count alarm (breaching)
+        {
+            EvaluationPeriods = NodeCpuSustainedMinutes,
+            DatapointsToAlarm = NodeCpuSustainedMinutes,
+        };
+        yield return new AlarmDefinition("eks-pod-restarts",
+            "Containers restarted in 2 of the last 5 minutes: a crash loop (OOM, failing liveness probe) is eating capacity. " +
+            "Check first: kubectl get pods (RESTARTS), then kubectl describe pod for the last state and the container logs.",
+            PlatformMetrics.Cluster(s, "pod_number_of_container_restarts", "Sum"), AlarmComparison.GreaterThanThreshold, 0,
+            AlarmSeverity.Warning,
+            MissingData.NotBreaching) // no restart datapoint, no restarts
+        {
+            EvaluationPeriods = 5,
+            DatapointsToAlarm = 2,
+        };
+    }
+
+    private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,102 @@
+using EasyPay.Tf.Modules.Core;
+
+namespace EasyPay.Tf.Modules.Monitoring;
+
+/// <summary>The names CloudWatch knows the platform's moving parts by, plus the capacity facts the alarm
+/// thresholds derive from. String values may be Terraform tokens (cross-stack outputs) unless noted.</summary>
+/// <param name="AlbArnSuffix">"app/name/id": the LoadBalancer dimension.</param>
+/// <param name="FrontendTargetGroupArnSuffix">"targetgroup/name/id" of the frontend (nginx).</param>
+/// <param name="BackendTargetGroupArnSuffix">"targetgroup/name/id" of the backend (payment API).</param>
+/// <param name="ClusterName">EKS cluster (Container Insights' ClusterName dimension).</param>
+/// <param name="NodeGroupMinSize">Known at synth time: nodes the cluster never has fewer of.</param>
+/// <param name="DbClusterIdentifier">Aurora cluster.</param>
+/// <param name="DbInstanceIdentifiers">Known at synth time: writer first, then readers.</param>
+/// <param name="DbMaxConnections">Known at synth time: max_connections of the instance class.</param>
+/// <param name="DbInstanceMemoryGiB">Known at synth time: memory of the instance class.</param>
+/// <param name="NatGatewayIds">NAT gateways of the VPC.</param>
+public sealed record PlatformSignals(
+    string AlbArnSuffix,
+    string FrontendTargetGroupArnSuffix,
+    string BackendTargetGroupArnSuffix,
+    string ClusterName,
+    int NodeGroupMinSize,
+    string DbClusterIdentifier,
+    IReadOnlyList<string> DbInstanceIdentifiers,
+    int DbMaxConnections,
+    double DbInstanceMemoryGiB,
+    IReadOnlyList<string> NatGatewayIds)
+{
+    /// <summary>Where the payment API logs, named in the alarm descriptions; null = "the application log group".</summary>
+    public string? ApplicationLogGroupName { get; init; }
+
+    /// <summary>Aurora readers exist (replica lag and reader alarms make sense).</summary>
+    public bool HasDbReaders => DbInstanceIdentifiers.Count > 1;
+
+    /// <summary>The target groups by the service name alarms and graphs use.</summary>
+    public IReadOnlyList<(string Service, string ArnSuffix)> TargetGroups =>
+        [("frontend", FrontendTargetGroupArnSuffix), ("backend", BackendTargetGroupArnSuffix)];
+
+    public void Validate()
+    {
+        var v = new PropsValidator(nameof(PlatformSignals))
+            .CheckNotEmpty(AlbArnSuffix, nameof(AlbArnSuffix))
+            .CheckNotEmpty(FrontendTargetGroupArnSuffix, nameof(FrontendTargetGroupArnSuffix))
+            .CheckNotEmpty(BackendTargetGroupArnSuffix, nameof(BackendTargetGroupArnSuffix))
+            .CheckNotEmpty(ClusterName, nameof(ClusterName))
+            .Check(NodeGroupMinSize >= 1, nameof(NodeGroupMinSize), $"{NodeGroupMinSize} must be at least 1 (the node-count alarm fires below it)")
+            .CheckNotEmpty(DbClusterIdentifier, nameof(DbClusterIdentifier))
+            .Check(DbInstanceIdentifiers.Count > 0, nameof(DbInstanceIdentifiers), "is empty: list the writer, then the readers")
+            .Check(DbMaxConnections > 0, nameof(DbMaxConnections), $"{DbMaxConnections} must be positive (the connection alarm is a share of it)")
+            .Check(DbInstanceMemoryGiB > 0, nameof(DbInstanceMemoryGiB), $"{DbInstanceMemoryGiB} must be positive (the memory alarm is a share of it)")
+            .Check(NatGatewayIds.Count > 0, nameof(NatGatewayIds), "is empty: the VPC has at least one NAT gateway");
+        v.ThrowIfInvalid();
+    }
+}
+
+/// <summary>The platform's metrics, shared by its alarms and its dashboard.</summary>
+public static class PlatformMetrics
+{
+    private const string Alb = "AWS/ApplicationELB";
+    private const string Rds = "AWS/RDS";
+    private const string ContainerInsights = "ContainerInsights";
+
+    public static MetricStat LoadBalancer(PlatformSignals s, string metric, string statistic) =>
+        new(Alb, metric, statistic, new Dictionary<string, string> { ["LoadBalancer"] = s.AlbArnSuffix });
+
+    public static MetricStat TargetGroup(PlatformSignals s, string targetGroupArnSuffix, string metric, string statistic) =>
+        new(Alb, metric, statistic, new Dictionary<string, string> { ["LoadBalancer"] = s.AlbArnSuffix, ["TargetGroup"] = targetGroupArnSuffix });
+
+    /// <summary>Share of the payment API's requests that fail with a 5xx from the API, in percent. A minute
+    /// without 5xx has no error datapoint (FILL makes it 0); a minute without requests counts as 0 %.</summary>
+    public static MetricMath PaymentFailurePercent(PlatformSignals s) =>
+        new("IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", new Dictionary<string, MetricStat>
+        {
+            ["errors"] = TargetGroup(s, s.BackendTargetGroupArnSuffix, "HTTPCode_Target_5XX_Count", "Sum"),
+            ["requests"] = TargetGroup(s, s.BackendTargetGroupArnSuffix, "RequestCount", "Sum"),
+        })
+        { Label = "Payment failures (% of backend requests)" };
+
+    /// <summary>Aurora metric of whichever instance holds <paramref name="role"/> (WRITER or READER): role
+    /// metrics follow a failover, instance metrics do not (AWS's advice for Aurora alarms).</summary>
+    public static MetricStat DbRole(PlatformSignals s, string role, string metric, string statistic) =>
+        new(Rds, metric, statistic, new Dictionary<string, string> { ["DBClusterIdentifier"] = s.DbClusterIdentifier, ["Role"] = role });
+
+    public static MetricStat DbInstance(string instanceIdentifier, string metric, string statistic) =>
+        new(Rds, metric, statistic, new Dictionary<string, string> { ["DBInstanceIdentifier"] = instanceIdentifier }) { Label = instanceIdentifier };
+
+    public static MetricStat Cluster(PlatformSignals s, string metric, string statistic) =>
+        new(ContainerInsights, metric, statistic, new Dictionary<string, string> { ["ClusterName"] = s.ClusterName });
+
+    /// <summary>Port-allocation errors of every NAT gateway, summed (each is a failed outbound connection).</summary>
+    public static MetricMath NatPortAllocationErrors(PlatformSignals s) =>
+        new(string.Join(" + ", s.NatGatewayIds.Select((_, i) => $"FILL(nat{i}, 0)")),
+            s.NatGatewayIds.Select((id, i) => (Id: $"nat{i}", Metric: NatGateway(id, "ErrorPortAllocation", "Sum")))
+                .ToDictionary(x => x.Id, x => x.Metric))
+        { Label = "NAT port allocation errors" };
+
+    public static MetricStat NatGateway(string natGatewayId, string metric, string statistic) =>
+        new("AWS/NATGateway", metric, statistic, new Dictionary<string, string> { ["NatGatewayId"] = natGatewayId });
+
+    public static MetricStat Route53HealthCheck(string healthCheckId) =>
+        new("AWS/Route53", "HealthCheckStatus", "Minimum", new Dictionary<string, string> { ["HealthCheckId"] = healthCheckId });
+}

@@ -1,0 +1,159 @@
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Monitoring;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Modules.Monitoring;
+
+/// <summary>The platform's alarm catalogue as data: no synthesis needed.</summary>
+public class PlatformAlarmsTests
+{
+    private static readonly AuroraInstanceClass Xlarge = AuroraInstanceClass.Parse("db.r6g.xlarge");
+
+    internal static PlatformSignals Signals(int instances = 3, int nodeMin = 3) => new(
+        "app/easypay-test/1", "targetgroup/frontend/2", "targetgroup/backend/3", "easypay-test", nodeMin,
+        "easypay-test", [.. Enumerable.Range(1, instances).Select(i => $"easypay-test-{i}")],
+        Xlarge.DefaultMaxConnections, Xlarge.MemoryGiB, ["nat-1", "nat-2", "nat-3"]);
+
+    private static AlarmDefinition Alarm(string name, PlatformSignals? s = null) =>
+        PlatformAlarms.Definitions(s ?? Signals()).Single(a => a.Name == name);
+
+    [Fact]
+    public void Every_alarm_evaluates_60_second_periods_and_critical_ones_fire_on_one_datapoint()
+    {
+        var alarms = PlatformAlarms.Definitions(Signals()).Append(PlatformAlarms.HealthCheck("hc-1")).ToList();
+        alarms.ShouldAllBe(a => a.PeriodSeconds == 60);
+        alarms.Where(a => a.Severity == AlarmSeverity.Critical).ShouldAllBe(a => a.DatapointsToAlarm == 1);
+        alarms.Where(a => a.Severity == AlarmSeverity.Warning).ShouldAllBe(a => a.DatapointsToAlarm > 1);
+        alarms.ShouldAllBe(a => a.Description.Contains("Check first:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_payment_failure_slo_is_backend_5xx_over_requests_guarded_against_division_by_zero()
+    {
+        var slo = Alarm("payment-failure-slo");
+        var math = slo.Metric.ShouldBeOfType<MetricMath>();
+        math.Expression.ShouldBe("IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)");
+        math.Inputs["errors"].MetricName.ShouldBe("HTTPCode_Target_5XX_Count");
+        math.Inputs["requests"].MetricName.ShouldBe("RequestCount");
+        math.Inputs.Values.ShouldAllBe(m => m.Dimensions["TargetGroup"] == "targetgroup/backend/3" && m.Statistic == "Sum");
+        (slo.Threshold, slo.Comparison).ShouldBe((0.5, AlarmComparison.GreaterThanThreshold));
+        (slo.Severity, slo.PeriodSeconds, slo.DatapointsToAlarm, slo.EvaluationPeriods).ShouldBe((AlarmSeverity.Critical, 60, 1, 5));
+    }
+
+    [Fact]
+    public void Database_thresholds_derive_from_the_instance_class()
+    {
+        var connections = Alarm("db-writer-connections");
+        connections.Threshold.ShouldBe(Math.Floor(Xlarge.DefaultMaxConnections * 0.8));
+        connections.Description.ShouldContain($"max_connections {Xlarge.DefaultMaxConnections}");
+        Alarm("db-reader-connections").Threshold.ShouldBe(connections.Threshold);
+        var memory = Alarm("db-writer-freeable-memory");
+        memory.Threshold.ShouldBe(Math.Round(32 * 0.1 * 1024 * 1024 * 1024)); // 3.2 GiB of db.r6g.xlarge's 32
+        memory.Comparison.ShouldBe(AlarmComparison.LessThanThreshold);
+        Alarm("db-writer-cpu").Threshold.ShouldBe(80);
+        Alarm("db-replica-lag").Threshold.ShouldBe(1000);
+        // Role metrics follow the writer through a failover.
+        connections.Metric.ShouldBeOfType<MetricStat>().Dimensions.ShouldBe(
+            new Dictionary<string, string> { ["DBClusterIdentifier"] = "easypay-test", ["Role"] = "WRITER" });
+    }
+
+    [Fact]
+    public void The_node_count_alarm_fires_below_the_node_group_minimum_and_treats_silence_as_no_nodes()
+    {
+        var nodes = Alarm("eks-node-count", Signals(nodeMin: 4));
+        (nodes.Threshold, nodes.Comparison, nodes.TreatMissingData).ShouldBe((4, AlarmComparison.LessThanThreshold, MissingData.Breaching));
+        nodes.Metric.ShouldBeOfType<MetricStat>().MetricName.ShouldBe("cluster_node_count");
+    }
+
+    [Fact]
+    public void Missing_data_is_chosen_per_alarm()
+    {
+        Alarm("alb-5xx").TreatMissingData.ShouldBe(MissingData.NotBreaching);
+        Alarm("alb-backend-unhealthy-hosts").TreatMissingData.ShouldBe(MissingData.NotBreaching);
+        Alarm("db-replica-lag").TreatMissingData.ShouldBe(MissingData.NotBreaching);
+        Alarm("db-writer-cpu").TreatMissingData.ShouldBe(MissingData.Ignore);
+        PlatformAlarms.HealthCheck("hc-1").TreatMissingData.ShouldBe(MissingData.Breaching);
+    }
+
+    [Fact]
+    public void Every_target_group_gets_unhealthy_host_and_latency_alarms()
+    {
+        var names = PlatformAlarms.Definitions(Signals()).Select(a => a.Name).ToList();
+        names.ShouldContain("alb-frontend-unhealthy-hosts");
+        names.ShouldContain("alb-backend-unhealthy-hosts");
+        var latency = Alarm("alb-backend-latency-p95");
+        latency.Metric.ShouldBeOfType<MetricStat>().Statistic.ShouldBe("p95");
+        latency.Threshold.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Without_readers_there_are_no_reader_or_replica_lag_alarms()
+    {
+        var names = PlatformAlarms.Definitions(Signals(instances: 1)).Select(a => a.Name).ToList();
+        names.ShouldNotContain("db-replica-lag");
+        names.ShouldNotContain("db-reader-connections");
+        PlatformAlarms.Composites(Signals(instances: 1)).Single().AnyOf.ShouldBe(["db-writer-cpu", "db-writer-connections", "db-writer-freeable-memory"]);
+    }
+
+    [Fact]
+    public void Database_degraded_combines_every_database_alarm()
+    {
+        var composite = PlatformAlarms.Composites(Signals()).ShouldHaveSingleItem();
+        composite.Name.ShouldBe("database-degraded");
+        composite.AnyOf.ShouldBe(PlatformAlarms.Definitions(Signals()).Select(a => a.Name).Where(n => n.StartsWith("db-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Nat_port_allocation_errors_of_every_gateway_are_summed()
+    {
+        var math = Alarm("nat-port-allocation-errors").Metric.ShouldBeOfType<MetricMath>();
+        math.Expression.ShouldBe("FILL(nat0, 0) + FILL(nat1, 0) + FILL(nat2, 0)");
+        math.Inputs.Values.Select(m => m.Dimensions["NatGatewayId"]).ShouldBe(["nat-1", "nat-2", "nat-3"]);
+    }
+
+    [Fact]
+    public void Invalid_signals_report_every_problem_at_once()
+    {
+        var message = Should.Throw<ArgumentException>(() => PlatformAlarms.Definitions(Signals() with
+        {
+            NodeGroupMinSize = 0,
+            DbInstanceIdentifiers = [],
+            DbMaxConnections = 0,
+            NatGatewayIds = [],
+        })).Message;
+        message.ShouldContain("PlatformSignals.NodeGroupMinSize: 0 must be at least 1");
+        message.ShouldContain("PlatformSignals.DbInstanceIdentifiers: is empty");
+        message.ShouldContain("PlatformSignals.DbMaxConnections: 0 must be positive");
+        message.ShouldContain("PlatformSignals.NatGatewayIds: is empty");
+    }
+
+    [Fact]
+    public void The_dashboard_shows_requests_latency_errors_slo_hosts_database_and_cluster()
+    {
+        var widgets = PlatformDashboard.Widgets(Signals(), ["arn:alarm:1", "arn:alarm:2"]);
+        widgets[0].ShouldBeOfType<AlarmStatusWidget>().AlarmArns.ShouldBe(["arn:alarm:1", "arn:alarm:2"]);
+        var titles = widgets.Select(w => w.Title).ToList();
+        foreach (var expected in new[] { "Requests per minute", "Target response time (s)", "5xx per minute", "Payment failure SLO (% of backend requests)",
+            "Healthy hosts per target group", "Aurora CPU per instance (%)", "Aurora connections per instance", "Aurora replica lag per instance (ms)", "EKS nodes and pods" })
+        {
+            titles.ShouldContain(expected);
+        }
+        var cpu = widgets.OfType<GraphWidget>().Single(w => w.Title == "Aurora CPU per instance (%)");
+        cpu.Metrics.Cast<MetricStat>().Select(m => m.Dimensions["DBInstanceIdentifier"]).ShouldBe(["easypay-test-1", "easypay-test-2", "easypay-test-3"]);
+        widgets.OfType<GraphWidget>().Single(w => w.Title.StartsWith("Payment failure SLO", StringComparison.Ordinal)).Metrics.ShouldHaveSingleItem()
+            .ShouldBeOfType<MetricMath>().Expression.ShouldBe(PlatformMetrics.PaymentFailurePercent(Signals()).Expression); // the graph shows what the alarm evaluates
+    }
+
+    [Fact]
+    public void Docs_alarms_md_explains_every_alarm()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "alarms.md"));
+        var names = PlatformAlarms.Definitions(Signals()).Select(a => a.Name)
+            .Concat(PlatformAlarms.Composites(Signals()).Select(c => c.Name))
+            .Append(PlatformAlarms.HealthCheckAlarm);
+        foreach (var name in names)
+        {
+            doc.ShouldContain($"`easypay-<env>-{name}`", customMessage: $"docs/alarms.md does not explain {name}");
+        }
+    }
+}
