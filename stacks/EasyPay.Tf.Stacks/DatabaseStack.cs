@@ -76,6 +76,10 @@ public sealed class DatabaseStack : EasyPayStack
         var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds)
         {
             ReadOnlyEndpoint = config.ReaderCount > 0,
+            // The app reads the managed secret's credentials through External Secrets and logs in with the
+            // password (TLS required); moving it to IAM tokens (rds-db:connect for an app IRSA role) would
+            // let this become REQUIRED.
+            RequireIamAuth = false,
         });
         proxy.AllowClientsFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
 

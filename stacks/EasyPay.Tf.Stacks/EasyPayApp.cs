@@ -26,7 +26,8 @@ public sealed record AppPaths(string RepositoryRoot)
 }
 
 /// <summary>The stacks of one environment, in dependency order.</summary>
-public sealed record EnvironmentStacks(EnvironmentConfig Env, NetworkStack Network);
+public sealed record EnvironmentStacks(
+    EnvironmentConfig Env, NetworkStack Network, ClusterStack Cluster, DatabaseStack Database, MonitoringStack Monitoring, PlatformStack Platform);
 
 /// <summary>Composes every stack of every environment. Stacks talk only through the typed output records
 /// passed here, so this method is the dependency graph.</summary>
@@ -38,7 +39,11 @@ public static class EasyPayApp
         return [.. environments.Select(env =>
         {
             var network = new NetworkStack(app, env);
-            return new EnvironmentStacks(env, network);
+            var cluster = new ClusterStack(app, env, network.Outputs);
+            var database = new DatabaseStack(app, env, network.Outputs, cluster.Outputs);
+            var monitoring = new MonitoringStack(app, env, network.Outputs, cluster.Outputs, database.Outputs, paths);
+            var platform = new PlatformStack(app, env, network.Outputs, cluster.Outputs, database.Outputs, paths);
+            return new EnvironmentStacks(env, network, cluster, database, monitoring, platform);
         })];
     }
 }

@@ -23,12 +23,18 @@ public sealed class PlatformStack : EasyPayStack
 
         Addons = new PlatformAddons(this, "addons", new PlatformAddonsProps(
             cluster.ClusterName, env.Region, network.VpcId,
-            cluster.LoadBalancerControllerRoleArn, cluster.ClusterAutoscalerRoleArn, cluster.ExternalSecretsRoleArn,
-            cluster.VeleroRoleArn, cluster.VeleroBucketName), connection.Helm);
+            cluster.LoadBalancerControllerRoleArn, cluster.ClusterAutoscalerRoleArn,
+            cluster.VeleroRoleArn, cluster.VeleroBucketName)
+        {
+            LoadBalancerControllerServiceAccount = ClusterStack.LoadBalancerControllerAccount.Name,
+            ClusterAutoscalerServiceAccount = ClusterStack.ClusterAutoscalerAccount.Name,
+            VeleroServiceAccount = ClusterStack.VeleroAccount.Name,
+        }, connection.Helm);
 
         Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
             paths.EasypayChart, ApplicationValues(env, network, cluster, database))
         {
+            Namespace = ClusterStack.AppNamespace,
             DependsOn = Addons.ApplicationPrerequisites,
         }, connection.Kubernetes, connection.Helm);
     }
@@ -52,8 +58,9 @@ public sealed class PlatformStack : EasyPayStack
                 // With interface endpoints, AWS API calls stay inside the VPC: egress can be narrowed to it.
                 env.Network.InterfaceEndpoints ? [network.VpcCidr] : ["0.0.0.0/0"],
                 new EasypayCalicoPolicyValues(true)),
-            new EasypayRbacValues(cluster.DeveloperGroup),
-            new EasypayAlbValues(cluster.AlbSecurityGroupId));
+            // alb.securityGroupId stays empty: the cluster stack already admits the ALB to the pods on the app
+            // port, and the controller must not edit the EKS-managed cluster security group.
+            new EasypayRbacValues(cluster.DeveloperGroup));
 
         static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, string targetGroupArn) => new(
             new EasypayImageValues(image.Repository, image.Tag) { Digest = image.Digest },

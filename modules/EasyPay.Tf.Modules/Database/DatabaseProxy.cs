@@ -29,6 +29,10 @@ public sealed record DatabaseProxyProps(string Name, AuroraPostgresCluster Clust
 
     /// <summary>A read-only endpoint over the readers; only meaningful when the cluster has readers.</summary>
     public bool ReadOnlyEndpoint { get; init; } = true;
+
+    /// <summary>Require IAM auth tokens of clients. Off only while clients log in with the secret's
+    /// password (TLS stays required either way).</summary>
+    public bool RequireIamAuth { get; init; } = true;
 }
 
 /// <summary>RDS Proxy in front of an Aurora cluster: clients keep their connections to the proxy while
@@ -92,10 +96,12 @@ public sealed class DatabaseProxy : Construct
             {
                 new DbProxyAuth
                 {
-                    Description = "RDS-managed master secret; clients authenticate with IAM tokens",
+                    Description = props.RequireIamAuth
+                        ? "RDS-managed master secret; clients authenticate with IAM tokens"
+                        : "RDS-managed master secret; clients authenticate with its password or IAM tokens",
                     AuthScheme = "SECRETS",
                     SecretArn = cluster.SecretArn,
-                    IamAuth = "REQUIRED",
+                    IamAuth = props.RequireIamAuth ? "REQUIRED" : "OPTIONAL",
                     ClientPasswordAuthType = "POSTGRES_SCRAM_SHA_256",
                 },
             },

@@ -1,5 +1,3 @@
-using YamlDotNet.Serialization;
-
 namespace EasyPay.Tf.Modules.Platform;
 
 // The values the platform sets on charts/easypay, typed and named exactly as the chart's values.yaml.
@@ -13,8 +11,7 @@ public sealed record EasypayChartValues(
     EasypayDatabaseValues Database,
     EasypayExternalSecretsValues ExternalSecrets,
     EasypayNetworkValues Network,
-    EasypayRbacValues Rbac,
-    EasypayAlbValues Alb);
+    EasypayRbacValues Rbac);
 
 public sealed record EasypayComponentValues(EasypayImageValues Image, string TargetGroupArn, EasypayAutoscalingValues Autoscaling, EasypayPdbValues Pdb);
 
@@ -41,5 +38,3 @@ public sealed record EasypayNetworkValues(IReadOnlyList<string> AlbSourceCidrs, 
 public sealed record EasypayCalicoPolicyValues(bool Enabled);
 
 public sealed record EasypayRbacValues(string DeveloperGroup);
-
-public sealed record EasypayAlbValues([property: YamlMember(Alias = "securityGroupId")] string SecurityGroupId);

@@ -195,7 +195,7 @@ public class DatabaseStackTests
         proxy.Str("idle_client_timeout").ShouldBe("1800");
         proxy.Str("engine_family").ShouldBe("POSTGRESQL");
         proxy.Str("auth.0.auth_scheme").ShouldBe("SECRETS");
-        proxy.Str("auth.0.iam_auth").ShouldBe("REQUIRED");
+        proxy.Str("auth.0.iam_auth").ShouldBe("OPTIONAL"); // the app logs in with the managed secret's password
         proxy.Str("auth.0.secret_arn").ShouldBe(SecretArn(json));
         proxy["vpc_subnet_ids"].Strings().Count.ShouldBe(composed.Env.AvailabilityZones.Count);
         var pool = json.Single("aws_db_proxy_default_target_group")["connection_pool_config"]!;

@@ -51,5 +51,9 @@ public class StackSnapshotTests
 /// <summary>The stacks every environment has, in dependency order.</summary>
 public static class KnownStacks
 {
-    public static readonly IReadOnlyList<string> Names = [EasyPay.Tf.Stacks.NetworkStack.Name];
+    public static readonly IReadOnlyList<string> Names =
+    [
+        EasyPay.Tf.Stacks.NetworkStack.Name, EasyPay.Tf.Stacks.ClusterStack.Name, EasyPay.Tf.Stacks.DatabaseStack.Name,
+        EasyPay.Tf.Stacks.MonitoringStack.Name, EasyPay.Tf.Stacks.PlatformStack.Name,
+    ];
 }

@@ -32,7 +32,7 @@ public sealed record ImageTag(string Tag);
 public sealed record RbacServiceAccount(ServiceAccount ServiceAccount);
 public sealed record PodDisruptionBudgetMaxUnavailable(int MaxUnavailable);
 
-public sealed record ExternalSecretsValues(bool InstallCRDs, int ReplicaCount, ServiceAccount ServiceAccount, PodDisruptionBudget PodDisruptionBudget);
+public sealed record ExternalSecretsValues([property: YamlMember(Alias = "installCRDs")] bool InstallCrds, int ReplicaCount, PodDisruptionBudget PodDisruptionBudget);
 
 public sealed record VeleroValues(
     IReadOnlyList<VeleroInitContainer> InitContainers, VeleroConfiguration Configuration, VeleroCredentials Credentials,

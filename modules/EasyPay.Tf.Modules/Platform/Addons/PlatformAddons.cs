@@ -12,7 +12,6 @@ public sealed record PlatformAddonsProps(
     string VpcId,
     string LoadBalancerControllerRoleArn,
     string ClusterAutoscalerRoleArn,
-    string ExternalSecretsRoleArn,
     string VeleroRoleArn,
     string VeleroBucketName)
 {
@@ -21,6 +20,11 @@ public sealed record PlatformAddonsProps(
 
     /// <summary>How long Velero keeps a backup.</summary>
     public string VeleroBackupTtl { get; init; } = "168h0m0s";
+
+    // Service account names: they must equal the subjects the IRSA roles trust (the cluster stack sets them).
+    public string LoadBalancerControllerServiceAccount { get; init; } = "aws-load-balancer-controller";
+    public string ClusterAutoscalerServiceAccount { get; init; } = "cluster-autoscaler";
+    public string VeleroServiceAccount { get; init; } = "velero-server";
 }
 
 /// <summary>The cluster add-ons the application relies on, each a pinned helm release with typed values:
@@ -28,11 +32,6 @@ public sealed record PlatformAddonsProps(
 /// cluster-autoscaler (nodes follow pods), External Secrets (database credentials) and Velero (backups).</summary>
 public sealed class PlatformAddons : Construct
 {
-    public const string LoadBalancerControllerServiceAccount = "aws-load-balancer-controller";
-    public const string ClusterAutoscalerServiceAccount = "cluster-autoscaler";
-    public const string ExternalSecretsServiceAccount = "external-secrets";
-    public const string VeleroServiceAccount = "velero-server";
-
     public HelmRelease Calico { get; }
     public HelmRelease MetricsServer { get; }
     public HelmRelease LoadBalancerController { get; }
@@ -52,7 +51,6 @@ public sealed class PlatformAddons : Construct
             (nameof(props.ClusterName), props.ClusterName), (nameof(props.Region), props.Region), (nameof(props.VpcId), props.VpcId),
             (nameof(props.LoadBalancerControllerRoleArn), props.LoadBalancerControllerRoleArn),
             (nameof(props.ClusterAutoscalerRoleArn), props.ClusterAutoscalerRoleArn),
-            (nameof(props.ExternalSecretsRoleArn), props.ExternalSecretsRoleArn),
             (nameof(props.VeleroRoleArn), props.VeleroRoleArn), (nameof(props.VeleroBucketName), props.VeleroBucketName),
         })
         {
@@ -76,7 +74,7 @@ public sealed class PlatformAddons : Construct
         LoadBalancerController = new HelmRelease(this, "aws-load-balancer-controller", new HelmReleaseProps(
             "aws-load-balancer-controller", "kube-system", "aws-load-balancer-controller", ChartVersions.AwsLoadBalancerController,
             new LoadBalancerControllerValues(props.ClusterName, props.Region, props.VpcId, 2,
-                ServiceAccount.WithRole(LoadBalancerControllerServiceAccount, props.LoadBalancerControllerRoleArn),
+                ServiceAccount.WithRole(props.LoadBalancerControllerServiceAccount, props.LoadBalancerControllerRoleArn),
                 // Shield/WAF integration needs IAM rights the least-privilege role does not grant.
                 EnableShield: false, EnableWaf: false, EnableWafv2: false))
         {
@@ -87,7 +85,7 @@ public sealed class PlatformAddons : Construct
         ClusterAutoscaler = new HelmRelease(this, "cluster-autoscaler", new HelmReleaseProps(
             "cluster-autoscaler", "kube-system", "cluster-autoscaler", ChartVersions.ClusterAutoscaler,
             new ClusterAutoscalerValues("aws", props.Region, new AutoDiscovery(props.ClusterName), new ImageTag(ChartVersions.ClusterAutoscalerImageTag),
-                new RbacServiceAccount(ServiceAccount.WithRole(ClusterAutoscalerServiceAccount, props.ClusterAutoscalerRoleArn)),
+                new RbacServiceAccount(ServiceAccount.WithRole(props.ClusterAutoscalerServiceAccount, props.ClusterAutoscalerRoleArn)),
                 new Dictionary<string, string>
                 {
                     ["balance-similar-node-groups"] = "true", // keep the per-AZ node counts even
@@ -104,7 +102,9 @@ public sealed class PlatformAddons : Construct
 
         ExternalSecrets = new HelmRelease(this, "external-secrets", new HelmReleaseProps(
             "external-secrets", "external-secrets", "external-secrets", ChartVersions.ExternalSecrets,
-            new ExternalSecretsValues(true, 2, ServiceAccount.WithRole(ExternalSecretsServiceAccount, props.ExternalSecretsRoleArn), new PodDisruptionBudget(true, 1)))
+            // The controller needs no AWS role: the app's SecretStore authenticates as the app's own IRSA
+            // service account, the only subject the database-secret role trusts.
+            new ExternalSecretsValues(true, 2, new PodDisruptionBudget(true, 1)))
         {
             Repository = "https://charts.external-secrets.io",
         }, helm);
@@ -116,7 +116,7 @@ public sealed class PlatformAddons : Construct
                     [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = props.Region }) { Bucket = props.VeleroBucketName, Default = true }],
                     [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = props.Region })]),
                 new VeleroCredentials(UseSecret: false), // IRSA, no static keys
-                new VeleroServiceAccounts(ServiceAccount.WithRole(VeleroServiceAccount, props.VeleroRoleArn)),
+                new VeleroServiceAccounts(ServiceAccount.WithRole(props.VeleroServiceAccount, props.VeleroRoleArn)),
                 new Dictionary<string, VeleroSchedule>
                 {
                     ["six-hourly"] = new(false, props.VeleroSchedule, new VeleroBackupTemplate(props.VeleroBackupTtl, ["*"], true, "default")),
