@@ -221,7 +221,7 @@ public class DatabaseStackTests
         var json = Database("prod");
         var policies = json.Resources("aws_iam_role_policy").Select(p => p.Body).ToList();
         policies.Count.ShouldBe(2);
-        policies.Select(p => p.Str("role")).ShouldContain(DatabaseTestInputs.ExternalSecretsRoleName(DatabaseTestInputs.Environment("prod")));
+        policies.Select(p => p.Str("role")).ShouldContain(UpstreamOutputs.Cluster(DatabaseTestInputs.Environment("prod")).ExternalSecretsRoleName);
         foreach (var policy in policies)
         {
             var statements = JsonNode.Parse(policy.Str("policy")!)!["Statement"]!.AsArray();

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Stacks;
 using EasyPay.Tf.Stacks.Configuration;
 using EasyPay.Tf.Tests.Support;
@@ -18,22 +17,8 @@ public static class MonitoringTestInputs
 
     public static EnvironmentConfig Load(string env) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [env])[0];
 
-    public static ClusterOutputs Cluster(EnvironmentConfig env) => new()
+    public static ClusterOutputs Cluster(EnvironmentConfig env) => UpstreamOutputs.Cluster(env) with
     {
-        ClusterName = NetworkStack.ClusterName(env),
-        ClusterEndpoint = "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com",
-        ClusterCertificateAuthorityData = "LS0tLS1CRUdJTi1GQUtFLS0tLS0=",
-        OidcProviderArn = $"arn:aws:iam::{env.AccountId}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
-        OidcIssuer = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
-        NodeSecurityGroupId = "sg-0000000000000node",
-        ClusterSecurityGroupId = "sg-000000000cluster",
-        AlbSecurityGroupId = "sg-00000000000000alb",
-        LoadBalancerControllerRoleArn = $"arn:aws:iam::{env.AccountId}:role/{env.ResourcePrefix}-lbc",
-        ClusterAutoscalerRoleArn = $"arn:aws:iam::{env.AccountId}:role/{env.ResourcePrefix}-autoscaler",
-        ExternalSecretsRoleArn = $"arn:aws:iam::{env.AccountId}:role/{env.ResourcePrefix}-external-secrets",
-        ExternalSecretsRoleName = $"{env.ResourcePrefix}-external-secrets",
-        VeleroRoleArn = $"arn:aws:iam::{env.AccountId}:role/{env.ResourcePrefix}-velero",
-        VeleroBucketName = $"{env.ResourcePrefix}-velero",
         AlbArn = $"arn:aws:elasticloadbalancing:eu-west-1:{env.AccountId}:loadbalancer/{AlbArnSuffix}",
         AlbArnSuffix = AlbArnSuffix,
         AlbDnsName = AlbDnsName,
@@ -42,25 +27,9 @@ public static class MonitoringTestInputs
         BackendTargetGroupArn = $"arn:aws:elasticloadbalancing:eu-west-1:{env.AccountId}:{BackendTargetGroup}",
         FrontendTargetGroupArnSuffix = FrontendTargetGroup,
         BackendTargetGroupArnSuffix = BackendTargetGroup,
-        NodeGroupMinSize = env.Cluster.NodeGroup.MinSize,
-        DeveloperGroup = "easypay-developers",
     };
 
-    public static DatabaseOutputs Database(EnvironmentConfig env) => new()
-    {
-        ClusterIdentifier = env.ResourcePrefix,
-        WriterEndpoint = $"{env.ResourcePrefix}.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com",
-        ReaderEndpoint = $"{env.ResourcePrefix}.cluster-ro-abcdefghijkl.eu-west-1.rds.amazonaws.com",
-        ProxyEndpoint = $"{env.ResourcePrefix}.proxy-abcdefghijkl.eu-west-1.rds.amazonaws.com",
-        ProxyReadOnlyEndpoint = $"{env.ResourcePrefix}-ro.endpoint.proxy-abcdefghijkl.eu-west-1.rds.amazonaws.com",
-        Port = 5432,
-        DatabaseName = env.Database.DatabaseName,
-        SecretArn = $"arn:aws:secretsmanager:eu-west-1:{env.AccountId}:secret:rds!cluster-0000-abcdef",
-        KmsKeyArn = $"arn:aws:kms:eu-west-1:{env.AccountId}:key/00000000-0000-0000-0000-000000000000",
-        SecurityGroupId = "sg-0000000000000db",
-        InstanceIdentifiers = [.. Enumerable.Range(1, env.Database.ReaderCount + 1).Select(i => $"{env.ResourcePrefix}-{i}")],
-        MaxConnections = AuroraInstanceClass.Parse(env.Database.InstanceClass).DefaultMaxConnections,
-    };
+    public static DatabaseOutputs Database(EnvironmentConfig env) => UpstreamOutputs.Database(env);
 
     /// <summary>Synthesizes the real network stack and the monitoring stack of <paramref name="env"/>.</summary>
     public static IReadOnlyDictionary<string, JsonObject> Synth(EnvironmentConfig env) => Synth(env, out _);

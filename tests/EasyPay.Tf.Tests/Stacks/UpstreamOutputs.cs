@@ -11,6 +11,8 @@ namespace EasyPay.Tf.Tests.Stacks;
 /// rendering the chart with the values the platform stack generates.</summary>
 public static class UpstreamOutputs
 {
+    public const string NodeSecurityGroupId = "sg-0a1b2c3d4e5f60001";
+
     public static NetworkOutputs Network(EnvironmentConfig env)
     {
         var plan = SubnetPlan.Compute(Ipv4Cidr.Parse(env.Network.VpcCidr), env.AvailabilityZones);
@@ -33,7 +35,7 @@ public static class UpstreamOutputs
             ClusterCertificateAuthorityData = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
             OidcProviderArn = $"arn:aws:iam::{env.AccountId}:oidc-provider/oidc.eks.{env.Region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
             OidcIssuer = $"oidc.eks.{env.Region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
-            NodeSecurityGroupId = "sg-0a1b2c3d4e5f60001",
+            NodeSecurityGroupId = NodeSecurityGroupId,
             ClusterSecurityGroupId = "sg-0a1b2c3d4e5f60002",
             AlbSecurityGroupId = "sg-0a1b2c3d4e5f60003",
             LoadBalancerControllerRoleArn = $"{arn}-aws-load-balancer-controller",
