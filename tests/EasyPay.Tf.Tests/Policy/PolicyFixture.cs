@@ -60,21 +60,32 @@ public sealed class PolicyFixture
         var rule = PolicyRegistry.Get(RuleId);
         var env = Env(caseName);
         var patch = caseName == Compliant ? null : Case(caseName)["patch"];
-        IReadOnlyList<Violation> violations;
-        if (rule is ChartRule chart)
-        {
-            var manifests = (JsonObject)Apply(_json["manifests"]!.DeepClone(), patch)!;
-            var parsed = manifests.Select(kv => KubeManifest.ParseAll(kv.Value!.ToJsonString()).Single()).ToList();
-            violations = chart.Evaluate(new ChartContext(env, parsed));
-        }
-        else
-        {
-            var stacks = (JsonObject)Apply(_json["stacks"]!.DeepClone(), patch)!;
-            // The case's environment decides which stacks are evaluated: ids are "<env>-<stack>".
-            var byId = stacks.ToDictionary(kv => Retarget(kv.Key, env), kv => (JsonObject)kv.Value!);
-            violations = [.. PolicyEngine.Contexts([env], byId).SelectMany(((StackRule)rule).Evaluate)];
-        }
+        IReadOnlyList<Violation> violations = rule is ChartRule chart
+            ? chart.Evaluate(ChartContext(env, patch))
+            : [.. StackContexts(env, patch).SelectMany(((StackRule)rule).Evaluate)];
         return ([.. violations.Select(v => $"{v.Stack} {v.Resource}").Distinct().Order(StringComparer.Ordinal)], violations);
+    }
+
+    /// <summary>Whether the compliant base lacks everything the rule examines in every target.</summary>
+    public bool IsVacuous()
+    {
+        var env = Env(Compliant);
+        return PolicyRegistry.Get(RuleId) is ChartRule chart
+            ? chart.IsVacuousFor(ChartContext(env, null))
+            : StackContexts(env, null).All(((StackRule)PolicyRegistry.Get(RuleId)).IsVacuousFor);
+    }
+
+    private ChartContext ChartContext(EnvironmentConfig env, JsonNode? patch)
+    {
+        var manifests = (JsonObject)Apply(_json["manifests"]!.DeepClone(), patch)!;
+        return new ChartContext(env, [.. manifests.Select(kv => KubeManifest.ParseAll(kv.Value!.ToJsonString()).Single())]);
+    }
+
+    private IReadOnlyList<PolicyContext> StackContexts(EnvironmentConfig env, JsonNode? patch)
+    {
+        var stacks = (JsonObject)Apply(_json["stacks"]!.DeepClone(), patch)!;
+        // The case's environment decides which stacks are evaluated: ids are "<env>-<stack>".
+        return PolicyEngine.Contexts([env], stacks.ToDictionary(kv => Retarget(kv.Key, env), kv => (JsonObject)kv.Value!));
     }
 
     /// <summary>Fixture stack ids are written for the fixture's environment; a case in another environment

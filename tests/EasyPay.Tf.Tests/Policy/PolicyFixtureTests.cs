@@ -38,6 +38,7 @@ public class PolicyFixtureTests
             var fixture = PolicyFixture.Load(rule.Id);
             fixture.CaseNames.Where(c => fixture.Expected(c).Count > 0)
                 .ShouldNotBeEmpty($"{rule.Id}'s fixture has no case the rule must report");
+            fixture.IsVacuous().ShouldBeFalse($"{rule.Id}'s compliant base has none of the rule's subjects ({string.Join(", ", rule.Subjects)})");
         }
     }
 }

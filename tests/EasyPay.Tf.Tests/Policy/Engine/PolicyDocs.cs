@@ -10,8 +10,8 @@ public static class PolicyDocs
     public const string End = "<!-- policy-rules:end -->";
 
     public static string RulesTable() => PolicyEngine.Markdown(
-        ["Id", "Severity", "Environments", "Input", "Rule", "Rationale"],
-        [.. PolicyRegistry.All.Select(r => (IReadOnlyList<string>)[r.Id, r.Severity.ToString(), Environments(r.AppliesTo), r.Input, r.Title, r.Rationale])]);
+        ["Id", "Severity", "Environments", "Rule", "Rationale", "Examines"],
+        [.. PolicyRegistry.All.Select(r => (IReadOnlyList<string>)[r.Id, r.Severity.ToString(), Environments(r.AppliesTo), r.Title, r.Rationale, Examines(r)])]);
 
     public static string NameExemptionsTable() => PolicyEngine.Markdown(
         ["Resource type", "Why its name need not carry the environment"],
@@ -32,6 +32,9 @@ public static class PolicyDocs
         }
         return document[..(start + Begin.Length)] + "\n" + Generated() + "\n" + document[end..];
     }
+
+    private static string Examines(PolicyRule rule) =>
+        rule.Subjects.Count == 0 ? $"every {rule.Input}" : $"{rule.Input}: {string.Join(", ", rule.Subjects.Select(s => $"`{s}`"))}";
 
     private static string Environments(Applicability a) => a switch
     {

@@ -7,7 +7,8 @@ using EasyPay.Tf.Tests.Support;
 namespace EasyPay.Tf.Tests.Policy.Engine;
 
 /// <summary>The outcome of one rule on one target (a stack, or the chart render of an environment).</summary>
-public sealed record RuleOutcome(PolicyRule Rule, string Environment, string Target, IReadOnlyList<Violation> Violations)
+/// <param name="Vacuous">The target has none of the rule's subjects: it passed without examining anything.</param>
+public sealed record RuleOutcome(PolicyRule Rule, string Environment, string Target, IReadOnlyList<Violation> Violations, bool Vacuous = false)
 {
     public bool Passed => Violations.Count == 0;
 }
@@ -36,19 +37,20 @@ public static class PolicyEngine
     /// <summary>Every applicable stack rule on every context.</summary>
     public static IReadOnlyList<RuleOutcome> Run(IEnumerable<StackRule> rules, IReadOnlyList<PolicyContext> contexts) =>
         [.. rules.SelectMany(rule => contexts.Where(c => rule.AppliesToEnvironment(c.Env))
-            .Select(c => new RuleOutcome(rule, c.Env.Name, c.StackId, rule.Evaluate(c))))];
+            .Select(c => new RuleOutcome(rule, c.Env.Name, c.StackId, rule.Evaluate(c), rule.IsVacuousFor(c))))];
 
     /// <summary>Every applicable chart rule on every chart context.</summary>
     public static IReadOnlyList<RuleOutcome> Run(IEnumerable<ChartRule> rules, IReadOnlyList<ChartContext> contexts) =>
         [.. rules.SelectMany(rule => contexts.Where(c => rule.AppliesToEnvironment(c.Env))
-            .Select(c => new RuleOutcome(rule, c.Env.Name, c.Target, rule.Evaluate(c))))];
+            .Select(c => new RuleOutcome(rule, c.Env.Name, c.Target, rule.Evaluate(c), rule.IsVacuousFor(c))))];
 
     /// <summary>One line per violation: rule, target, resource, message.</summary>
     public static string Describe(IEnumerable<RuleOutcome> outcomes) =>
         string.Join('\n', outcomes.SelectMany(o => o.Violations.Select(v => $"{o.Rule.Id} [{o.Rule.Severity}] {v}")));
 
     /// <summary>The report: one row per rule, one column per environment, each cell "passed/failed" targets
-    /// (stacks, or the chart render), "n/a" where the rule does not apply, "-" where it was not run.</summary>
+    /// (stacks, or the chart render) that have something the rule examines, then "+N vacuous" for targets
+    /// without any; "n/a" where the rule does not apply, "-" where it was not run.</summary>
     public static string Table(IReadOnlyList<PolicyRule> rules, IReadOnlyList<EnvironmentConfig> environments, IReadOnlyList<RuleOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -65,14 +67,21 @@ public static class PolicyEngine
                     return "n/a";
                 }
                 var here = mine.Where(o => o.Environment == env.Name).ToList();
-                return here.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{here.Count(o => o.Passed)}/{here.Count(o => !o.Passed)}");
+                if (here.Count == 0)
+                {
+                    return "-";
+                }
+                var examined = here.Where(o => !o.Vacuous).ToList();
+                var vacuous = here.Count - examined.Count;
+                var counts = string.Create(CultureInfo.InvariantCulture, $"{examined.Count(o => o.Passed)}/{examined.Count(o => !o.Passed)}");
+                return vacuous == 0 ? counts : string.Create(CultureInfo.InvariantCulture, $"{counts} +{vacuous} vacuous");
             });
             rows.Add([rule.Id, rule.Severity.ToString(), .. cells, mine.Sum(o => o.Violations.Count).ToString(CultureInfo.InvariantCulture), rule.Title]);
         }
         var failed = outcomes.Count(o => !o.Passed);
         var text = new StringBuilder()
             .AppendLine(Markdown(header, rows))
-            .Append(CultureInfo.InvariantCulture, $"{rules.Count} rules, {outcomes.Count} evaluations (rule x stack or chart), {failed} failed. Cells: passed/failed targets; n/a = not applicable; - = not run.");
+            .Append(CultureInfo.InvariantCulture, $"{rules.Count} rules, {outcomes.Count} evaluations (rule x stack or chart), {failed} failed. Cells: passed/failed targets that have resources the rule examines, +N vacuous = targets without any; n/a = not applicable; - = not run.");
         return text.ToString();
     }
 

@@ -36,6 +36,10 @@ public abstract record PolicyRule(string Id, string Title, Severity Severity, Ap
     /// <summary>What the rule reads, for the docs table.</summary>
     public abstract string Input { get; }
 
+    /// <summary>The Terraform resource types (chart rules: Kubernetes kinds) the rule examines. A target
+    /// without any of them passes vacuously, which the report shows apart; empty = every target.</summary>
+    public IReadOnlyList<string> Subjects { get; init; } = [];
+
     public bool AppliesToEnvironment(EnvironmentConfig env)
     {
         ArgumentNullException.ThrowIfNull(env);
@@ -64,6 +68,13 @@ public sealed record StackRule(string Id, string Title, Severity Severity, Appli
         ArgumentNullException.ThrowIfNull(context);
         return AppliesToEnvironment(context.Env) ? [.. Check(context)] : [];
     }
+
+    /// <summary>Whether the stack has none of the <see cref="PolicyRule.Subjects"/> (so passing proves nothing).</summary>
+    public bool IsVacuousFor(PolicyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Subjects.Count > 0 && !context.Resources([.. Subjects]).Any();
+    }
 }
 
 /// <summary>A rule over the easypay chart rendered with an environment's values (charts/easypay/ci/&lt;env&gt;-values.yaml).</summary>
@@ -77,5 +88,11 @@ public sealed record ChartRule(string Id, string Title, Severity Severity, Appli
     {
         ArgumentNullException.ThrowIfNull(context);
         return AppliesToEnvironment(context.Env) ? [.. Check(context)] : [];
+    }
+
+    public bool IsVacuousFor(ChartContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Subjects.Count > 0 && !Subjects.Any(kind => context.OfKind(kind).Any());
     }
 }

@@ -10,13 +10,19 @@ public static class AvailabilityRules
         "Every subnet tier spans the configured AZs, in AZs of the environment known at synth time",
         Severity.High, Applicability.AllEnvironments,
         "A tier missing an AZ makes everything placed in it single-AZ there.",
-        SubnetProblems);
+        SubnetProblems)
+    {
+        Subjects = ["aws_subnet"],
+    };
 
     public static readonly StackRule NatGateways = new("AVL-002",
         "Production has a NAT gateway in each configured AZ",
         Severity.High, Applicability.ProductionOnly,
         "With one NAT gateway, losing its AZ cuts every node's egress (image pulls, AWS APIs).",
-        NatProblems);
+        NatProblems)
+    {
+        Subjects = ["aws_nat_gateway", "aws_subnet"],
+    };
 
     public static readonly StackRule NodeGroups = new("AVL-003",
         "EKS node groups span the configured AZs and keep at least one node per AZ (min_size)",
@@ -29,7 +35,10 @@ public static class AvailabilityRules
             return EncryptionRules.Problems(ctx, g,
                 (spread.Count < ctx.AzCount, $"subnet_ids span {spread.Describe()}; the environment has {ctx.AzCount} AZs"),
                 (min is null || min < ctx.AzCount, $"scaling_config.min_size {min?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not a literal)"} is below the {ctx.AzCount} configured AZs"));
-        }));
+        }))
+    {
+        Subjects = ["aws_eks_node_group"],
+    };
 
     public static readonly StackRule AuroraZones = new("AVL-004",
         "Production Aurora clusters have an instance in each configured AZ",
@@ -42,7 +51,10 @@ public static class AvailabilityRules
             return zones.Count >= ctx.AzCount
                 ? []
                 : new[] { ctx.Violation(cluster, $"{instances.Count} instance(s) in {zones.Count} AZ(s) ({string.Join(", ", zones)}); production needs one in each of the {ctx.AzCount} AZs") };
-        }));
+        }))
+    {
+        Subjects = ["aws_rds_cluster"],
+    };
 
     public static readonly StackRule AuroraReaders = new("AVL-005",
         "Aurora readers run in AZs other than the writer's (every instance in its own, explicit AZ)",
@@ -62,7 +74,10 @@ public static class AvailabilityRules
                 .Where(g => g.Count() > 1)
                 .SelectMany(g => g.Skip(1).Select(i => ctx.Violation(i, $"shares AZ {g.Key} with {g.First().Address}: a reader there fails together with the writer")));
             return unplaced.Concat(shared);
-        }));
+        }))
+    {
+        Subjects = ["aws_rds_cluster"],
+    };
 
     public static readonly StackRule LoadBalancers = new("AVL-006",
         "Application load balancers span the configured AZs",
@@ -71,7 +86,10 @@ public static class AvailabilityRules
         ctx => AwsFacts.ApplicationLoadBalancers(ctx)
             .Select(lb => (Lb: lb, Spread: Zones(ctx, new JsonArray([.. TfValue.List(lb["subnets"]).Concat(TfValue.Blocks(lb["subnet_mapping"]).Select(m => TfValue.Text(m["subnet_id"])).OfType<string>()).Select(s => JsonValue.Create(s))]))))
             .Where(x => x.Spread.Count < ctx.AzCount)
-            .Select(x => ctx.Violation(x.Lb, $"subnets span {x.Spread.Describe()}; the environment has {ctx.AzCount} AZs")));
+            .Select(x => ctx.Violation(x.Lb, $"subnets span {x.Spread.Describe()}; the environment has {ctx.AzCount} AZs")))
+    {
+        Subjects = ["aws_lb", "aws_alb"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } = [Subnets, NatGateways, NodeGroups, AuroraZones, AuroraReaders, LoadBalancers];
 

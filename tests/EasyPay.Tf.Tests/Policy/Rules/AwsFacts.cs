@@ -25,6 +25,10 @@ public sealed record IngressPermission(TfResource Declaration, TfResource? Secur
 /// <summary>Facts about AWS resources that several rules need.</summary>
 public static partial class AwsFacts
 {
+    /// <summary>The resource types that declare security group ingress.</summary>
+    public static readonly IReadOnlyList<string> SecurityGroupTypes =
+        ["aws_vpc_security_group_ingress_rule", "aws_security_group_rule", "aws_security_group", "aws_default_security_group"];
+
     /// <summary>0.0.0.0/0, ::/0 or any other zero-length prefix.</summary>
     public static bool IsWorld(string cidr) => cidr.Trim().EndsWith("/0", StringComparison.Ordinal);
 

@@ -11,7 +11,10 @@ public static class ChartRules
         "Autoscaled workloads: PDB minAvailable < HPA minReplicas <= maxReplicas; production minReplicas >= AZ count",
         Severity.High, Applicability.AllEnvironments,
         "A PDB at or above the replica floor blocks every node drain; fewer replicas than AZs leaves an AZ without pods.",
-        Check);
+        Check)
+    {
+        Subjects = ["HorizontalPodAutoscaler"],
+    };
 
     public static IReadOnlyList<ChartRule> All { get; } = [DisruptionBudgets];
 

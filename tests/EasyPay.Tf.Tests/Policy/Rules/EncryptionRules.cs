@@ -11,7 +11,10 @@ public static class EncryptionRules
         "Payment data at rest must be unreadable without a key whose policy and audit trail we own.",
         ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => Problems(ctx, db,
             (!TfValue.IsTrue(db["storage_encrypted"]), "storage_encrypted is not true: set it (it cannot be changed after creation)"),
-            (!AwsFacts.IsCustomerManagedKey(db["kms_key_id"]), "kms_key_id is not a customer-managed key: pass an EncryptionKey's ARN"))));
+            (!AwsFacts.IsCustomerManagedKey(db["kms_key_id"]), "kms_key_id is not a customer-managed key: pass an EncryptionKey's ARN"))))
+    {
+        Subjects = ["aws_rds_cluster", "aws_db_instance"],
+    };
 
     public static readonly StackRule PerformanceInsights = new("ENC-002",
         "Performance Insights data is encrypted with a customer-managed KMS key",
@@ -20,7 +23,10 @@ public static class EncryptionRules
         ctx => ctx.Resources("aws_rds_cluster", "aws_rds_cluster_instance", "aws_db_instance")
             .Where(db => TfValue.IsTrue(db["performance_insights_enabled"]))
             .Where(db => !AwsFacts.IsCustomerManagedKey(db["performance_insights_kms_key_id"]))
-            .Select(db => ctx.Violation(db, "Performance Insights is enabled without performance_insights_kms_key_id: set it to the database's key ARN")));
+            .Select(db => ctx.Violation(db, "Performance Insights is enabled without performance_insights_kms_key_id: set it to the database's key ARN")))
+    {
+        Subjects = ["aws_rds_cluster", "aws_rds_cluster_instance", "aws_db_instance"],
+    };
 
     public static readonly StackRule SnsTopics = new("ENC-003",
         "SNS topics are encrypted with a customer-managed KMS key",
@@ -28,7 +34,10 @@ public static class EncryptionRules
         "Alarm notifications describe the platform's weak points; the default key cannot be scoped to CloudWatch.",
         ctx => ctx.Resources("aws_sns_topic")
             .Where(t => !AwsFacts.IsCustomerManagedKey(t["kms_master_key_id"]))
-            .Select(t => ctx.Violation(t, "kms_master_key_id is missing or AWS-managed: use an EncryptionKey that lets CloudWatch use it")));
+            .Select(t => ctx.Violation(t, "kms_master_key_id is missing or AWS-managed: use an EncryptionKey that lets CloudWatch use it")))
+    {
+        Subjects = ["aws_sns_topic"],
+    };
 
     public static readonly StackRule LogGroups = new("ENC-004",
         "CloudWatch log groups are encrypted with a customer-managed KMS key",
@@ -36,31 +45,46 @@ public static class EncryptionRules
         "Logs carry request data, IPs and error details; a CMK makes every read auditable and revocable.",
         ctx => ctx.Resources("aws_cloudwatch_log_group")
             .Where(g => !AwsFacts.IsCustomerManagedKey(g["kms_key_id"]))
-            .Select(g => ctx.Violation(g, "kms_key_id is not set: pass an EncryptionKey with the AllowCloudWatchLogs statement")));
+            .Select(g => ctx.Violation(g, "kms_key_id is not set: pass an EncryptionKey with the AllowCloudWatchLogs statement")))
+    {
+        Subjects = ["aws_cloudwatch_log_group"],
+    };
 
     public static readonly StackRule Volumes = new("ENC-005",
         "EBS volumes (launch templates, volumes, node groups) are encrypted with a customer-managed KMS key",
         Severity.High, Applicability.AllEnvironments,
         "Node disks hold container images, logs and secrets mounted into pods.",
-        VolumeProblems);
+        VolumeProblems)
+    {
+        Subjects = ["aws_launch_template", "aws_ebs_volume", "aws_eks_node_group"],
+    };
 
     public static readonly StackRule BucketEncryption = new("ENC-006",
         "S3 buckets use SSE-KMS with a customer-managed key (ALB log and website buckets: SSE-S3 allowed)",
         Severity.High, Applicability.AllEnvironments,
         "Backups and logs in S3 must be unreadable without our key; AWS only allows SSE-S3 for ALB logs and public websites.",
-        BucketEncryptionProblems);
+        BucketEncryptionProblems)
+    {
+        Subjects = ["aws_s3_bucket"],
+    };
 
     public static readonly StackRule BucketPublicAccess = new("ENC-007",
         "S3 buckets block all public access (website buckets: public ACLs still blocked)",
         Severity.Critical, Applicability.AllEnvironments,
         "A single public bucket policy or ACL is the most common AWS data leak.",
-        BucketPublicAccessProblems);
+        BucketPublicAccessProblems)
+    {
+        Subjects = ["aws_s3_bucket"],
+    };
 
     public static readonly StackRule BucketTls = new("ENC-008",
         "S3 bucket policies deny requests without TLS",
         Severity.High, Applicability.AllEnvironments,
         "Encryption in transit everywhere: S3 accepts plain HTTP unless the bucket policy denies it.",
-        BucketTlsProblems);
+        BucketTlsProblems)
+    {
+        Subjects = ["aws_s3_bucket"],
+    };
 
     public static readonly StackRule BucketVersioning = new("ENC-009",
         "S3 buckets have versioning enabled",
@@ -70,7 +94,10 @@ public static class EncryptionRules
             .Where(b => !AwsFacts.ForBucket(ctx, b, "aws_s3_bucket_versioning")
                     .Any(v => TfValue.Text(TfValue.Block(v["versioning_configuration"])?["status"]) == "Enabled")
                 && !TfValue.Blocks(b["versioning"]).Any(v => TfValue.IsTrue(v["enabled"])))
-            .Select(b => ctx.Violation(b, "no aws_s3_bucket_versioning with status Enabled for this bucket")));
+            .Select(b => ctx.Violation(b, "no aws_s3_bucket_versioning with status Enabled for this bucket")))
+    {
+        Subjects = ["aws_s3_bucket"],
+    };
 
     public static readonly StackRule KeyRotation = new("ENC-010",
         "Every KMS key rotates its key material",
@@ -80,7 +107,10 @@ public static class EncryptionRules
             // Only symmetric encryption keys can rotate (AWS refuses rotation of asymmetric and HMAC keys).
             .Where(k => (TfValue.Text(k["customer_master_key_spec"]) ?? "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT")
             .Where(k => !TfValue.IsTrue(k["enable_key_rotation"]))
-            .Select(k => ctx.Violation(k, "enable_key_rotation is not true")));
+            .Select(k => ctx.Violation(k, "enable_key_rotation is not true")))
+    {
+        Subjects = ["aws_kms_key"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } =
         [AuroraStorage, PerformanceInsights, SnsTopics, LogGroups, Volumes, BucketEncryption, BucketPublicAccess, BucketTls, BucketVersioning, KeyRotation];

@@ -35,7 +35,10 @@ public static class HygieneRules
         "Launch templates tag the instances and volumes they launch with the four default tags",
         Severity.Medium, Applicability.AllEnvironments,
         "The provider's default_tags stop at the launch template: without tag_specifications, nodes and their disks are untagged.",
-        LaunchedResourceProblems);
+        LaunchedResourceProblems)
+    {
+        Subjects = ["aws_launch_template"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } = [DefaultTags, Names, LaunchedResources];
 

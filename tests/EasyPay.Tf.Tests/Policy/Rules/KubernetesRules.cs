@@ -15,7 +15,10 @@ public static class KubernetesRules
         ctx => ctx.Resources("aws_eks_cluster")
             .Select(c => (Cluster: c, Missing: ControlPlaneLogTypes.Except(TfValue.List(c["enabled_cluster_log_types"])).ToList()))
             .Where(c => c.Missing.Count > 0)
-            .Select(c => ctx.Violation(c.Cluster, $"enabled_cluster_log_types lacks {string.Join(", ", c.Missing)}")));
+            .Select(c => ctx.Violation(c.Cluster, $"enabled_cluster_log_types lacks {string.Join(", ", c.Missing)}")))
+    {
+        Subjects = ["aws_eks_cluster"],
+    };
 
     public static readonly StackRule SecretsEncryption = new("EKS-002",
         "EKS clusters envelope-encrypt Kubernetes secrets with a customer-managed KMS key",
@@ -24,7 +27,10 @@ public static class KubernetesRules
         ctx => ctx.Resources("aws_eks_cluster")
             .Where(c => !TfValue.Blocks(c["encryption_config"]).Any(e =>
                 TfValue.List(e["resources"]).Contains("secrets") && AwsFacts.IsCustomerManagedKey(TfValue.Block(e["provider"])?["key_arn"])))
-            .Select(c => ctx.Violation(c, "no encryption_config with resources [\"secrets\"] and a provider key_arn")));
+            .Select(c => ctx.Violation(c, "no encryption_config with resources [\"secrets\"] and a provider key_arn")))
+    {
+        Subjects = ["aws_eks_cluster"],
+    };
 
     public static readonly StackRule PublicEndpoint = new("EKS-003",
         "Production EKS API endpoints are private, or public only to listed CIDRs (never /0)",
@@ -39,7 +45,10 @@ public static class KubernetesRules
                 (!TfValue.IsTrue(vpc?["endpoint_private_access"]), "vpc_config.endpoint_private_access is not true: nodes would reach the API over the internet"),
                 (publicAccess && cidrs.Count == 0, "the public endpoint is open to 0.0.0.0/0 (no public_access_cidrs): list the office/VPN CIDRs or disable it"),
                 (publicAccess && cidrs.Any(AwsFacts.IsWorld), $"public_access_cidrs contains {string.Join(", ", cidrs.Where(AwsFacts.IsWorld))}"));
-        }));
+        }))
+    {
+        Subjects = ["aws_eks_cluster"],
+    };
 
     public static readonly StackRule InstanceMetadataV2 = new("EKS-004",
         "Nodes require IMDSv2: every launch template sets http_tokens = required and every node group uses one",
@@ -50,7 +59,10 @@ public static class KubernetesRules
                 .Select(t => ctx.Violation(t, "metadata_options.http_tokens is not \"required\""))
             .Concat(ctx.Resources("aws_eks_node_group")
                 .Where(g => TfValue.Block(g["launch_template"]) is null)
-                .Select(g => ctx.Violation(g, "has no launch_template: the instance metadata options cannot be enforced"))));
+                .Select(g => ctx.Violation(g, "has no launch_template: the instance metadata options cannot be enforced"))))
+    {
+        Subjects = ["aws_launch_template", "aws_eks_node_group"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } = [ControlPlaneLogs, SecretsEncryption, PublicEndpoint, InstanceMetadataV2];
 }

@@ -21,7 +21,10 @@ public static class NetworkRules
                 .Select(p => ctx.Violation(p.Declaration, p.SecurityGroup is not null && albGroups.Contains(p.SecurityGroup)
                     ? $"opens {p.Protocol} {p.Ports} of the ALB to {string.Join(", ", p.Cidrs.Where(AwsFacts.IsWorld))}: only TCP 80 and 443 may face the internet"
                     : $"opens {p.Protocol} {p.Ports} to {string.Join(", ", p.Cidrs.Where(AwsFacts.IsWorld))} on a security group that no application load balancer uses: restrict the source"));
-        });
+        })
+    {
+        Subjects = AwsFacts.SecurityGroupTypes,
+    };
 
     public static readonly StackRule AllProtocols = new("NET-002",
         "No all-protocols (-1) ingress from address ranges; only from a named security group",
@@ -30,7 +33,10 @@ public static class NetworkRules
         ctx => AwsFacts.Ingress(ctx)
             .Where(p => p.AllProtocols && (p.Cidrs.Count > 0 || p.FromPrefixList || !p.FromPeerGroup))
             .Select(p => ctx.Violation(p.Declaration,
-                $"allows all protocols from {(p.Cidrs.Count > 0 ? string.Join(", ", p.Cidrs) : p.FromPrefixList ? "a prefix list" : "an unnamed source")}: name the protocol and ports, or use referenced_security_group_id")));
+                $"allows all protocols from {(p.Cidrs.Count > 0 ? string.Join(", ", p.Cidrs) : p.FromPrefixList ? "a prefix list" : "an unnamed source")}: name the protocol and ports, or use referenced_security_group_id")))
+    {
+        Subjects = AwsFacts.SecurityGroupTypes,
+    };
 
     public static readonly StackRule DatabaseIngress = new("NET-003",
         "Databases are reachable only from named security groups and are never publicly accessible",
@@ -48,7 +54,10 @@ public static class NetworkRules
                 .Where(db => TfValue.IsTrue(db["publicly_accessible"]))
                 .Select(db => ctx.Violation(db, "publicly_accessible is true: databases live in the isolated data subnets only"));
             return ingress.Concat(exposed);
-        });
+        })
+    {
+        Subjects = ["aws_rds_cluster", "aws_db_instance", "aws_db_proxy", "aws_rds_cluster_instance"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } = [WorldIngress, AllProtocols, DatabaseIngress];
 }

@@ -15,7 +15,10 @@ public static class ObservabilityRules
         "An alarm without actions only changes colour on a dashboard nobody watches at 3 a.m.",
         ctx => ctx.Resources("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm").SelectMany(a => EncryptionRules.Problems(ctx, a,
             (TfValue.List(a["alarm_actions"]).Count == 0, "alarm_actions is empty: add the environment's alarm topic"),
-            (TfValue.IsFalse(a["actions_enabled"]), "actions_enabled is false"))));
+            (TfValue.IsFalse(a["actions_enabled"]), "actions_enabled is false"))))
+    {
+        Subjects = ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"],
+    };
 
     public static readonly StackRule CriticalAlarmLatency = new("OBS-002",
         "Critical metric alarms fire within 60 s: period x datapoints_to_alarm <= 60 (untagged alarms count as critical)",
@@ -27,7 +30,10 @@ public static class ObservabilityRules
             .Where(a => a.Seconds is null or > CriticalWithinSeconds)
             .Select(a => ctx.Violation(a.Alarm, a.Seconds is null
                 ? "its period is not a literal: cannot show that it fires within 60 s"
-                : $"fires after {a.Seconds.Value.ToString(CultureInfo.InvariantCulture)} s at the earliest (period x datapoints_to_alarm); critical alarms must fire within {CriticalWithinSeconds} s — tag it Severity=warning if it is not critical")));
+                : $"fires after {a.Seconds.Value.ToString(CultureInfo.InvariantCulture)} s at the earliest (period x datapoints_to_alarm); critical alarms must fire within {CriticalWithinSeconds} s — tag it Severity=warning if it is not critical")))
+    {
+        Subjects = ["aws_cloudwatch_metric_alarm"],
+    };
 
     public static readonly StackRule LogRetention = new("OBS-003",
         "Every CloudWatch log group has a retention period",
@@ -35,7 +41,10 @@ public static class ObservabilityRules
         "Without retention, logs are kept (and billed) forever and personal data outlives its purpose.",
         ctx => ctx.Resources("aws_cloudwatch_log_group")
             .Where(g => (TfValue.Number(g["retention_in_days"]) ?? 0) <= 0)
-            .Select(g => ctx.Violation(g, "retention_in_days is not set: logs would never expire")));
+            .Select(g => ctx.Violation(g, "retention_in_days is not set: logs would never expire")))
+    {
+        Subjects = ["aws_cloudwatch_log_group"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } = [AlarmActions, CriticalAlarmLatency, LogRetention];
 

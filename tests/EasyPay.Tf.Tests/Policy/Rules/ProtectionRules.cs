@@ -16,7 +16,10 @@ public static class ProtectionRules
             (!TfValue.IsTrue(db["deletion_protection"]), "deletion_protection is not true"),
             (TfValue.IsTrue(db["skip_final_snapshot"]), "skip_final_snapshot is true: destroying it would leave no snapshot"),
             (!TfValue.IsSet(db["final_snapshot_identifier"]), "final_snapshot_identifier is not set (Terraform refuses to destroy without one, or the snapshot is lost)"),
-            (!TfValue.IsTrue(TfValue.Block(db["lifecycle"])?["prevent_destroy"]), "lifecycle.prevent_destroy is not true"))));
+            (!TfValue.IsTrue(TfValue.Block(db["lifecycle"])?["prevent_destroy"]), "lifecycle.prevent_destroy is not true"))))
+    {
+        Subjects = ["aws_rds_cluster", "aws_db_instance"],
+    };
 
     public static readonly StackRule NonProductionDestroyable = new("PRT-002",
         "Non-production databases and load balancers: no deletion protection, no final snapshot",
@@ -28,7 +31,10 @@ public static class ProtectionRules
                 (TfValue.IsTrue(TfValue.Block(db["lifecycle"])?["prevent_destroy"]), "lifecycle.prevent_destroy blocks terraform destroy outside production")))
             .Concat(ctx.Resources("aws_lb", "aws_alb")
                 .Where(lb => TfValue.IsTrue(lb["enable_deletion_protection"]))
-                .Select(lb => ctx.Violation(lb, "enable_deletion_protection is true outside production"))));
+                .Select(lb => ctx.Violation(lb, "enable_deletion_protection is true outside production"))))
+    {
+        Subjects = ["aws_rds_cluster", "aws_db_instance", "aws_lb", "aws_alb"],
+    };
 
     public static readonly StackRule ProductionEdgeAndStorage = new("PRT-003",
         "Production load balancers have deletion protection; production buckets are never force-destroyed",
@@ -39,7 +45,10 @@ public static class ProtectionRules
                 .Select(lb => ctx.Violation(lb, "enable_deletion_protection is not true"))
             .Concat(ctx.Resources("aws_s3_bucket")
                 .Where(b => TfValue.IsTrue(b["force_destroy"]))
-                .Select(b => ctx.Violation(b, "force_destroy is true in production"))));
+                .Select(b => ctx.Violation(b, "force_destroy is true in production"))))
+    {
+        Subjects = ["aws_lb", "aws_alb", "aws_s3_bucket"],
+    };
 
     public static readonly StackRule ProductionKeyDeletionWindow = new("PRT-004",
         "Production KMS keys have the 30-day deletion window",
@@ -48,7 +57,10 @@ public static class ProtectionRules
         ctx => ctx.Resources("aws_kms_key")
             .Select(k => (Key: k, Days: TfValue.Number(k["deletion_window_in_days"]) ?? ProductionKeyDeletionWindowDays)) // AWS default: 30
             .Where(k => k.Days < ProductionKeyDeletionWindowDays)
-            .Select(k => ctx.Violation(k.Key, $"deletion_window_in_days is {k.Days}; production uses {ProductionKeyDeletionWindowDays}")));
+            .Select(k => ctx.Violation(k.Key, $"deletion_window_in_days is {k.Days}; production uses {ProductionKeyDeletionWindowDays}")))
+    {
+        Subjects = ["aws_kms_key"],
+    };
 
     public static IReadOnlyList<StackRule> All { get; } = [ProductionDatabases, NonProductionDestroyable, ProductionEdgeAndStorage, ProductionKeyDeletionWindow];
 }
