@@ -4,7 +4,7 @@ using EasyPay.Tf.Tests.Support;
 namespace EasyPay.Tf.Tests.Policy.Engine;
 
 /// <summary>What a <see cref="ChartRule"/> evaluates: the easypay chart rendered with one environment's values.</summary>
-public sealed class ChartContext(EnvironmentConfig env, IReadOnlyList<KubeManifest> manifests)
+public sealed class ChartContext(EnvironmentConfig env, IReadOnlyList<KubeManifest> manifests) : IPolicyTarget
 {
     public EnvironmentConfig Env { get; } = env ?? throw new ArgumentNullException(nameof(env));
 
@@ -16,6 +16,8 @@ public sealed class ChartContext(EnvironmentConfig env, IReadOnlyList<KubeManife
     public bool Production => Env.Production;
 
     public int AzCount => Env.AvailabilityZones.Count;
+
+    public bool Contains(string subject) => OfKind(subject).Any();
 
     public IEnumerable<KubeManifest> OfKind(string kind) => Manifests.Where(m => m.Kind == kind && !m.IsHook);
 

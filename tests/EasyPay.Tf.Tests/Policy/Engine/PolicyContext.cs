@@ -20,7 +20,7 @@ public sealed record TfResource(string Stack, string Kind, string Type, string N
 /// <summary>What a rule evaluates: one stack of one environment, with the lookups rules share. References are
 /// followed through the "${type.name.attr}" tokens of the JSON, and across stacks through CDKTF's
 /// terraform_remote_state data sources and the producing stack's outputs.</summary>
-public sealed partial class PolicyContext
+public sealed partial class PolicyContext : IPolicyTarget
 {
     private const int MaxHops = 8;
     private readonly IReadOnlyDictionary<string, JsonObject> _app;
@@ -37,6 +37,10 @@ public sealed partial class PolicyContext
     }
 
     public string StackId { get; }
+
+    string IPolicyTarget.Target => StackId;
+
+    public bool Contains(string subject) => Resources(subject).Any();
 
     /// <summary>The stack part of the id: "network" for "prod-network".</summary>
     public string StackName => StackId.StartsWith(Env.Name + "-", StringComparison.Ordinal) ? StackId[(Env.Name.Length + 1)..] : StackId;
@@ -56,6 +60,10 @@ public sealed partial class PolicyContext
     public Violation Violation(TfResource resource, string message) => new(StackId, resource.Address, message);
 
     public Violation Violation(string address, string message) => new(StackId, address, message);
+
+    /// <summary>One violation of <paramref name="resource"/> per broken check.</summary>
+    public IEnumerable<Violation> Violations(TfResource resource, params (bool Broken, string Message)[] checks) =>
+        checks.Where(c => c.Broken).Select(c => Violation(resource, c.Message));
 
     /// <summary>Every resource of the given types, in declaration order.</summary>
     public IEnumerable<TfResource> Resources(params string[] types) => types.SelectMany(t => Block(StackId, Json, "resource", t));

@@ -34,15 +34,11 @@ public static class PolicyEngine
             new PolicyContext(id, envs.Single(e => id.StartsWith(e.Name + "-", StringComparison.Ordinal)), stacks[id], stacks))];
     }
 
-    /// <summary>Every applicable stack rule on every context.</summary>
-    public static IReadOnlyList<RuleOutcome> Run(IEnumerable<StackRule> rules, IReadOnlyList<PolicyContext> contexts) =>
-        [.. rules.SelectMany(rule => contexts.Where(c => rule.AppliesToEnvironment(c.Env))
-            .Select(c => new RuleOutcome(rule, c.Env.Name, c.StackId, rule.Evaluate(c), rule.IsVacuousFor(c))))];
-
-    /// <summary>Every applicable chart rule on every chart context.</summary>
-    public static IReadOnlyList<RuleOutcome> Run(IEnumerable<ChartRule> rules, IReadOnlyList<ChartContext> contexts) =>
-        [.. rules.SelectMany(rule => contexts.Where(c => rule.AppliesToEnvironment(c.Env))
-            .Select(c => new RuleOutcome(rule, c.Env.Name, c.Target, rule.Evaluate(c), rule.IsVacuousFor(c))))];
+    /// <summary>Every applicable rule on every target of its kind.</summary>
+    public static IReadOnlyList<RuleOutcome> Run<TTarget>(IEnumerable<PolicyRule<TTarget>> rules, IReadOnlyList<TTarget> targets)
+        where TTarget : IPolicyTarget =>
+        [.. rules.SelectMany(rule => targets.Where(t => rule.AppliesToEnvironment(t.Env))
+            .Select(t => new RuleOutcome(rule, t.Env.Name, t.Target, rule.Evaluate(t), rule.IsVacuousFor(t))))];
 
     /// <summary>One line per violation: rule, target, resource, message.</summary>
     public static string Describe(IEnumerable<RuleOutcome> outcomes) =>

@@ -54,45 +54,51 @@ public abstract record PolicyRule(string Id, string Title, Severity Severity, Ap
     public override string ToString() => $"{Id} {Title}";
 }
 
-/// <summary>A rule over one synthesized stack (plus the other stacks of the app, for cross-stack references).
-/// A stack without the resources the rule is about passes vacuously.</summary>
+/// <summary>What a rule is evaluated on: one stack, or one chart render, of one environment.</summary>
+public interface IPolicyTarget
+{
+    EnvironmentConfig Env { get; }
+
+    /// <summary>The stack id, or "&lt;env&gt;-chart".</summary>
+    string Target { get; }
+
+    /// <summary>Whether the target has anything of <paramref name="subject"/> (a resource type, a kind).</summary>
+    bool Contains(string subject);
+}
+
+/// <summary>A rule over one kind of target, as a check function.</summary>
+public abstract record PolicyRule<TTarget>(string Id, string Title, Severity Severity, Applicability AppliesTo, string Rationale,
+    Func<TTarget, IEnumerable<Violation>> Check)
+    : PolicyRule(Id, Title, Severity, AppliesTo, Rationale)
+    where TTarget : IPolicyTarget
+{
+    /// <summary>The violations in <paramref name="target"/>; none when the rule does not apply to its environment.</summary>
+    public IReadOnlyList<Violation> Evaluate(TTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return AppliesToEnvironment(target.Env) ? [.. Check(target)] : [];
+    }
+
+    /// <summary>Whether the target has none of the <see cref="PolicyRule.Subjects"/> (so passing proves nothing).</summary>
+    public bool IsVacuousFor(TTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Subjects.Count > 0 && !Subjects.Any(target.Contains);
+    }
+}
+
+/// <summary>A rule over one synthesized stack (plus the other stacks of the app, for cross-stack references).</summary>
 public sealed record StackRule(string Id, string Title, Severity Severity, Applicability AppliesTo, string Rationale,
     Func<PolicyContext, IEnumerable<Violation>> Check)
-    : PolicyRule(Id, Title, Severity, AppliesTo, Rationale)
+    : PolicyRule<PolicyContext>(Id, Title, Severity, AppliesTo, Rationale, Check)
 {
     public override string Input => "stacks";
-
-    /// <summary>The violations in <paramref name="context"/>'s stack; none when the rule does not apply to its environment.</summary>
-    public IReadOnlyList<Violation> Evaluate(PolicyContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return AppliesToEnvironment(context.Env) ? [.. Check(context)] : [];
-    }
-
-    /// <summary>Whether the stack has none of the <see cref="PolicyRule.Subjects"/> (so passing proves nothing).</summary>
-    public bool IsVacuousFor(PolicyContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return Subjects.Count > 0 && !context.Resources([.. Subjects]).Any();
-    }
 }
 
 /// <summary>A rule over the easypay chart rendered with an environment's values (charts/easypay/ci/&lt;env&gt;-values.yaml).</summary>
 public sealed record ChartRule(string Id, string Title, Severity Severity, Applicability AppliesTo, string Rationale,
     Func<ChartContext, IEnumerable<Violation>> Check)
-    : PolicyRule(Id, Title, Severity, AppliesTo, Rationale)
+    : PolicyRule<ChartContext>(Id, Title, Severity, AppliesTo, Rationale, Check)
 {
     public override string Input => "chart render";
-
-    public IReadOnlyList<Violation> Evaluate(ChartContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return AppliesToEnvironment(context.Env) ? [.. Check(context)] : [];
-    }
-
-    public bool IsVacuousFor(ChartContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return Subjects.Count > 0 && !Subjects.Any(kind => context.OfKind(kind).Any());
-    }
 }

@@ -32,7 +32,7 @@ public static class AvailabilityRules
         {
             var spread = Zones(ctx, g["subnet_ids"]);
             var min = TfValue.Number(TfValue.Block(g["scaling_config"])?["min_size"]);
-            return EncryptionRules.Problems(ctx, g,
+            return ctx.Violations(g,
                 (spread.Count < ctx.AzCount, $"subnet_ids span {spread.Describe()}; the environment has {ctx.AzCount} AZs"),
                 (min is null || min < ctx.AzCount, $"scaling_config.min_size {min?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not a literal)"} is below the {ctx.AzCount} configured AZs"));
         }))
@@ -47,7 +47,7 @@ public static class AvailabilityRules
         ctx => ctx.Resources("aws_rds_cluster").SelectMany(cluster =>
         {
             var instances = Instances(ctx, cluster);
-            var zones = instances.Select(i => TfValue.Text(i["availability_zone"])).OfType<string>().Where(z => !TfValue.IsToken(z)).Distinct().ToList();
+            var zones = instances.Select(LiteralZone).OfType<string>().Distinct().ToList();
             return zones.Count >= ctx.AzCount
                 ? []
                 : new[] { ctx.Violation(cluster, $"{instances.Count} instance(s) in {zones.Count} AZ(s) ({string.Join(", ", zones)}); production needs one in each of the {ctx.AzCount} AZs") };
@@ -67,10 +67,10 @@ public static class AvailabilityRules
             {
                 return [];
             }
-            var unplaced = instances.Where(i => TfValue.Text(i["availability_zone"]) is not { } z || TfValue.IsToken(z))
+            var unplaced = instances.Where(i => LiteralZone(i) is null)
                 .Select(i => ctx.Violation(i, "availability_zone is not set to a literal AZ: placement is left to RDS and may share the writer's AZ"));
-            var shared = instances.Where(i => TfValue.Text(i["availability_zone"]) is { } z && !TfValue.IsToken(z))
-                .GroupBy(i => TfValue.Text(i["availability_zone"])!)
+            var shared = instances.Where(i => LiteralZone(i) is not null)
+                .GroupBy(i => LiteralZone(i)!)
                 .Where(g => g.Count() > 1)
                 .SelectMany(g => g.Skip(1).Select(i => ctx.Violation(i, $"shares AZ {g.Key} with {g.First().Address}: a reader there fails together with the writer")));
             return unplaced.Concat(shared);
@@ -124,6 +124,10 @@ public static class AvailabilityRules
         return new Spread([.. zones.Order(StringComparer.Ordinal)], unresolved);
     }
 
+    /// <summary>The availability_zone of a subnet or instance when it is known at synth time, else null.</summary>
+    public static string? LiteralZone(TfResource resource) =>
+        TfValue.Text(resource?["availability_zone"]) is { } zone && !TfValue.IsToken(zone) ? zone : null;
+
     /// <summary>The aws_rds_cluster_instance resources of a cluster (by reference or literal identifier).</summary>
     public static IReadOnlyList<TfResource> Instances(PolicyContext ctx, TfResource cluster) =>
         [.. ctx.Resources("aws_rds_cluster_instance").Where(i => TfValue.Text(i["cluster_identifier"]) is { } id
@@ -134,8 +138,8 @@ public static class AvailabilityRules
         var subnets = ctx.Resources("aws_subnet").ToList();
         foreach (var subnet in subnets)
         {
-            var zone = TfValue.Text(subnet["availability_zone"]);
-            if (zone is null || TfValue.IsToken(zone))
+            var zone = LiteralZone(subnet);
+            if (zone is null)
             {
                 yield return ctx.Violation(subnet, "availability_zone is not a literal: the AZ spread cannot be reviewed from the plan");
             }
@@ -146,7 +150,7 @@ public static class AvailabilityRules
         }
         foreach (var tier in subnets.GroupBy(s => TfValue.Map(s["tags"]).GetValueOrDefault("Tier") ?? "untiered"))
         {
-            var zones = tier.Select(s => TfValue.Text(s["availability_zone"])).OfType<string>().Where(z => !TfValue.IsToken(z)).Distinct().Order(StringComparer.Ordinal).ToList();
+            var zones = tier.Select(LiteralZone).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
             if (zones.Count < ctx.AzCount)
             {
                 yield return ctx.Violation($"aws_subnet.*[Tier={tier.Key}]", $"the {tier.Key} tier spans {zones.Count} AZ(s) ({string.Join(", ", zones)}); the environment has {ctx.AzCount}");

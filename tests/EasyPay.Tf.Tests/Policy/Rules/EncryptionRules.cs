@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EasyPay.Tf.Tests.Policy.Engine;
 
 namespace EasyPay.Tf.Tests.Policy.Rules;
@@ -9,7 +10,7 @@ public static class EncryptionRules
         "Aurora/RDS storage is encrypted with a customer-managed KMS key",
         Severity.Critical, Applicability.AllEnvironments,
         "Payment data at rest must be unreadable without a key whose policy and audit trail we own.",
-        ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => Problems(ctx, db,
+        ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => ctx.Violations(db,
             (!TfValue.IsTrue(db["storage_encrypted"]), "storage_encrypted is not true: set it (it cannot be changed after creation)"),
             (!AwsFacts.IsCustomerManagedKey(db["kms_key_id"]), "kms_key_id is not a customer-managed key: pass an EncryptionKey's ARN"))))
     {
@@ -115,14 +116,11 @@ public static class EncryptionRules
     public static IReadOnlyList<StackRule> All { get; } =
         [AuroraStorage, PerformanceInsights, SnsTopics, LogGroups, Volumes, BucketEncryption, BucketPublicAccess, BucketTls, BucketVersioning, KeyRotation];
 
-    internal static IEnumerable<Violation> Problems(PolicyContext ctx, TfResource resource, params (bool Broken, string Message)[] checks) =>
-        checks.Where(c => c.Broken).Select(c => ctx.Violation(resource, c.Message));
-
     private static IEnumerable<Violation> VolumeProblems(PolicyContext ctx)
     {
         foreach (var template in ctx.Resources("aws_launch_template"))
         {
-            var ebs = TfValue.Blocks(template["block_device_mappings"]).Select(m => TfValue.Block(m["ebs"])).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+            var ebs = TfValue.Blocks(template["block_device_mappings"]).Select(m => TfValue.Block(m["ebs"])).OfType<JsonObject>().ToList();
             if (ebs.Count == 0)
             {
                 yield return ctx.Violation(template, "no block_device_mappings with an ebs block: the root volume falls back to the AMI's settings; map it with encrypted = true and a kms_key_id");
@@ -150,7 +148,7 @@ public static class EncryptionRules
                 .Concat(TfValue.Blocks(bucket["server_side_encryption_configuration"])) // the deprecated inline form
                 .SelectMany(c => TfValue.Blocks(c["rule"]))
                 .Select(r => TfValue.Block(r["apply_server_side_encryption_by_default"]))
-                .OfType<System.Text.Json.Nodes.JsonObject>()
+                .OfType<JsonObject>()
                 .ToList();
             var kms = defaults.Any(d => TfValue.Text(d["sse_algorithm"]) is "aws:kms" or "aws:kms:dsse" && AwsFacts.IsCustomerManagedKey(d["kms_master_key_id"]));
             var sseS3Allowed = AwsFacts.IsLoadBalancerLogBucket(ctx, bucket) || AwsFacts.IsWebsiteBucket(ctx, bucket);

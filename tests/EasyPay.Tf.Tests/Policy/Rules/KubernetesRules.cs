@@ -41,7 +41,7 @@ public static class KubernetesRules
             var vpc = TfValue.Block(c["vpc_config"]);
             var publicAccess = vpc?["endpoint_public_access"] is null || TfValue.IsTrue(vpc["endpoint_public_access"]); // EKS default: public
             var cidrs = TfValue.List(vpc?["public_access_cidrs"]);
-            return EncryptionRules.Problems(ctx, c,
+            return ctx.Violations(c,
                 (!TfValue.IsTrue(vpc?["endpoint_private_access"]), "vpc_config.endpoint_private_access is not true: nodes would reach the API over the internet"),
                 (publicAccess && cidrs.Count == 0, "the public endpoint is open to 0.0.0.0/0 (no public_access_cidrs): list the office/VPN CIDRs or disable it"),
                 (publicAccess && cidrs.Any(AwsFacts.IsWorld), $"public_access_cidrs contains {string.Join(", ", cidrs.Where(AwsFacts.IsWorld))}"));

@@ -13,7 +13,7 @@ public static class ObservabilityRules
         "Every CloudWatch alarm (metric and composite) notifies someone: alarm_actions set, actions enabled",
         Severity.High, Applicability.AllEnvironments,
         "An alarm without actions only changes colour on a dashboard nobody watches at 3 a.m.",
-        ctx => ctx.Resources("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm").SelectMany(a => EncryptionRules.Problems(ctx, a,
+        ctx => ctx.Resources("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm").SelectMany(a => ctx.Violations(a,
             (TfValue.List(a["alarm_actions"]).Count == 0, "alarm_actions is empty: add the environment's alarm topic"),
             (TfValue.IsFalse(a["actions_enabled"]), "actions_enabled is false"))))
     {

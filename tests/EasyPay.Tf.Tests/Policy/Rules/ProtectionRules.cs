@@ -12,7 +12,7 @@ public static class ProtectionRules
         "Production databases: deletion protection on, final snapshot taken, lifecycle prevent_destroy",
         Severity.Critical, Applicability.ProductionOnly,
         "Deleting the payment database must take several deliberate steps and still leave a snapshot.",
-        ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => EncryptionRules.Problems(ctx, db,
+        ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => ctx.Violations(db,
             (!TfValue.IsTrue(db["deletion_protection"]), "deletion_protection is not true"),
             (TfValue.IsTrue(db["skip_final_snapshot"]), "skip_final_snapshot is true: destroying it would leave no snapshot"),
             (!TfValue.IsSet(db["final_snapshot_identifier"]), "final_snapshot_identifier is not set (Terraform refuses to destroy without one, or the snapshot is lost)"),
@@ -25,7 +25,7 @@ public static class ProtectionRules
         "Non-production databases and load balancers: no deletion protection, no final snapshot",
         Severity.Medium, Applicability.NonProduction,
         "Dev and staging are rebuilt often; protection there only leaves orphaned, billed resources behind.",
-        ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => EncryptionRules.Problems(ctx, db,
+        ctx => ctx.Resources("aws_rds_cluster", "aws_db_instance").SelectMany(db => ctx.Violations(db,
                 (TfValue.IsTrue(db["deletion_protection"]), "deletion_protection is true outside production"),
                 (!TfValue.IsTrue(db["skip_final_snapshot"]), "skip_final_snapshot is not true outside production: every destroy leaves a billed snapshot"),
                 (TfValue.IsTrue(TfValue.Block(db["lifecycle"])?["prevent_destroy"]), "lifecycle.prevent_destroy blocks terraform destroy outside production")))
