@@ -34,7 +34,8 @@ public static class PolicyDocs
     }
 
     private static string Examines(PolicyRule rule) =>
-        rule.Subjects.Count == 0 ? $"every {rule.Input}" : $"{rule.Input}: {string.Join(", ", rule.Subjects.Select(s => $"`{s}`"))}";
+        rule.Subjects.Count == 0 ? "every resource"
+            : (rule is ChartRule ? $"{rule.Input}: " : "") + string.Join(", ", rule.Subjects.Select(s => $"`{s}`"));
 
     private static string Environments(Applicability a) => a switch
     {

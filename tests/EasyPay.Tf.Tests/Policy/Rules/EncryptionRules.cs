@@ -32,7 +32,7 @@ public static class EncryptionRules
     public static readonly StackRule SnsTopics = new("ENC-003",
         "SNS topics are encrypted with a customer-managed KMS key",
         Severity.High, Applicability.AllEnvironments,
-        "Alarm notifications describe the platform's weak points; the default key cannot be scoped to CloudWatch.",
+        "Alarm notifications describe the platform's weak points; CloudWatch cannot even publish to a topic under the AWS-managed key.",
         ctx => ctx.Resources("aws_sns_topic")
             .Where(t => !AwsFacts.IsCustomerManagedKey(t["kms_master_key_id"]))
             .Select(t => ctx.Violation(t, "kms_master_key_id is missing or AWS-managed: use an EncryptionKey that lets CloudWatch use it")))
