@@ -1,0 +1,32 @@
+using EasyPay.Tf.Tests.Policy.Engine;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Policy;
+
+/// <summary>docs/policy-rules.md lists exactly the registry's rules (id, severity, environments, rationale).</summary>
+public class PolicyDocsTests
+{
+    private static string DocPath => Path.Combine(RepoPaths.Root, "docs", "policy-rules.md");
+
+    [Fact]
+    public void The_documented_rule_table_matches_the_registry()
+    {
+        var current = File.ReadAllText(DocPath);
+        var expected = PolicyDocs.Render(current);
+        if (current != expected && Environment.GetEnvironmentVariable("EASYPAY_UPDATE_POLICY_DOCS") == "1")
+        {
+            File.WriteAllText(DocPath, expected);
+            return;
+        }
+        current.ShouldBe(expected, "docs/policy-rules.md is out of date with PolicyRegistry: rerun this test with EASYPAY_UPDATE_POLICY_DOCS=1 and commit the file");
+    }
+
+    [Fact]
+    public void Rule_ids_are_unique_and_well_formed()
+    {
+        var ids = PolicyRegistry.All.Select(r => r.Id).ToList();
+        ids.ShouldBeUnique();
+        ids.ShouldAllBe(id => System.Text.RegularExpressions.Regex.IsMatch(id, "^(ENC|NET|SEC|EKS|AVL|PRT|OBS|HYG)-[0-9]{3}$"));
+        PolicyRegistry.All.ShouldAllBe(r => r.Title.Length > 0 && r.Rationale.Length > 0 && !r.Rationale.Contains('\n'));
+    }
+}

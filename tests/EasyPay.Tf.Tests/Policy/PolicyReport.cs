@@ -1,0 +1,31 @@
+using EasyPay.Tf.Tests.Policy.Engine;
+using EasyPay.Tf.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EasyPay.Tf.Tests.Policy;
+
+/// <summary>Report mode (tests/policy-report.sh): prints the rule x environment table with pass/fail counts and
+/// every violation. Never fails on violations: PolicyRealStackTests does that.</summary>
+public class PolicyReport(ITestOutputHelper output)
+{
+    [Fact]
+    public void Prints_the_rule_by_environment_table()
+    {
+        var app = SynthesizedApp.Repository;
+        var environments = app.Environments.Select(e => e.Env).ToList();
+        var outcomes = PolicyEngine.Run(PolicyRegistry.StackRules, PolicyEngine.Contexts(app)).ToList();
+        if (HelmCli.IsAvailable)
+        {
+            outcomes.AddRange(PolicyEngine.Run(PolicyRegistry.ChartRules, [.. environments.Select(e => ChartContexts.For(e.Name))]));
+        }
+        else
+        {
+            output.WriteLine($"chart rules not run: {HelmCli.SkipMessage}");
+        }
+        output.WriteLine($"Stacks: {string.Join(", ", app.StackIds.Order(StringComparer.Ordinal))}");
+        output.WriteLine(PolicyEngine.Table(PolicyRegistry.All, environments, outcomes));
+        var violations = PolicyEngine.Describe(outcomes);
+        output.WriteLine(violations.Length == 0 ? "No violations." : $"Violations:\n{violations}");
+        outcomes.ShouldNotBeEmpty();
+    }
+}
