@@ -151,6 +151,7 @@ public sealed class ClusterStack : EasyPayStack
             DesiredSize = ng.DesiredSize,
             MaxSize = ng.MaxSize,
             DiskSizeGiB = ng.DiskSizeGiB,
+            LaunchedResourceTags = DefaultTags(env, Name),
             // One general-purpose pool runs everything, so no taints; the label lets workloads pin to it and
             // keeps room for tainted special-purpose pools later.
             Labels = new Dictionary<string, string> { ["easypay.io/node-pool"] = "general" },

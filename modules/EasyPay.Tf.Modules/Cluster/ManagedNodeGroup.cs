@@ -52,6 +52,10 @@ public sealed record ManagedNodeGroupProps(
 
     public IReadOnlyList<NodeTaint> Taints { get; init; } = [];
 
+    /// <summary>Tags for the instances and volumes the template launches. The provider's default_tags stop
+    /// at the launch template itself, so the caller passes them here to reach nodes and their disks.</summary>
+    public IReadOnlyDictionary<string, string> LaunchedResourceTags { get; init; } = new Dictionary<string, string>();
+
     public int KeyDeletionWindowInDays { get; init; } = 30;
 
     public string Partition { get; init; } = "aws";
@@ -109,6 +113,7 @@ public sealed class ManagedNodeGroup : Construct
         });
 
         var nameTag = new Dictionary<string, string> { ["Name"] = $"{props.Name}-node" };
+        var launchedTags = new Dictionary<string, string>(props.LaunchedResourceTags) { ["Name"] = $"{props.Name}-node" };
         var template = new LaunchTemplate(this, "template", new LaunchTemplateConfig
         {
             Name = props.Name,
@@ -139,8 +144,8 @@ public sealed class ManagedNodeGroup : Construct
             Monitoring = new LaunchTemplateMonitoring { Enabled = true }, // one-minute EC2 metrics for the node alarms
             TagSpecifications = new[]
             {
-                new LaunchTemplateTagSpecifications { ResourceType = "instance", Tags = nameTag },
-                new LaunchTemplateTagSpecifications { ResourceType = "volume", Tags = nameTag },
+                new LaunchTemplateTagSpecifications { ResourceType = "instance", Tags = launchedTags },
+                new LaunchTemplateTagSpecifications { ResourceType = "volume", Tags = launchedTags },
             },
             Tags = nameTag,
         });
