@@ -3,22 +3,23 @@ using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Policy;
 
-/// <summary>docs/policy-rules.md lists exactly the registry's rules (id, severity, environments, rationale).</summary>
+/// <summary>docs/policy-rules.md and the README list exactly the registry's rules (id, severity, environments, rationale).</summary>
 public class PolicyDocsTests
 {
-    private static string DocPath => Path.Combine(RepoPaths.Root, "docs", "policy-rules.md");
-
-    [Fact]
-    public void The_documented_rule_table_matches_the_registry()
+    [Theory]
+    [InlineData("docs/policy-rules.md")]
+    [InlineData("README.md")]
+    public void The_documented_rule_table_matches_the_registry(string document)
     {
-        var current = File.ReadAllText(DocPath);
+        var path = Path.Combine(RepoPaths.Root, document);
+        var current = File.ReadAllText(path);
         var expected = PolicyDocs.Render(current);
         if (current != expected && Environment.GetEnvironmentVariable("EASYPAY_UPDATE_POLICY_DOCS") == "1")
         {
-            File.WriteAllText(DocPath, expected);
+            File.WriteAllText(path, expected);
             return;
         }
-        current.ShouldBe(expected, "docs/policy-rules.md is out of date with PolicyRegistry: rerun this test with EASYPAY_UPDATE_POLICY_DOCS=1 and commit the file");
+        current.ShouldBe(expected, $"{document} is out of date with PolicyRegistry: rerun this test with EASYPAY_UPDATE_POLICY_DOCS=1 and commit the file");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public static class PolicyDocs
         var end = document.IndexOf(End, StringComparison.Ordinal);
         if (start < 0 || end < start)
         {
-            throw new InvalidOperationException($"docs/policy-rules.md lacks the markers {Begin} ... {End}");
+            throw new InvalidOperationException($"the document lacks the markers {Begin} ... {End}");
         }
         return document[..(start + Begin.Length)] + "\n" + Generated() + "\n" + document[end..];
     }
