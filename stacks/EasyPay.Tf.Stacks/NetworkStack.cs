@@ -1,5 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Network;
+using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Stacks.Configuration;
 
 namespace EasyPay.Tf.Stacks;
@@ -17,12 +18,22 @@ public sealed record NetworkOutputs(
     IReadOnlyList<string> PublicSubnetCidrs,
     IReadOnlyList<string> PrivateSubnetCidrs,
     IReadOnlyList<string> DataSubnetCidrs,
-    IReadOnlyList<string> NatGatewayIds);
+    IReadOnlyList<string> NatGatewayIds)
+{
+    /// <summary>The EC2 Auto Scaling service-linked role (created by this stack in a fresh account): the node
+    /// volume key of the cluster stack names it, and KMS rejects a policy naming a role that does not exist.</summary>
+    public required string AutoScalingServiceLinkedRoleArn { get; init; }
+}
 
 /// <summary>&lt;env&gt;-network: the multi-AZ VPC everything else runs in.</summary>
 public sealed class NetworkStack : EasyPayStack
 {
     public const string Name = "network";
+
+    /// <summary>Service-linked roles the platform's policies name before the service would create them on first
+    /// use. This stack applies first, so it creates them (unless the account already has them:
+    /// account.existingServiceLinkedRoles); the account stack will own them once it exists.</summary>
+    public static readonly IReadOnlyList<string> ServiceLinkedRoleServices = [ServiceLinkedRole.AutoScaling];
 
     public NetworkOutputs Outputs { get; }
 
@@ -36,6 +47,12 @@ public sealed class NetworkStack : EasyPayStack
             KubernetesClusterName = ClusterName(env),
             KeyDeletionWindowInDays = env.Production ? 30 : 7,
         });
+        var roles = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
+            new ServiceLinkedRoleProps(service, Aws.AccountId)
+            {
+                AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service),
+                Partition = Aws.Partition,
+            }));
         Outputs = new NetworkOutputs(
             vpc.VpcId,
             vpc.VpcCidr,
@@ -46,7 +63,10 @@ public sealed class NetworkStack : EasyPayStack
             [.. vpc.PublicSubnets.Select(s => s.Cidr)],
             [.. vpc.PrivateSubnets.Select(s => s.Cidr)],
             [.. vpc.DataSubnets.Select(s => s.Cidr)],
-            vpc.NatGatewayIds);
+            vpc.NatGatewayIds)
+        {
+            AutoScalingServiceLinkedRoleArn = roles[ServiceLinkedRole.AutoScaling].Arn,
+        };
     }
 
     /// <summary>The EKS cluster's name, known here so subnets carry its discovery tag.</summary>

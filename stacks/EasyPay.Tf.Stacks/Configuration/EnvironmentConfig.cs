@@ -27,6 +27,9 @@ public sealed record EnvironmentConfig
     /// <summary>Terraform Cloud organisation and workspace prefix; null = local state.</summary>
     public TerraformCloudConfig? TerraformCloud { get; init; }
 
+    /// <summary>Account-level facts the stacks cannot look up without failing in a fresh account.</summary>
+    public required AccountConfig Account { get; init; }
+
     public required NetworkConfig Network { get; init; }
     public required ClusterConfig Cluster { get; init; }
     public required DatabaseConfig Database { get; init; }
@@ -45,6 +48,19 @@ public sealed record TerraformCloudConfig
     public required string WorkspacePrefix { get; init; }
 
     public string Hostname { get; init; } = "app.terraform.io";
+}
+
+public sealed record AccountConfig
+{
+    /// <summary>Service-linked roles the account already has (e.g. "autoscaling.amazonaws.com" once any Auto
+    /// Scaling group existed there). The network stack creates every other one the platform's policies name;
+    /// creating one that exists fails.</summary>
+    public required IReadOnlyList<string> ExistingServiceLinkedRoles { get; init; }
+
+    /// <summary>Account-wide log groups that already exist in the environment's region ("RDSOSMetrics" once any
+    /// RDS instance used enhanced monitoring there). The database stack creates the others with KMS and
+    /// retention; creating one that exists fails (or import it: docs/runbook-database.md).</summary>
+    public required IReadOnlyList<string> ExistingLogGroups { get; init; }
 }
 
 public sealed record NetworkConfig
@@ -71,6 +87,11 @@ public sealed record ClusterConfig
     /// <summary>IAM role mapped to the developer Kubernetes group (namespace-scoped rights, see the chart's RBAC).</summary>
     public required string DeveloperRoleArn { get; init; }
 
+    /// <summary>IAM role that applies the &lt;env&gt;-platform stack (helm releases, namespaces): an access entry with
+    /// cluster-admin rights, because the cluster grants its creator nothing. The AWS credentials of whoever runs
+    /// `cdktf deploy &lt;env&gt;-platform` (laptop or Terraform Cloud workspace) must be this role.</summary>
+    public required string DeployerRoleArn { get; init; }
+
     public required NodeGroupConfig NodeGroup { get; init; }
 
     /// <summary>Pinned EKS add-on versions.</summary>
@@ -87,9 +108,11 @@ public sealed record NodeGroupConfig
     /// <summary>"ON_DEMAND" or "SPOT".</summary>
     public required string CapacityType { get; init; }
 
-    public required int MinSize { get; init; }
-    public required int DesiredSize { get; init; }
-    public required int MaxSize { get; init; }
+    /// <summary>Nodes per AZ: every AZ has its own node group (cluster-autoscaler adds nodes in the AZ a
+    /// Pending pod needs), so sizes are per AZ; the cluster has AZ count times as many.</summary>
+    public required int MinSizePerAz { get; init; }
+    public required int DesiredSizePerAz { get; init; }
+    public required int MaxSizePerAz { get; init; }
     public required int DiskSizeGiB { get; init; }
 }
 

@@ -63,19 +63,23 @@ public static class EnvironmentRules
         {
             yield return ("cluster.developerRoleArn", "is the same role as adminRoleArn; EKS allows one access entry per role, and developers must not be cluster admins");
         }
+        if (env.Cluster.DeployerRoleArn == env.Cluster.AdminRoleArn || env.Cluster.DeployerRoleArn == env.Cluster.DeveloperRoleArn)
+        {
+            yield return ("cluster.deployerRoleArn", "is the same role as adminRoleArn or developerRoleArn; EKS allows one access entry per role: give the platform stack's deploy identity a role of its own");
+        }
         // kube-proxy must run the control plane's minor version (the other add-ons span several).
         if (!env.Cluster.Addons.KubeProxy.StartsWith($"v{env.Cluster.KubernetesVersion}.", StringComparison.Ordinal))
         {
             yield return ("cluster.addons.kubeProxy", $"\"{env.Cluster.Addons.KubeProxy}\" is not a build for Kubernetes {env.Cluster.KubernetesVersion}; use a v{env.Cluster.KubernetesVersion}.x-eksbuild.N version (aws eks describe-addon-versions --addon-name kube-proxy)");
         }
         var ng = env.Cluster.NodeGroup;
-        if (ng.MinSize > ng.MaxSize)
+        if (ng.MinSizePerAz > ng.MaxSizePerAz)
         {
-            yield return ("cluster.nodeGroup.minSize", $"{ng.MinSize} is greater than maxSize {ng.MaxSize}");
+            yield return ("cluster.nodeGroup.minSizePerAz", $"{ng.MinSizePerAz} is greater than maxSizePerAz {ng.MaxSizePerAz}");
         }
-        if (ng.DesiredSize < ng.MinSize || ng.DesiredSize > ng.MaxSize)
+        if (ng.DesiredSizePerAz < ng.MinSizePerAz || ng.DesiredSizePerAz > ng.MaxSizePerAz)
         {
-            yield return ("cluster.nodeGroup.desiredSize", $"{ng.DesiredSize} must lie between minSize {ng.MinSize} and maxSize {ng.MaxSize}");
+            yield return ("cluster.nodeGroup.desiredSizePerAz", $"{ng.DesiredSizePerAz} must lie between minSizePerAz {ng.MinSizePerAz} and maxSizePerAz {ng.MaxSizePerAz}");
         }
 
         // Database
@@ -118,10 +122,6 @@ public static class EnvironmentRules
         if (env.Network.NatGateways != "perAz")
         {
             yield return ("network.natGateways", "production needs \"perAz\": a single NAT gateway is a single point of failure for every private subnet");
-        }
-        if (ng.MinSize < env.AvailabilityZones.Count)
-        {
-            yield return ("cluster.nodeGroup.minSize", $"{ng.MinSize} is below the AZ count {env.AvailabilityZones.Count}; production keeps at least one node per AZ");
         }
         if (env.Cluster.CertificateArn is null)
         {
@@ -171,6 +171,23 @@ public static class EnvironmentRules
                     Ipv4Cidr.TryParse(envs[j].Env.Network.VpcCidr, out var b, out _) && a.Overlaps(b))
                 {
                     yield return (envs[j].File, "network.vpcCidr", $"{b} overlaps {a} of {envs[i].File}; environments need disjoint CIDRs to be peered or routed later");
+                }
+                if (envs[i].Env.AccountId == envs[j].Env.AccountId)
+                {
+                    // A service-linked role exists once per account: only one environment's network stack may create it.
+                    foreach (var service in NetworkStack.ServiceLinkedRoleServices.Where(s =>
+                                 !envs[i].Env.Account.ExistingServiceLinkedRoles.Contains(s) && !envs[j].Env.Account.ExistingServiceLinkedRoles.Contains(s)))
+                    {
+                        yield return (envs[j].File, "account.existingServiceLinkedRoles",
+                            $"shares account {envs[j].Env.AccountId} with {envs[i].File}, and both would create the {service} service-linked role; list \"{service}\" here (the other environment creates it)");
+                    }
+                    if (envs[i].Env.Region == envs[j].Env.Region &&
+                        !envs[i].Env.Account.ExistingLogGroups.Contains(AuroraPostgresCluster.EnhancedMonitoringLogGroup) &&
+                        !envs[j].Env.Account.ExistingLogGroups.Contains(AuroraPostgresCluster.EnhancedMonitoringLogGroup))
+                    {
+                        yield return (envs[j].File, "account.existingLogGroups",
+                            $"shares account {envs[j].Env.AccountId} and region {envs[j].Env.Region} with {envs[i].File}, and both would create the {AuroraPostgresCluster.EnhancedMonitoringLogGroup} log group; list \"{AuroraPostgresCluster.EnhancedMonitoringLogGroup}\" here (the other environment creates it)");
+                    }
                 }
             }
         }

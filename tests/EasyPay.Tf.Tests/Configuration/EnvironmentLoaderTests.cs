@@ -55,11 +55,11 @@ public class EnvironmentLoaderTests
             j["network"]!["natGateways"] = "single";
             j["monitoring"]!["alarmEmails"] = new JsonArray();
         });
-        files.Edit("dev", j => j["cluster"]!["nodeGroup"]!["minSize"] = 9);
+        files.Edit("dev", j => j["cluster"]!["nodeGroup"]!["minSizePerAz"] = 9);
         var problems = files.Problems();
         problems.ShouldContain(p => p.StartsWith("environments/prod.json: network.natGateways:", StringComparison.Ordinal));
         problems.ShouldContain(p => p.StartsWith("environments/prod.json: monitoring.alarmEmails:", StringComparison.Ordinal));
-        problems.ShouldContain(p => p.StartsWith("environments/dev.json: cluster.nodeGroup.minSize:", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.StartsWith("environments/dev.json: cluster.nodeGroup.minSizePerAz:", StringComparison.Ordinal));
         var message = Should.Throw<EnvironmentConfigException>(() => files.Load()).Message;
         message.ShouldStartWith($"Invalid environment configuration ({problems.Count} problem(s)); nothing was synthesized:");
     }

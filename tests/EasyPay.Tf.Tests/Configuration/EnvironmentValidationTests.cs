@@ -80,12 +80,12 @@ public class EnvironmentValidationTests
         var problems = files.Edit("dev", j =>
         {
             j.Remove("region");
-            j["cluster"]!["nodeGroup"]!["maxSize"] = "four";
+            j["cluster"]!["nodeGroup"]!["maxSizePerAz"] = "four";
         }).Problems();
         problems.ShouldBe(
             [
                 "environments/dev.json: region: is required but missing",
-                "environments/dev.json: cluster.nodeGroup.maxSize: expected integer but found string \"four\"",
+                "environments/dev.json: cluster.nodeGroup.maxSizePerAz: expected integer but found string \"four\"",
             ],
             ignoreOrder: true);
     }
@@ -159,20 +159,59 @@ public class EnvironmentValidationTests
     public void Node_group_min_above_max_is_rejected()
     {
         using var files = new EnvironmentFiles();
-        var problems = files.Edit("dev", j => j["cluster"]!["nodeGroup"]!["minSize"] = 5).Problems();
-        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.minSize: 5 is greater than maxSize 4");
-        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.desiredSize: 2 must lie between minSize 5 and maxSize 4");
+        var problems = files.Edit("dev", j => j["cluster"]!["nodeGroup"]!["minSizePerAz"] = 5).Problems();
+        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.minSizePerAz: 5 is greater than maxSizePerAz 2");
+        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.desiredSizePerAz: 1 must lie between minSizePerAz 5 and maxSizePerAz 2");
     }
 
     [Fact]
-    public void Production_node_group_min_below_the_az_count_is_rejected()
+    public void Node_group_sizes_are_per_az_and_every_az_keeps_a_node()
     {
         using var files = new EnvironmentFiles();
-        files.Edit("prod", j =>
+        files.Edit("prod", j => j["cluster"]!["nodeGroup"]!["minSizePerAz"] = 0).Problems()
+            .ShouldContain(p => p.StartsWith("environments/prod.json: cluster.nodeGroup.minSizePerAz: ", StringComparison.Ordinal) && p.Contains("minimum 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_still_using_cluster_wide_node_group_sizes_is_told_the_per_az_names()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("dev", j =>
         {
-            j["cluster"]!["nodeGroup"]!["minSize"] = 2;
-            j["cluster"]!["nodeGroup"]!["desiredSize"] = 2;
-        }).Problems().ShouldBe(["environments/prod.json: cluster.nodeGroup.minSize: 2 is below the AZ count 3; production keeps at least one node per AZ"]);
+            var ng = j["cluster"]!["nodeGroup"]!.AsObject();
+            ng.Remove("minSizePerAz");
+            ng["minSize"] = 2;
+        }).Problems();
+        problems.ShouldContain(p => p.StartsWith("environments/dev.json: cluster.nodeGroup.minSize: unknown key", StringComparison.Ordinal) && p.Contains("minSizePerAz", StringComparison.Ordinal), string.Join("\n", problems));
+        problems.ShouldContain("environments/dev.json: cluster.nodeGroup.minSizePerAz: is required but missing");
+    }
+
+    [Fact]
+    public void The_platform_deployer_needs_a_role_of_its_own()
+    {
+        // EKS: "An IAM principal can't be included in more than one access entry" (EKS user guide, grant-k8s-access).
+        ProblemOf("prod", j => j["cluster"]!["deployerRoleArn"] = "arn:aws:iam::333344445555:role/easypay-platform-admin")
+            .ShouldStartWith("environments/prod.json: cluster.deployerRoleArn: is the same role as adminRoleArn or developerRoleArn");
+        ProblemOf("prod", j => j["cluster"]!["deployerRoleArn"] = "easypay-deployer")
+            .ShouldStartWith("environments/prod.json: cluster.deployerRoleArn: ");
+    }
+
+    [Fact]
+    public void Environments_sharing_an_account_create_each_account_wide_resource_once()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("staging", j => j["accountId"] = "111122223333").Problems();
+        problems.ShouldContain(p => p.StartsWith("environments/staging.json: account.existingServiceLinkedRoles: shares account 111122223333 with environments/dev.json, and both would create the autoscaling.amazonaws.com service-linked role", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.StartsWith("environments/staging.json: account.existingLogGroups: shares account 111122223333 and region eu-west-1 with environments/dev.json, and both would create the RDSOSMetrics log group", StringComparison.Ordinal));
+        files.Edit("staging", j => j["account"] = JsonNode.Parse("""{"existingServiceLinkedRoles": ["autoscaling.amazonaws.com"], "existingLogGroups": ["RDSOSMetrics"]}"""));
+        Should.NotThrow(() => files.Load()); // the other environment (dev) creates both
+    }
+
+    [Fact]
+    public void Only_known_account_wide_resources_can_be_declared_existing()
+    {
+        ProblemOf("dev", j => j["account"]!["existingServiceLinkedRoles"] = new JsonArray("eks.amazonaws.com"))
+            .ShouldStartWith("environments/dev.json: account.existingServiceLinkedRoles[0]: ");
     }
 
     [Theory]

@@ -1,0 +1,67 @@
+using Constructs;
+using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf.Providers.Aws.IamServiceLinkedRole;
+
+namespace EasyPay.Tf.Modules.Security;
+
+/// <summary>Props of <see cref="ServiceLinkedRole"/>.</summary>
+/// <param name="AwsServiceName">The service the role is linked to; one of <see cref="ServiceLinkedRole.Known"/>.</param>
+/// <param name="AccountId">The account the role lives in (its ARN is known at synth time).</param>
+public sealed record ServiceLinkedRoleProps(string AwsServiceName, string AccountId)
+{
+    /// <summary>True: the role already exists in the account (any earlier use of the service creates it), so
+    /// only its ARN is exposed; creating it again fails ("has been taken in this account"). @default false</summary>
+    public bool AlreadyExists { get; init; }
+
+    public string Partition { get; init; } = "aws";
+}
+
+/// <summary>An IAM service-linked role the platform names in its policies before the service would create it
+/// on first use. KMS rejects a key policy whose principal does not exist, so a fresh account must have the
+/// role before any key policy names it: this construct creates it (or, for an account that has it, only
+/// names it) and gives callers its ARN, so the dependency is explicit.</summary>
+public sealed class ServiceLinkedRole : Construct
+{
+    /// <summary>EC2 Auto Scaling launches EKS nodes with it; the node volume key must let it use the key.</summary>
+    public const string AutoScaling = "autoscaling.amazonaws.com";
+
+    /// <summary>The services this construct knows, with the name IAM gives their role (IAM user guide,
+    /// "AWS services that work with IAM", service-linked role column; EC2 Auto Scaling user guide,
+    /// "Service-linked roles for Amazon EC2 Auto Scaling").</summary>
+    public static readonly IReadOnlyDictionary<string, string> Known = new Dictionary<string, string>
+    {
+        [AutoScaling] = "AWSServiceRoleForAutoScaling",
+    };
+
+    /// <summary>The role's ARN: arn:PARTITION:iam::ACCOUNT:role/aws-service-role/SERVICE/NAME; a Terraform token
+    /// when this construct creates it, so consumers wait for it.</summary>
+    public string Arn { get; }
+
+    public string RoleName { get; }
+
+    public ServiceLinkedRole(Construct scope, string id, ServiceLinkedRoleProps props) : base(scope, id)
+    {
+        new PropsValidator(nameof(ServiceLinkedRoleProps))
+            .Check(Known.ContainsKey(props.AwsServiceName ?? ""), nameof(props.AwsServiceName),
+                $"'{props.AwsServiceName}' is not one of {string.Join(", ", Known.Keys)}; add it to ServiceLinkedRole.Known with its role name")
+            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.AccountId ?? "", "^[0-9]{12}$"), nameof(props.AccountId), $"'{props.AccountId}' is not a 12-digit AWS account id")
+            .ThrowIfInvalid();
+
+        RoleName = Known[props.AwsServiceName!];
+        var arn = ArnOf(props.Partition, props.AccountId!, props.AwsServiceName!);
+        if (props.AlreadyExists)
+        {
+            Arn = arn;
+            return;
+        }
+        var role = new IamServiceLinkedRole(this, "role", new IamServiceLinkedRoleConfig
+        {
+            AwsServiceName = props.AwsServiceName!,
+            Description = $"Created by EasyPay.Tf before any key policy names it ({props.AwsServiceName})",
+        });
+        Arn = role.Arn;
+    }
+
+    public static string ArnOf(string partition, string accountId, string awsServiceName) =>
+        $"arn:{partition}:iam::{accountId}:role/aws-service-role/{awsServiceName}/{Known[awsServiceName]}";
+}
