@@ -39,15 +39,21 @@ public sealed record ClusterOutputs
     public required string AlbArnSuffix { get; init; }
     public required string AlbDnsName { get; init; }
     public required string AlbZoneId { get; init; }
+    /// <summary>The listener's default target group: the frontend pods (nginx).</summary>
     public required string FrontendTargetGroupArn { get; init; }
-    public required string BackendTargetGroupArn { get; init; }
+    /// <summary>The target group of /api/*: also the frontend pods (nginx proxies /api/ to the backend), kept
+    /// apart so the payment API's requests, errors and latency have ALB metrics of their own.</summary>
+    public required string ApiTargetGroupArn { get; init; }
     /// <summary>"targetgroup/name/id": the TargetGroup dimension of ALB CloudWatch metrics.</summary>
     public required string FrontendTargetGroupArnSuffix { get; init; }
-    public required string BackendTargetGroupArnSuffix { get; init; }
-    /// <summary>Known at synth time: the node group's minimum, for the node-count alarm.</summary>
+    public required string ApiTargetGroupArnSuffix { get; init; }
+    /// <summary>Known at synth time: the cluster's minimum node count (per-AZ minimum × AZs), for the node-count alarm.</summary>
     public required int NodeGroupMinSize { get; init; }
     /// <summary>Known at synth time: the Kubernetes group developers are mapped to (chart RBAC binds it).</summary>
     public required string DeveloperGroup { get; init; }
+    /// <summary>Known at synth time: the log group every pod's stdout/stderr goes to (Fluent Bit of the
+    /// Container Insights add-on).</summary>
+    public required string ApplicationLogGroupName { get; init; }
 }
 
 /// <summary>&lt;env&gt;-cluster: the EKS control plane and managed nodes in the private subnets, the IRSA roles
@@ -64,11 +70,11 @@ public sealed class ClusterStack : EasyPayStack
     /// <summary>Namespace of the application (chart, SecretStore, developer rights).</summary>
     public const string AppNamespace = "easypay";
 
-    /// <summary>Container port of the frontend and backend pods: target group port and node ingress from the ALB.</summary>
+    /// <summary>Container port of the frontend and backend pods; the ALB reaches the frontend's only.</summary>
     public const int AppPort = 8080;
 
-    /// <summary>Path routed to the backend; everything else goes to the frontend.</summary>
-    public const string BackendPathPattern = "/api/*";
+    /// <summary>Path of the payment API, routed to its own target group of frontend pods (ApiTargetGroupArn).</summary>
+    public const string ApiPathPattern = "/api/*";
 
     // The service accounts the IRSA roles trust. The platform stack installs the charts with exactly these.
     public static readonly KubernetesServiceAccount LoadBalancerControllerAccount = new("kube-system", "aws-load-balancer-controller");
@@ -87,9 +93,19 @@ public sealed class ClusterStack : EasyPayStack
     /// (aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability).</summary>
     public const string CloudWatchObservabilityVersion = "v4.5.0-eksbuild.1";
 
-    /// <summary>Container logs stay off: the add-on's Fluent Bit would create log groups without KMS or
-    /// retention. Application logs go to the monitoring stack's log group instead.</summary>
-    public const string CloudWatchObservabilityConfiguration = """{"containerLogs":{"enabled":false}}""";
+    /// <summary>Container logs on: the add-on's Fluent Bit ships every pod's stdout/stderr (and the node's
+    /// dataplane and host logs) to the Container Insights log groups, which this stack creates first so they
+    /// are KMS-encrypted and expire.</summary>
+    public const string CloudWatchObservabilityConfiguration = """{"containerLogs":{"enabled":true}}""";
+
+    /// <summary>The log groups the amazon-cloudwatch-observability add-on writes to,
+    /// /aws/containerinsights/&lt;cluster&gt;/&lt;type&gt;: the agent's performance events (the Container Insights
+    /// metrics) and Fluent Bit's application (container), dataplane and host logs.</summary>
+    public static readonly IReadOnlyList<string> ContainerInsightsLogTypes = ["application", "dataplane", "host", "performance"];
+
+    /// <summary>Known at synth time: the Container Insights log group of one type.</summary>
+    public static string ContainerInsightsLogGroupName(EnvironmentConfig env, string type) =>
+        $"/aws/containerinsights/{NetworkStack.ClusterName(env)}/{type}";
 
     public ClusterOutputs Outputs { get; }
 
@@ -114,6 +130,13 @@ public sealed class ClusterStack : EasyPayStack
             ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
             Partition = Aws.Partition,
         });
+        // The cluster grants its creator nothing (bootstrap_cluster_creator_admin_permissions = false): the
+        // identity that applies <env>-platform needs its own entry to install the add-ons and the app.
+        _ = new ClusterAccess(this, "deployer-access", new ClusterAccessProps(eks.Name, config.DeployerRoleArn)
+        {
+            ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
+            Partition = Aws.Partition,
+        });
         _ = new ClusterAccess(this, "developer-access", new ClusterAccessProps(eks.Name, config.DeveloperRoleArn)
         {
             KubernetesGroups = [DeveloperGroup],
@@ -122,7 +145,18 @@ public sealed class ClusterStack : EasyPayStack
 
         var alb = new PublicLoadBalancer(this, "alb", new PublicLoadBalancerProps(
             Prefix, network.VpcId, network.PublicSubnetIds,
-            [new LoadBalancerTarget("frontend", AppPort), new LoadBalancerTarget("backend", AppPort) { PathPatterns = [BackendPathPattern] }],
+            // Every target is a frontend pod: the internet reaches nginx only, and nginx proxies /api/ to the
+            // backend Service inside the cluster. /api/* has a group of its own for the payment SLO's metrics.
+            [
+                new LoadBalancerTarget("frontend", AppPort),
+                new LoadBalancerTarget("api", AppPort)
+                {
+                    PathPatterns = [ApiPathPattern],
+                    // Until every environment has applied this release once: the rule that sent /api/* to the
+                    // removed backend target group becomes this one (same priority), updated in place.
+                    RuleMovedFrom = "aws_lb_listener_rule.alb_rule-backend_E3F24EF6",
+                },
+            ],
             Aws.AccountId)
         {
             CertificateArn = config.CertificateArn,
@@ -143,13 +177,15 @@ public sealed class ClusterStack : EasyPayStack
         var vpcCni = Addon(eks, "vpc-cni", config.Addons.VpcCni, [eks.Resource]);
         var kubeProxy = Addon(eks, "kube-proxy", config.Addons.KubeProxy, [eks.Resource]);
         var ng = config.NodeGroup;
+        var zones = network.AvailabilityZones.Select((az, i) => new NodeGroupZone(az, network.PrivateSubnetIds[i])).ToList();
         var nodes = new ManagedNodeGroup(this, "nodes", new ManagedNodeGroupProps(
-            $"{Prefix}-general", clusterName, network.PrivateSubnetIds, [nodeSg.Id, eks.ClusterSecurityGroupId], ng.InstanceTypes, Aws.Region, Aws.AccountId)
+            $"{Prefix}-general", clusterName, zones, [nodeSg.Id, eks.ClusterSecurityGroupId], ng.InstanceTypes, Aws.AccountId,
+            network.AutoScalingServiceLinkedRoleArn)
         {
             CapacityType = ng.CapacityType,
-            MinSize = ng.MinSize,
-            DesiredSize = ng.DesiredSize,
-            MaxSize = ng.MaxSize,
+            MinSizePerAz = ng.MinSizePerAz,
+            DesiredSizePerAz = ng.DesiredSizePerAz,
+            MaxSizePerAz = ng.MaxSizePerAz,
             DiskSizeGiB = ng.DiskSizeGiB,
             LaunchedResourceTags = DefaultTags(env, Name),
             // One general-purpose pool runs everything, so no taints; the label lets workloads pin to it and
@@ -173,17 +209,17 @@ public sealed class ClusterStack : EasyPayStack
         var cloudWatch = Irsa("cloudwatch-agent", CloudWatchAgentAccount, eks, [],
             [$"arn:{Aws.Partition}:iam::aws:policy/CloudWatchAgentServerPolicy"]);
 
-        _ = Addon(eks, "coredns", config.Addons.CoreDns, [nodes.Resource]);
-        _ = Addon(eks, "aws-ebs-csi-driver", config.Addons.EbsCsiDriver, [nodes.Resource], ebsCsi.Arn);
-        // The agent writes Container Insights metrics as embedded-metric logs to this group: created here so
-        // it is KMS-encrypted and expires.
-        var performanceLogs = new LogGroup(this, "container-insights", new LogGroupProps(
-            $"/aws/containerinsights/{clusterName}/performance", env.LogRetentionDays, eks.LogsKeyArn));
-        _ = Addon(eks, "amazon-cloudwatch-observability", CloudWatchObservabilityVersion, [nodes.Resource, performanceLogs.Resource],
+        _ = Addon(eks, "coredns", config.Addons.CoreDns, nodes.Resources);
+        _ = Addon(eks, "aws-ebs-csi-driver", config.Addons.EbsCsiDriver, nodes.Resources, ebsCsi.Arn);
+        // The add-on writes to these groups and would create any that is missing (unencrypted, kept forever):
+        // this stack owns them all and creates them before the add-on starts.
+        var containerInsightsLogs = ContainerInsightsLogTypes.Select(type => new LogGroup(this, ContainerInsightsLogGroupId(type),
+            new LogGroupProps(ContainerInsightsLogGroupName(env, type), env.LogRetentionDays, eks.LogsKeyArn)).Resource).ToList();
+        _ = Addon(eks, "amazon-cloudwatch-observability", CloudWatchObservabilityVersion, [.. nodes.Resources, .. containerInsightsLogs],
             cloudWatch.Arn, CloudWatchObservabilityConfiguration);
 
         var frontend = alb.TargetGroup("frontend");
-        var backend = alb.TargetGroup("backend");
+        var api = alb.TargetGroup("api");
         Outputs = new ClusterOutputs
         {
             ClusterName = eks.Name,
@@ -205,14 +241,19 @@ public sealed class ClusterStack : EasyPayStack
             AlbDnsName = alb.DnsName,
             AlbZoneId = alb.ZoneId,
             FrontendTargetGroupArn = frontend.Arn,
-            BackendTargetGroupArn = backend.Arn,
+            ApiTargetGroupArn = api.Arn,
             FrontendTargetGroupArnSuffix = frontend.ArnSuffix,
-            BackendTargetGroupArnSuffix = backend.ArnSuffix,
-            NodeGroupMinSize = ng.MinSize,
+            ApiTargetGroupArnSuffix = api.ArnSuffix,
+            NodeGroupMinSize = ng.MinSizePerAz * zones.Count,
             DeveloperGroup = DeveloperGroup,
+            ApplicationLogGroupName = ContainerInsightsLogGroupName(env, "application"),
         };
         ExportOutputs();
     }
+
+    /// <summary>The performance group keeps the construct id it has had since it was the only one, so its
+    /// state address does not move.</summary>
+    private static string ContainerInsightsLogGroupId(string type) => type == "performance" ? "container-insights" : $"container-insights-{type}";
 
     private ClusterAddon Addon(EksControlPlane eks, string name, string version, IReadOnlyList<ITerraformDependable> after,
         string? roleArn = null, string? configuration = null) =>

@@ -13,39 +13,54 @@ namespace EasyPay.Tf.Modules.Cluster;
 /// <summary>A Kubernetes node taint (effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE, as EKS spells it).</summary>
 public sealed record NodeTaint(string Key, string Value, string Effect);
 
+/// <summary>One AZ of a <see cref="ManagedNodeGroup"/>: it gets an EKS node group of its own there.</summary>
+/// <param name="AvailabilityZone">e.g. eu-west-1a; suffixes the node group's name.</param>
+/// <param name="SubnetId">The private subnet of that AZ.</param>
+public sealed record NodeGroupZone(string AvailabilityZone, string SubnetId);
+
 /// <summary>Props of <see cref="ManagedNodeGroup"/>.</summary>
-/// <param name="Name">Node group name, e.g. easypay-prod-general; also names the role, template and key.</param>
+/// <param name="Name">Name of the pool, e.g. easypay-prod-general: names the role, template and key; each
+/// AZ's node group is NAME-AZ (easypay-prod-general-eu-west-1a).</param>
 /// <param name="ClusterName">The cluster the nodes join.</param>
-/// <param name="SubnetIds">Private subnets of every AZ: the group spreads its nodes over them.</param>
+/// <param name="Zones">The private subnet of every AZ the pool spans (at least two): one node group each.</param>
 /// <param name="SecurityGroupIds">Node security group plus the cluster security group (a launch template with
 /// security groups replaces EKS's default, so the cluster group must be listed).</param>
 /// <param name="InstanceTypes">x86_64 instance types (the AMI is Amazon Linux 2023 x86_64).</param>
-/// <param name="Region">Region (key policy).</param>
-/// <param name="AccountId">Owning account (key policy, Auto Scaling service-linked role).</param>
+/// <param name="AccountId">Owning account (key policy).</param>
+/// <param name="AutoScalingServiceLinkedRoleArn">The EC2 Auto Scaling service-linked role, which launches the
+/// nodes and must use the volume key. It must exist before the key policy names it (KMS rejects unknown
+/// principals): pass the ARN of a <see cref="Security.ServiceLinkedRole"/>.</param>
 public sealed record ManagedNodeGroupProps(
     string Name,
     string ClusterName,
-    IReadOnlyList<string> SubnetIds,
+    IReadOnlyList<NodeGroupZone> Zones,
     IReadOnlyList<string> SecurityGroupIds,
     IReadOnlyList<string> InstanceTypes,
-    string Region,
-    string AccountId)
+    string AccountId,
+    string AutoScalingServiceLinkedRoleArn)
 {
     /// <summary>"ON_DEMAND" or "SPOT".</summary>
     public string CapacityType { get; init; } = "ON_DEMAND";
 
-    public int MinSize { get; init; } = 3;
-    public int DesiredSize { get; init; } = 3;
-    public int MaxSize { get; init; } = 9;
+    /// <summary>Nodes per AZ the group never goes below. @default 1</summary>
+    public int MinSizePerAz { get; init; } = 1;
+
+    /// <summary>Nodes per AZ at creation (cluster-autoscaler owns the number afterwards). @default 1</summary>
+    public int DesiredSizePerAz { get; init; } = 1;
+
+    /// <summary>Nodes per AZ cluster-autoscaler may grow to. @default 3</summary>
+    public int MaxSizePerAz { get; init; } = 3;
+
     public int DiskSizeGiB { get; init; } = 50;
 
-    /// <summary>Share of nodes a rolling update may replace at once: a third keeps two AZs' worth serving.</summary>
+    /// <summary>Share of an AZ's nodes a rolling update may replace at once (at least one node). @default 33</summary>
     public int MaxUnavailablePercentage { get; init; } = 33;
 
-    /// <summary>IMDSv2 response hop limit. 2 lets SDKs in pods (behind one network hop) read the region and
-    /// instance identity as the AWS Load Balancer Controller and cluster-autoscaler do at start-up; their
-    /// credentials still come from IRSA web identity. 1 would cut pods off IMDS entirely.</summary>
-    public int MetadataHopLimit { get; init; } = 2;
+    /// <summary>IMDSv2 response hop limit. 1 (the default) keeps pods, which sit one network hop behind the
+    /// node, away from IMDS and so from the node role's credentials: every add-on that calls AWS has its own
+    /// IRSA role and is given its region and VPC explicitly; host-network pods (VPC CNI, kube-proxy, the
+    /// Container Insights agents) still reach IMDS. @default 1</summary>
+    public int MetadataHopLimit { get; init; } = 1;
 
     /// <summary>Kubernetes labels of every node; workloads select the pool with them.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
@@ -61,9 +76,10 @@ public sealed record ManagedNodeGroupProps(
     public string Partition { get; init; } = "aws";
 }
 
-/// <summary>An EKS managed node group on Amazon Linux 2023, launched from a template that requires IMDSv2,
-/// encrypts a gp3 root volume with a customer-managed key and turns on detailed monitoring, run by a role
-/// with only the four policies nodes need. Tagged for cluster-autoscaler auto-discovery.</summary>
+/// <summary>A pool of EKS managed node groups on Amazon Linux 2023, one per AZ, launched from one template that
+/// requires IMDSv2 (hop limit 1), encrypts a gp3 root volume with a customer-managed key and turns on detailed
+/// monitoring, run by one role with only the four policies nodes need. Tagged for cluster-autoscaler
+/// auto-discovery.</summary>
 public sealed class ManagedNodeGroup : Construct
 {
     public const string AmiType = "AL2023_x86_64_STANDARD";
@@ -78,7 +94,15 @@ public sealed class ManagedNodeGroup : Construct
     public string RoleArn { get; }
     public string RoleName { get; }
     public string LaunchTemplateId { get; }
-    public ITerraformDependable Resource { get; }
+
+    /// <summary>Names of the per-AZ node groups, in zone order.</summary>
+    public IReadOnlyList<string> NodeGroupNames { get; }
+
+    /// <summary>The per-AZ node groups, for add-ons that must wait for nodes.</summary>
+    public IReadOnlyList<ITerraformDependable> Resources { get; }
+
+    /// <summary>The node group of one AZ: NAME-AZ.</summary>
+    public static string NodeGroupName(string name, string availabilityZone) => $"{name}-{availabilityZone}";
 
     /// <summary>The tags cluster-autoscaler discovers node groups by (EKS also puts them on the group's ASG).</summary>
     public static IReadOnlyDictionary<string, string> AutoscalerTags(string clusterName) => new Dictionary<string, string>
@@ -107,7 +131,7 @@ public sealed class ManagedNodeGroup : Construct
         var volumeKey = new EncryptionKey(this, "volume-key", new EncryptionKeyProps(
             $"{props.Name}-node-volumes", $"Root volumes of the {props.Name} nodes", props.AccountId)
         {
-            AdditionalStatements = AutoScalingVolumeKeyStatements(props.Partition, props.AccountId),
+            AdditionalStatements = AutoScalingVolumeKeyStatements(props.AutoScalingServiceLinkedRoleArn),
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
             Partition = props.Partition,
         });
@@ -150,17 +174,19 @@ public sealed class ManagedNodeGroup : Construct
             Tags = nameTag,
         });
 
-        var group = new EksNodeGroup(this, "group", new EksNodeGroupConfig
+        // One node group per AZ: cluster-autoscaler can then add a node in exactly the AZ a Pending pod needs
+        // (a group spanning AZs lets the ASG pick the AZ), and balance-similar-node-groups keeps them even.
+        var groups = props.Zones.Select(zone => (ITerraformDependable)new EksNodeGroup(this, $"group-{zone.AvailabilityZone}", new EksNodeGroupConfig
         {
             ClusterName = props.ClusterName,
-            NodeGroupName = props.Name,
+            NodeGroupName = NodeGroupName(props.Name, zone.AvailabilityZone),
             NodeRoleArn = role.Arn,
-            SubnetIds = [.. props.SubnetIds],
+            SubnetIds = [zone.SubnetId],
             AmiType = AmiType,
             InstanceTypes = [.. props.InstanceTypes],
             CapacityType = props.CapacityType,
             LaunchTemplate = new EksNodeGroupLaunchTemplate { Id = template.Id, Version = Token.AsString(template.LatestVersion) },
-            ScalingConfig = new EksNodeGroupScalingConfig { MinSize = props.MinSize, DesiredSize = props.DesiredSize, MaxSize = props.MaxSize },
+            ScalingConfig = new EksNodeGroupScalingConfig { MinSize = props.MinSizePerAz, DesiredSize = props.DesiredSizePerAz, MaxSize = props.MaxSizePerAz },
             UpdateConfig = new EksNodeGroupUpdateConfig { MaxUnavailablePercentage = props.MaxUnavailablePercentage },
             Labels = props.Labels.Count > 0 ? props.Labels.ToDictionary() : null,
             Taint = props.Taints.Count > 0
@@ -170,21 +196,22 @@ public sealed class ManagedNodeGroup : Construct
             // cluster-autoscaler owns the desired size once the group exists; a plan must not reset it.
             Lifecycle = new TerraformResourceLifecycle { IgnoreChanges = AutoscalerOwnedFields },
             DependsOn = [.. attachments, .. dependsOn],
-        });
+        })).ToList();
 
-        Name = group.NodeGroupName;
+        Name = props.Name;
         RoleArn = role.Arn;
         RoleName = role.Name;
         LaunchTemplateId = template.Id;
-        Resource = group;
+        NodeGroupNames = [.. props.Zones.Select(z => NodeGroupName(props.Name, z.AvailabilityZone))];
+        Resources = groups;
     }
 
     /// <summary>EC2 Auto Scaling launches the nodes through its service-linked role, which must be able to use
-    /// the volume key (key policy plus grants for the instances' volumes). The role exists once any Auto Scaling
-    /// group was created in the account; a brand-new account creates it first (docs/cluster.md).</summary>
-    public static IReadOnlyList<PolicyStatement> AutoScalingVolumeKeyStatements(string partition, string accountId)
+    /// the volume key (key policy plus grants for the instances' volumes; EC2 Auto Scaling user guide,
+    /// "Required AWS KMS key policy for use with encrypted volumes").</summary>
+    public static IReadOnlyList<PolicyStatement> AutoScalingVolumeKeyStatements(string autoScalingServiceLinkedRoleArn)
     {
-        var autoScaling = PolicyDocument.Aws($"arn:{partition}:iam::{accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
+        var autoScaling = PolicyDocument.Aws(autoScalingServiceLinkedRoleArn);
         return
         [
             new("AllowAutoScalingUseOfTheKey",
@@ -203,19 +230,22 @@ public sealed class ManagedNodeGroup : Construct
     private static void Validate(ManagedNodeGroupProps props)
     {
         var v = new PropsValidator(nameof(ManagedNodeGroupProps))
-            .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,57}$"), nameof(props.Name),
-                $"'{props.Name}' is not a valid node group name (letters, digits, '-', '_'; at most 58 so the role name fits)")
+            .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,46}$"), nameof(props.Name),
+                $"'{props.Name}' is not a valid node pool name (letters, digits, '-', '_'; at most 47 so NAME-AZ fits EKS's 63)")
             .CheckNotEmpty(props.ClusterName, nameof(props.ClusterName))
-            .Check((props.SubnetIds ?? []).Count >= 2, nameof(props.SubnetIds), "give the private subnets of at least two AZs so the group survives an AZ loss")
+            .CheckNotEmpty(props.AutoScalingServiceLinkedRoleArn, nameof(props.AutoScalingServiceLinkedRoleArn))
+            .Check((props.Zones ?? []).Count >= 2, nameof(props.Zones), "give the private subnets of at least two AZs so the pool survives an AZ loss")
+            .Check((props.Zones ?? []).Select(z => z.AvailabilityZone).Distinct().Count() == (props.Zones ?? []).Count, nameof(props.Zones), "names an AZ twice; give one subnet per AZ")
             .Check((props.SecurityGroupIds ?? []).Count > 0, nameof(props.SecurityGroupIds), "give the node and cluster security groups")
             .Check((props.InstanceTypes ?? []).Count > 0, nameof(props.InstanceTypes), "name at least one instance type")
             .Check(props.CapacityType is "ON_DEMAND" or "SPOT", nameof(props.CapacityType), $"'{props.CapacityType}' must be ON_DEMAND or SPOT")
-            .Check(props.MinSize >= 1 && props.MinSize <= props.MaxSize, nameof(props.MinSize), $"{props.MinSize} must be between 1 and MaxSize {props.MaxSize}")
-            .Check(props.DesiredSize >= props.MinSize && props.DesiredSize <= props.MaxSize, nameof(props.DesiredSize),
-                $"{props.DesiredSize} must lie between MinSize {props.MinSize} and MaxSize {props.MaxSize}")
+            .Check(props.MinSizePerAz >= 1 && props.MinSizePerAz <= props.MaxSizePerAz, nameof(props.MinSizePerAz),
+                $"{props.MinSizePerAz} must be between 1 (a node in every AZ) and MaxSizePerAz {props.MaxSizePerAz}")
+            .Check(props.DesiredSizePerAz >= props.MinSizePerAz && props.DesiredSizePerAz <= props.MaxSizePerAz, nameof(props.DesiredSizePerAz),
+                $"{props.DesiredSizePerAz} must lie between MinSizePerAz {props.MinSizePerAz} and MaxSizePerAz {props.MaxSizePerAz}")
             .Check(props.DiskSizeGiB >= 20, nameof(props.DiskSizeGiB), $"{props.DiskSizeGiB} GiB is too small for the AL2023 AMI and images; use 20 or more")
             .Check(props.MaxUnavailablePercentage is >= 1 and <= 100, nameof(props.MaxUnavailablePercentage), "must be 1-100")
-            .Check(props.MetadataHopLimit is >= 1 and <= 64, nameof(props.MetadataHopLimit), "must be 1-64 (2 lets pods reach IMDSv2)");
+            .Check(props.MetadataHopLimit is >= 1 and <= 64, nameof(props.MetadataHopLimit), "must be 1-64 (1 keeps pods off IMDS)");
         foreach (var type in props.InstanceTypes ?? [])
         {
             // Graviton families carry a 'g' after the generation digit (m7g, c6gn, t4g): they need the arm64 AMI.

@@ -21,6 +21,11 @@ public sealed record LoadBalancerTarget(string Key, int Port)
     public IReadOnlyList<string> PathPatterns { get; init; } = [];
 
     public string HealthCheckPath { get; init; } = "/health";
+
+    /// <summary>Terraform address this target's listener rule had in an earlier release: a moved block makes an
+    /// upgrade update that rule in place instead of creating a second rule with the same priority while the old
+    /// one is being deleted (PriorityInUse). Null = no history.</summary>
+    public string? RuleMovedFrom { get; init; }
 }
 
 /// <summary>Props of <see cref="PublicLoadBalancer"/>.</summary>
@@ -187,7 +192,7 @@ public sealed class PublicLoadBalancer : Construct
         var priority = 10;
         foreach (var (target, group) in groups.Where(g => g.Target.PathPatterns.Count > 0))
         {
-            new LbListenerRule(this, $"rule-{target.Key}", new LbListenerRuleConfig
+            var rule = new LbListenerRule(this, $"rule-{target.Key}", new LbListenerRuleConfig
             {
                 ListenerArn = serving.Arn,
                 Priority = priority,
@@ -197,6 +202,10 @@ public sealed class PublicLoadBalancer : Construct
                 },
                 Action = new[] { new LbListenerRuleAction { Type = "forward", TargetGroupArn = group.Arn } },
             });
+            if (target.RuleMovedFrom is { } previous)
+            {
+                rule.MoveFromId(previous);
+            }
             priority += 10;
         }
 

@@ -44,7 +44,11 @@ public class ClusterStackTests
         cluster["vpc_config"]!["subnet_ids"].Strings().Count.ShouldBe(Env(env).AvailabilityZones.Count);
         cluster["vpc_config"]!["subnet_ids"].Strings().ShouldAllBe(s => s.StartsWith(prefix, StringComparison.Ordinal));
         json.Single("aws_lb")["subnets"].Strings().ShouldAllBe(s => s.StartsWith(prefix, StringComparison.Ordinal));
-        json.Single("aws_eks_node_group")["subnet_ids"].Strings().ShouldBe(cluster["vpc_config"]!["subnet_ids"].Strings());
+        // One node group per AZ, each in that AZ's private subnet (the cluster's subnets, in AZ order).
+        json.Resources("aws_eks_node_group").Select(g => g.Body["subnet_ids"].Strings().Single()).ShouldBe(cluster["vpc_config"]!["subnet_ids"].Strings());
+        // The volume key names the Auto Scaling service-linked role the network stack creates first.
+        var volumeKey = json.Resources("aws_kms_key").Single(k => k.Body.Str("description")!.StartsWith("Root volumes", StringComparison.Ordinal)).Body;
+        volumeKey.Str("policy")!.ShouldContain($"{prefix}cross-stack-output-aws_iam_service_linked_role");
         Synthesized.Value.Json[$"{env}-network"]["output"]!.AsObject().Count.ShouldBeGreaterThan(0);
     }
 
@@ -69,19 +73,25 @@ public class ClusterStackTests
                 ("amazon-cloudwatch-observability", ClusterStack.CloudWatchObservabilityVersion),
             ],
             ignoreOrder: true);
-        var group = json.Single("aws_eks_node_group");
-        (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size"))
-            .ShouldBe((config.NodeGroup.MinSize.ToString(), config.NodeGroup.DesiredSize.ToString(), config.NodeGroup.MaxSize.ToString()));
-        group["instance_types"].Strings().ShouldBe(config.NodeGroup.InstanceTypes);
-        group.Str("capacity_type").ShouldBe(config.NodeGroup.CapacityType);
+        var groups = json.Resources("aws_eks_node_group").Select(g => g.Body).ToList();
+        groups.Select(g => g.Str("node_group_name")).ShouldBe(Env(env).AvailabilityZones.Select(az => $"easypay-{env}-general-{az}"));
+        foreach (var group in groups)
+        {
+            (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size"))
+                .ShouldBe((config.NodeGroup.MinSizePerAz.ToString(), config.NodeGroup.DesiredSizePerAz.ToString(), config.NodeGroup.MaxSizePerAz.ToString()));
+            group["instance_types"].Strings().ShouldBe(config.NodeGroup.InstanceTypes);
+            group.Str("capacity_type").ShouldBe(config.NodeGroup.CapacityType);
+        }
         json.Single("aws_launch_template").Str("block_device_mappings.0.ebs.volume_size").ShouldBe(config.NodeGroup.DiskSizeGiB.ToString());
     }
 
     [Fact]
-    public void Prod_defaults_match_the_old_auto_scaling_group()
+    public void Prod_keeps_the_old_auto_scaling_groups_capacity_spread_over_one_group_per_az()
     {
-        var group = Stack("prod").Single("aws_eks_node_group");
-        (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size")).ShouldBe(("3", "3", "9"));
+        var groups = Stack("prod").Resources("aws_eks_node_group").Select(g => g.Body).ToList();
+        groups.Count.ShouldBe(3);
+        groups.Sum(g => int.Parse(g.Str("scaling_config.min_size")!)).ShouldBe(3);
+        groups.Sum(g => int.Parse(g.Str("scaling_config.max_size")!)).ShouldBe(9);
         Synthesized.Value.Outputs["prod"].NodeGroupMinSize.ShouldBe(3);
     }
 
@@ -89,13 +99,13 @@ public class ClusterStackTests
     public void Networking_addons_precede_the_nodes_and_the_rest_wait_for_them()
     {
         var json = Stack("prod");
-        var group = json.Resources("aws_eks_node_group").ShouldHaveSingleItem();
+        var groups = json.Resources("aws_eks_node_group");
         var addons = json.Resources("aws_eks_addon").ToDictionary(a => a.Body.Str("addon_name")!, a => a);
-        foreach (var early in new[] { "vpc-cni", "kube-proxy" })
+        foreach (var (early, group) in new[] { "vpc-cni", "kube-proxy" }.SelectMany(e => groups.Select(g => (e, g))))
         {
             group.Body["depends_on"].Strings().ShouldContain($"aws_eks_addon.{addons[early].Name}");
         }
-        foreach (var late in new[] { "coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability" })
+        foreach (var (late, group) in new[] { "coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability" }.SelectMany(l => groups.Select(g => (l, g))))
         {
             addons[late].Body["depends_on"].Strings().ShouldContain($"aws_eks_node_group.{group.Name}");
         }
@@ -147,14 +157,21 @@ public class ClusterStackTests
     }
 
     [Fact]
-    public void Admins_get_cluster_admin_and_developers_only_their_kubernetes_group()
+    public void Admins_and_the_platform_deployer_get_cluster_admin_and_developers_only_their_kubernetes_group()
     {
         var config = Env("prod").Cluster;
         var json = Stack("prod");
         Named(json, "aws_eks_access_entry", "principal_arn", config.DeveloperRoleArn)["kubernetes_groups"].Strings().ShouldBe([ClusterStack.DeveloperGroup]);
-        var association = json.Single("aws_eks_access_policy_association");
-        association.Str("policy_arn")!.ShouldEndWith("/AmazonEKSClusterAdminPolicy");
-        association.Str("principal_arn")!.ShouldContain(json.Resources("aws_eks_access_entry").Single(e => e.Body.Str("principal_arn") == config.AdminRoleArn).Name);
+        var associations = json.Resources("aws_eks_access_policy_association").Select(a => a.Body).ToList();
+        // arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy (EKS user guide, access-policy-reference).
+        associations.ShouldAllBe(a => a.Str("policy_arn") == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" && a.Str("access_scope.type") == "cluster");
+        // bootstrap_cluster_creator_admin_permissions is false: whoever applies <env>-platform needs its own entry.
+        foreach (var principal in new[] { config.AdminRoleArn, config.DeployerRoleArn })
+        {
+            var entry = json.Resources("aws_eks_access_entry").Single(e => e.Body.Str("principal_arn") == principal).Name;
+            associations.ShouldContain(a => a.Str("principal_arn")!.Contains(entry, StringComparison.Ordinal));
+        }
+        associations.Count.ShouldBe(2);
         Synthesized.Value.Outputs["prod"].DeveloperGroup.ShouldBe("easypay-developers");
     }
 
@@ -195,8 +212,11 @@ public class ClusterStackTests
             json.Resources(type).ShouldAllBe(r => r.Body.Str(field)!.StartsWith($"easypay-{env}-", StringComparison.Ordinal));
         }
         json.Resources("aws_kms_alias").ShouldAllBe(a => a.Body.Str("name")!.StartsWith($"alias/easypay-{env}-", StringComparison.Ordinal));
+        // Every Container Insights group the add-on writes to is owned here (amazon-cloudwatch-observability
+        // chart 4.5.0 values.yaml: Fluent Bit's application/dataplane/host outputs; the agent's performance EMF).
         json.Resources("aws_cloudwatch_log_group").Select(g => g.Body.Str("name")).ShouldBe(
-            [$"/aws/eks/easypay-{env}/cluster", $"/aws/containerinsights/easypay-{env}/performance"], ignoreOrder: true);
+            [$"/aws/eks/easypay-{env}/cluster", .. new[] { "application", "dataplane", "host", "performance" }.Select(t => $"/aws/containerinsights/easypay-{env}/{t}")],
+            ignoreOrder: true);
     }
 
     [Fact]
@@ -222,8 +242,8 @@ public class ClusterStackTests
             "node_security_group_id", "cluster_security_group_id", "alb_security_group_id", "load_balancer_controller_role_arn",
             "cluster_autoscaler_role_arn", "external_secrets_role_arn", "external_secrets_role_name", "velero_role_arn",
             "velero_bucket_name", "alb_arn", "alb_arn_suffix", "alb_dns_name", "alb_zone_id", "frontend_target_group_arn",
-            "backend_target_group_arn", "frontend_target_group_arn_suffix", "backend_target_group_arn_suffix",
-            "node_group_min_size", "developer_group",
+            "api_target_group_arn", "frontend_target_group_arn_suffix", "api_target_group_arn_suffix",
+            "node_group_min_size", "developer_group", "application_log_group_name",
         })
         {
             outputs.ContainsKey(name).ShouldBeTrue(name);

@@ -6,18 +6,25 @@ namespace EasyPay.Tf.Tests.Modules.Cluster;
 
 public class ManagedNodeGroupTests
 {
+    private const string AutoScalingRole = "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
+
+    private static readonly NodeGroupZone[] Zones =
+        [new("eu-west-1a", "subnet-a"), new("eu-west-1b", "subnet-b"), new("eu-west-1c", "subnet-c")];
+
     private static ManagedNodeGroupProps Props() =>
-        new("easypay-test-general", "easypay-test", ["subnet-a", "subnet-b", "subnet-c"], ["sg-nodes", "sg-cluster"], ["m6i.large"], ConstructSynth.Region, ConstructSynth.AccountId);
+        new("easypay-test-general", "easypay-test", Zones, ["sg-nodes", "sg-cluster"], ["m6i.large"], ConstructSynth.AccountId, AutoScalingRole);
 
     private static JsonObject Synth(ManagedNodeGroupProps props) => ConstructSynth.Stack((stack, _) => new ManagedNodeGroup(stack, "nodes", props));
 
     [Fact]
-    public void The_launch_template_requires_imdsv2_with_a_hop_limit_pods_can_use()
+    public void The_launch_template_requires_imdsv2_out_of_reach_of_pods()
     {
         var metadata = Synth(Props()).Single("aws_launch_template")["metadata_options"]!;
         metadata.Str("http_tokens").ShouldBe("required");
         metadata.Str("http_endpoint").ShouldBe("enabled");
-        metadata.Str("http_put_response_hop_limit").ShouldBe("2");
+        // Hop limit 1: a pod's own network namespace is one hop away, so only host-network pods reach IMDS and
+        // the node role (EKS best practices, "Restrict access to the instance profile assigned to the worker node").
+        metadata.Str("http_put_response_hop_limit").ShouldBe("1");
     }
 
     [Fact]
@@ -35,28 +42,39 @@ public class ManagedNodeGroupTests
         template["vpc_security_group_ids"].Strings().ShouldBe(["sg-nodes", "sg-cluster"]);
         // Auto Scaling launches the nodes and must be able to use the key, grants only for AWS resources
         var keyPolicy = JsonNode.Parse(json.Single("aws_kms_key").Str("policy")!)!["Statement"]!.AsArray();
-        keyPolicy.ShouldContain(s => s!.Str("Principal.AWS")!.EndsWith("role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", StringComparison.Ordinal)
+        // The key policy names the service-linked role the caller passes (created before the key: KMS rejects a
+        // policy whose principal does not exist, KMS API reference, PutKeyPolicy / CreateKey).
+        keyPolicy.ShouldContain(s => s!.Str("Principal.AWS") == AutoScalingRole
             && s.Str("Action") == "kms:CreateGrant" && s.Str("Condition.Bool.kms:GrantIsForAWSResource") == "true");
     }
 
     [Fact]
-    public void The_group_spreads_over_every_subnet_from_the_template_with_sizes_and_rolling_limits()
+    public void Every_az_gets_its_own_group_from_the_one_template_with_per_az_sizes_and_rolling_limits()
     {
-        var group = Synth(Props() with { MinSize = 3, DesiredSize = 4, MaxSize = 9, CapacityType = "SPOT" }).Single("aws_eks_node_group");
-        group["subnet_ids"].Strings().ShouldBe(["subnet-a", "subnet-b", "subnet-c"]);
-        (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size")).ShouldBe(("3", "4", "9"));
-        group.Str("update_config.max_unavailable_percentage").ShouldBe("33");
-        group.Str("capacity_type").ShouldBe("SPOT");
-        group.Str("ami_type").ShouldBe("AL2023_x86_64_STANDARD");
-        group.Str("launch_template.id")!.ShouldStartWith("${aws_launch_template.");
-        group.Str("launch_template.version")!.ShouldEndWith(".latest_version}");
-        group["lifecycle"]!["ignore_changes"].Strings().ShouldBe(["scaling_config[0].desired_size"]);
+        var json = Synth(Props() with { MinSizePerAz = 1, DesiredSizePerAz = 2, MaxSizePerAz = 3, CapacityType = "SPOT" });
+        var groups = json.Resources("aws_eks_node_group").Select(g => g.Body).ToList();
+        // cluster-autoscaler FAQ: "use separate node groups per zone" so it can add a node in the zone a pod needs.
+        groups.Select(g => (g.Str("node_group_name"), g["subnet_ids"].Strings().Single())).ShouldBe(
+            [("easypay-test-general-eu-west-1a", "subnet-a"), ("easypay-test-general-eu-west-1b", "subnet-b"), ("easypay-test-general-eu-west-1c", "subnet-c")],
+            ignoreOrder: true);
+        json.Resources("aws_launch_template").ShouldHaveSingleItem();
+        json.Resources("aws_iam_role").ShouldHaveSingleItem();
+        foreach (var group in groups)
+        {
+            (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size")).ShouldBe(("1", "2", "3"));
+            group.Str("update_config.max_unavailable_percentage").ShouldBe("33");
+            group.Str("capacity_type").ShouldBe("SPOT");
+            group.Str("ami_type").ShouldBe("AL2023_x86_64_STANDARD");
+            group.Str("launch_template.id")!.ShouldStartWith("${aws_launch_template.");
+            group.Str("launch_template.version")!.ShouldEndWith(".latest_version}");
+            group["lifecycle"]!["ignore_changes"].Strings().ShouldBe(["scaling_config[0].desired_size"]);
+        }
     }
 
     [Fact]
     public void Cluster_autoscaler_discovers_the_group_by_its_tags()
     {
-        var tags = Synth(Props()).Single("aws_eks_node_group")["tags"]!;
+        var tags = Synth(Props()).Resources("aws_eks_node_group")[0].Body["tags"]!;
         tags["k8s.io/cluster-autoscaler/enabled"]!.ToString().ShouldBe("true");
         tags["k8s.io/cluster-autoscaler/easypay-test"]!.ToString().ShouldBe("owned");
     }
@@ -68,7 +86,7 @@ public class ManagedNodeGroupTests
         {
             Labels = new Dictionary<string, string> { ["easypay.io/node-pool"] = "batch" },
             Taints = [new NodeTaint("dedicated", "batch", "NO_SCHEDULE")],
-        }).Single("aws_eks_node_group");
+        }).Resources("aws_eks_node_group")[0].Body;
         group["labels"]!["easypay.io/node-pool"]!.ToString().ShouldBe("batch");
         group.Str("taint.0.effect").ShouldBe("NO_SCHEDULE");
         group.Str("taint.0.key").ShouldBe("dedicated");
@@ -95,21 +113,21 @@ public class ManagedNodeGroupTests
     {
         var props = Props() with
         {
-            SubnetIds = ["subnet-a"],
+            Zones = [new NodeGroupZone("eu-west-1a", "subnet-a")],
             InstanceTypes = ["m7g.large"],
             CapacityType = "RESERVED",
-            MinSize = 5,
-            DesiredSize = 2,
-            MaxSize = 4,
+            MinSizePerAz = 5,
+            DesiredSizePerAz = 2,
+            MaxSizePerAz = 4,
             DiskSizeGiB = 8,
             Taints = [new NodeTaint("k", "v", "NoSchedule")],
         };
         var message = Should.Throw<ArgumentException>(() => Synth(props)).Message;
-        message.ShouldContain("ManagedNodeGroupProps.SubnetIds: give the private subnets of at least two AZs");
+        message.ShouldContain("ManagedNodeGroupProps.Zones: give the private subnets of at least two AZs");
         message.ShouldContain("ManagedNodeGroupProps.InstanceTypes: 'm7g.large' is an arm64 (Graviton) type");
         message.ShouldContain("ManagedNodeGroupProps.CapacityType: 'RESERVED' must be ON_DEMAND or SPOT");
-        message.ShouldContain("ManagedNodeGroupProps.MinSize: 5 must be between 1 and MaxSize 4");
-        message.ShouldContain("ManagedNodeGroupProps.DesiredSize: 2 must lie between MinSize 5 and MaxSize 4");
+        message.ShouldContain("ManagedNodeGroupProps.MinSizePerAz: 5 must be between 1 (a node in every AZ) and MaxSizePerAz 4");
+        message.ShouldContain("ManagedNodeGroupProps.DesiredSizePerAz: 2 must lie between MinSizePerAz 5 and MaxSizePerAz 4");
         message.ShouldContain("ManagedNodeGroupProps.DiskSizeGiB: 8 GiB is too small");
         message.ShouldContain("ManagedNodeGroupProps.Taints: taint k has effect 'NoSchedule'");
     }
