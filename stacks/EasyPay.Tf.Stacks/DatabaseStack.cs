@@ -65,6 +65,7 @@ public sealed class DatabaseStack : EasyPayStack
             DeletionProtection = env.Production,
             KeyDeletionWindowInDays = keyDeletionWindow,
             MonitoringIntervalSeconds = env.Production ? 15 : 60,
+            CreateEnhancedMonitoringLogGroup = !env.Account.ExistingLogGroups.Contains(AuroraPostgresCluster.EnhancedMonitoringLogGroup),
             PerformanceInsightsRetentionDays = env.Production ? ProductionPerformanceInsightsDays : 7,
             // Production changes wait for the maintenance window; elsewhere they apply at once.
             ApplyImmediately = !env.Production,
@@ -76,9 +77,10 @@ public sealed class DatabaseStack : EasyPayStack
         var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds)
         {
             ReadOnlyEndpoint = config.ReaderCount > 0,
+            LogRetentionDays = env.LogRetentionDays,
             // The app reads the managed secret's credentials through External Secrets and logs in with the
-            // password (TLS required); moving it to IAM tokens (rds-db:connect for an app IRSA role) would
-            // let this become REQUIRED.
+            // password over TLS, so IAM auth is DISABLED (RDS Proxy for PostgreSQL has no "password or
+            // token" mode). Moving the app to IAM tokens (rds-db:connect for an app IRSA role) makes it REQUIRED.
             RequireIamAuth = false,
         });
         proxy.AllowClientsFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");

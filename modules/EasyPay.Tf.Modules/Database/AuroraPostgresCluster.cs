@@ -61,6 +61,12 @@ public sealed record AuroraPostgresClusterProps(
     /// <summary>Enhanced monitoring granularity: 1, 5, 10, 15, 30 or 60 seconds (0 = off).</summary>
     public int MonitoringIntervalSeconds { get; init; } = 60;
 
+    /// <summary>Create the region's RDSOSMetrics log group (where enhanced monitoring writes for every instance
+    /// of the account in the region) under this cluster's key with <see cref="LogRetentionDays"/>. RDS creates it
+    /// on first use unencrypted with 30 days' retention; turn this off when the account already has it (it is one
+    /// group per account and region, so one cluster owns it). @default true</summary>
+    public bool CreateEnhancedMonitoringLogGroup { get; init; } = true;
+
     /// <summary>7 (free tier) or a multiple of 31 up to 713, or 731 (paid per vCPU and month).</summary>
     public int PerformanceInsightsRetentionDays { get; init; } = 7;
 
@@ -84,6 +90,10 @@ public sealed record AuroraPostgresClusterProps(
 public sealed class AuroraPostgresCluster : Construct
 {
     public const int Port = 5432;
+
+    /// <summary>The log group enhanced monitoring writes to: one per account and region, named by RDS
+    /// (RDS user guide, "Viewing OS metrics using CloudWatch Logs").</summary>
+    public const string EnhancedMonitoringLogGroup = "RDSOSMetrics";
 
     /// <summary>The log type Aurora PostgreSQL exports to CloudWatch Logs.</summary>
     public const string LogExport = "postgresql";
@@ -152,8 +162,9 @@ public sealed class AuroraPostgresCluster : Construct
         var family = $"aurora-postgresql{major}";
         var parameters = new RdsClusterParameterGroup(this, "parameters", new RdsClusterParameterGroupConfig
         {
-            // The family is part of the name so a major upgrade creates the new group before the old goes.
-            Name = $"{props.Name}-{family}",
+            // A generated suffix: create_before_destroy makes any replacement (a major upgrade's new family, a
+            // changed description) create the new group first, and a fixed name would collide with the old one.
+            NamePrefix = ParameterGroupNamePrefix(props.Name, family),
             Family = family,
             Description = $"SSL only, slow statement and DDL logging for {props.Name}",
             Parameter = new[]
@@ -167,6 +178,10 @@ public sealed class AuroraPostgresCluster : Construct
             },
             Lifecycle = new TerraformResourceLifecycle { CreateBeforeDestroy = true },
         });
+
+        var monitoringLogs = props.MonitoringIntervalSeconds > 0 && props.CreateEnhancedMonitoringLogGroup
+            ? new LogGroup(this, "enhanced-monitoring-log", new LogGroupProps(EnhancedMonitoringLogGroup, props.LogRetentionDays, key.Arn))
+            : null;
 
         var monitoringRole = props.MonitoringIntervalSeconds > 0
             ? new ServiceRole(this, "monitoring-role", new ServiceRoleProps(
@@ -243,6 +258,7 @@ public sealed class AuroraPostgresCluster : Construct
                 PerformanceInsightsRetentionPeriod = props.PerformanceInsightsRetentionDays,
                 MonitoringInterval = props.MonitoringIntervalSeconds,
                 MonitoringRoleArn = monitoringRole?.Arn,
+                DependsOn = monitoringLogs is null ? null : [monitoringLogs.Resource],
                 PreferredMaintenanceWindow = props.PreferredMaintenanceWindow,
                 ApplyImmediately = props.ApplyImmediately,
             }));
@@ -267,6 +283,9 @@ public sealed class AuroraPostgresCluster : Construct
         Partition = props.Partition;
         Instances = instances;
     }
+
+    /// <summary>name_prefix of the cluster parameter group; Terraform appends a 26-character unique suffix.</summary>
+    public static string ParameterGroupNamePrefix(string name, string family) => $"{name}-{family}-";
 
     /// <summary>Allows PostgreSQL (5432) from one security group, as its own rule resource.</summary>
     public void AllowPostgresFrom(string id, string sourceSecurityGroupId, string description) =>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Observability;
 using HashiCorp.Cdktf.Providers.Aws.DbProxy;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyDefaultTargetGroup;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyEndpoint;
@@ -27,21 +28,31 @@ public sealed record DatabaseProxyProps(string Name, AuroraPostgresCluster Clust
     /// <summary>Share of the cluster's max_connections the proxy may open (the rest stays for operators).</summary>
     public int MaxConnectionsPercent { get; init; } = 90;
 
+    /// <summary>Retention of the proxy's log group (a CloudWatch Logs retention value). @default 365</summary>
+    public int LogRetentionDays { get; init; } = 365;
+
     /// <summary>A read-only endpoint over the readers; only meaningful when the cluster has readers.</summary>
     public bool ReadOnlyEndpoint { get; init; } = true;
 
-    /// <summary>Require IAM auth tokens of clients. Off only while clients log in with the secret's
-    /// password (TLS stays required either way).</summary>
+    /// <summary>True: clients must authenticate with IAM auth tokens (iam_auth REQUIRED). False: clients log in
+    /// with the database user's password and IAM tokens are refused (DISABLED). RDS Proxy has no mode that
+    /// accepts both for PostgreSQL (ENABLED is SQL Server only). TLS is required either way. @default true</summary>
     public bool RequireIamAuth { get; init; } = true;
 }
 
 /// <summary>RDS Proxy in front of an Aurora cluster: clients keep their connections to the proxy while
-/// the cluster fails over, so a writer failure costs them a pause, not their pool. TLS and IAM
-/// authentication are required of clients; the proxy logs in to the database with the RDS-managed
-/// master secret through a role that can read exactly that secret. Its own security group admits
+/// the cluster fails over, so a writer failure costs them a pause, not their pool. TLS is required of
+/// clients, and IAM authentication too unless <see cref="DatabaseProxyProps.RequireIamAuth"/> is off; the
+/// proxy logs in to the database with the RDS-managed master secret through a role that can read exactly
+/// that secret. Its own security group admits
 /// 5432 only from callers' security groups and talks only to the cluster's.</summary>
 public sealed class DatabaseProxy : Construct
 {
+    /// <summary>UserAuthConfig.IAMAuth values RDS accepts for PostgreSQL (RDS API reference: DISABLED | REQUIRED;
+    /// ENABLED is SQL Server only).</summary>
+    public const string IamAuthRequired = "REQUIRED";
+    public const string IamAuthDisabled = "DISABLED";
+
     /// <summary>Read-write endpoint (to the writer, wherever it is after a failover).</summary>
     public string Endpoint { get; }
 
@@ -82,6 +93,10 @@ public sealed class DatabaseProxy : Construct
             InlineStatements = cluster.SecretReadStatements(),
         });
 
+        // RDS Proxy logs to /aws/rds/proxy/NAME and would create the group itself (unencrypted, kept forever);
+        // created first under the cluster's key, as terraform-aws-modules/rds-proxy (v4.4.0 main.tf) does.
+        var logs = new LogGroup(this, "logs", new LogGroupProps(LogGroupName(props.Name), props.LogRetentionDays, cluster.KmsKeyArn));
+
         var proxy = new DbProxy(this, "proxy", new DbProxyConfig
         {
             Name = props.Name,
@@ -92,16 +107,17 @@ public sealed class DatabaseProxy : Construct
             VpcSubnetIds = [.. props.SubnetIds],
             VpcSecurityGroupIds = [sg.Id],
             DebugLogging = false, // would log SQL text, including payment data
+            DependsOn = [logs.Resource],
             Auth = new[]
             {
                 new DbProxyAuth
                 {
                     Description = props.RequireIamAuth
                         ? "RDS-managed master secret; clients authenticate with IAM tokens"
-                        : "RDS-managed master secret; clients authenticate with its password or IAM tokens",
+                        : "RDS-managed master secret; clients authenticate with its password",
                     AuthScheme = "SECRETS",
                     SecretArn = cluster.SecretArn,
-                    IamAuth = props.RequireIamAuth ? "REQUIRED" : "OPTIONAL",
+                    IamAuth = props.RequireIamAuth ? IamAuthRequired : IamAuthDisabled,
                     ClientPasswordAuthType = "POSTGRES_SCRAM_SHA_256",
                 },
             },
@@ -143,6 +159,9 @@ public sealed class DatabaseProxy : Construct
         SecurityGroupId = sg.Id;
     }
 
+    /// <summary>The log group RDS Proxy writes to.</summary>
+    public static string LogGroupName(string proxyName) => $"/aws/rds/proxy/{proxyName}";
+
     /// <summary>Lets clients in <paramref name="sourceSecurityGroupId"/> connect to the proxy on 5432.</summary>
     public void AllowClientsFrom(string id, string sourceSecurityGroupId, string description) =>
         AuroraPostgresCluster.AllowPostgres(this, id, SecurityGroupId, sourceSecurityGroupId, description);
@@ -156,5 +175,6 @@ public sealed class DatabaseProxy : Construct
             .Check(props.IdleClientTimeoutSeconds is >= 1 and <= 28800, nameof(props.IdleClientTimeoutSeconds), $"{props.IdleClientTimeoutSeconds} is outside 1-28800 seconds")
             .Check(props.ConnectionBorrowTimeoutSeconds is >= 1 and <= 3600, nameof(props.ConnectionBorrowTimeoutSeconds), $"{props.ConnectionBorrowTimeoutSeconds} is outside 1-3600 seconds")
             .Check(props.MaxConnectionsPercent is >= 1 and <= 100, nameof(props.MaxConnectionsPercent), $"{props.MaxConnectionsPercent} is outside 1-100 percent")
+            .Check(LogRetention.IsAllowed(props.LogRetentionDays), nameof(props.LogRetentionDays), LogRetention.Problem(props.LogRetentionDays))
             .ThrowIfInvalid();
 }

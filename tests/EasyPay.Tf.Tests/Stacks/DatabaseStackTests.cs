@@ -186,7 +186,7 @@ public class DatabaseStackTests
 
     [Theory]
     [MemberData(nameof(Environments))]
-    public void The_application_connects_through_an_rds_proxy_that_requires_tls_and_iam(string env)
+    public void The_application_connects_through_an_rds_proxy_that_requires_tls(string env)
     {
         var composed = DatabaseTestInputs.Synth(env);
         var json = composed.Database;
@@ -195,7 +195,14 @@ public class DatabaseStackTests
         proxy.Str("idle_client_timeout").ShouldBe("1800");
         proxy.Str("engine_family").ShouldBe("POSTGRESQL");
         proxy.Str("auth.0.auth_scheme").ShouldBe("SECRETS");
-        proxy.Str("auth.0.iam_auth").ShouldBe("OPTIONAL"); // the app logs in with the managed secret's password
+        // The app logs in with the managed secret's password: IAM auth DISABLED (RDS API UserAuthConfig.IAMAuth is
+        // DISABLED | REQUIRED | ENABLED, ENABLED for SQL Server only; "OPTIONAL" fails the provider's validation).
+        proxy.Str("auth.0.iam_auth").ShouldBe("DISABLED");
+        // RDS Proxy logs to /aws/rds/proxy/NAME: created first, encrypted, with retention (as terraform-aws-modules/rds-proxy).
+        var logs = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == $"/aws/rds/proxy/easypay-{env}");
+        logs.Body.Str("kms_key_id").ShouldBe(DatabaseKeyArn(json));
+        logs.Body.Str("retention_in_days").ShouldBe(composed.Env.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        proxy["depends_on"].Strings().ShouldContain($"aws_cloudwatch_log_group.{logs.Name}");
         proxy.Str("auth.0.secret_arn").ShouldBe(SecretArn(json));
         proxy["vpc_subnet_ids"].Strings().Count.ShouldBe(composed.Env.AvailabilityZones.Count);
         var pool = json.Single("aws_db_proxy_default_target_group")["connection_pool_config"]!;
@@ -246,10 +253,13 @@ public class DatabaseStackTests
     {
         var json = Database("prod");
         json.Single("aws_rds_cluster")["enabled_cloudwatch_logs_exports"].Strings().ShouldBe(["postgresql"]);
-        var log = json.Single("aws_cloudwatch_log_group");
-        log.Str("name").ShouldBe("/aws/rds/cluster/easypay-prod/postgresql");
-        log.Str("retention_in_days").ShouldBe("365");
-        log.Str("kms_key_id").ShouldBe(DatabaseKeyArn(json));
+        var logs = json.Resources("aws_cloudwatch_log_group").Select(g => g.Body).ToList();
+        // Every group RDS writes to exists first under the database key: the exported PostgreSQL log, the proxy's,
+        // and the region's enhanced monitoring group RDSOSMetrics (RDS would create it unencrypted, 30 days).
+        logs.Select(g => g.Str("name")).ShouldBe(["/aws/rds/cluster/easypay-prod/postgresql", "/aws/rds/proxy/easypay-prod", "RDSOSMetrics"], ignoreOrder: true);
+        logs.ShouldAllBe(g => g.Str("retention_in_days") == "365" && g.Str("kms_key_id") == DatabaseKeyArn(json));
+        var monitoringLog = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == "RDSOSMetrics").Name;
+        json.Resources("aws_rds_cluster_instance").ShouldAllBe(i => i.Body["depends_on"].Strings().Contains($"aws_cloudwatch_log_group.{monitoringLog}"));
         var key = DatabaseKeyArn(json);
         var role = Ref(json, "aws_iam_role", "arn", r => r.Str("name") == "easypay-prod-rds-monitoring");
         var retention = DatabaseStack.ProductionPerformanceInsightsDays.ToString(System.Globalization.CultureInfo.InvariantCulture);

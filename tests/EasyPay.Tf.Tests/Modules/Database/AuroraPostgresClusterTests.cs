@@ -65,7 +65,10 @@ public class AuroraPostgresClusterTests
     {
         var group = Synth(Props() with { EngineVersion = "17.4" }).Single("aws_rds_cluster_parameter_group");
         group.Str("family").ShouldBe("aurora-postgresql17");
-        group.Str("name").ShouldBe("easypay-test-aurora-postgresql17");
+        // name_prefix, not name: with create_before_destroy a fixed name collides with the group being replaced
+        // (aws_rds_cluster_parameter_group: name and name_prefix are ForceNew and conflict; the prefix gets a unique suffix).
+        group["name"].ShouldBeNull();
+        group.Str("name_prefix").ShouldBe("easypay-test-aurora-postgresql17-");
         group.Str("lifecycle.create_before_destroy").ShouldBe("true");
     }
 
