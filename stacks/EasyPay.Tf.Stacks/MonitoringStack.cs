@@ -1,8 +1,7 @@
 using Constructs;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Modules.Monitoring;
-using EasyPay.Tf.Modules.Observability;
-using EasyPay.Tf.Modules.Security;
+using EasyPay.Tf.Modules.Platform;
 using EasyPay.Tf.Stacks.Configuration;
 using HashiCorp.Cdktf;
 
@@ -18,13 +17,10 @@ public sealed record MonitoringOutputs
     public string? HealthCheckId { get; init; }
     /// <summary>Null when the environment has no DNS zone.</summary>
     public string? MaintenanceBucketName { get; init; }
-    /// <summary>Log group of the application's container logs.</summary>
-    public required string ApplicationLogGroupName { get; init; }
 }
 
 /// <summary>&lt;env&gt;-monitoring: pages a human within a minute of anything that threatens payments (alarm
-/// topic, alarms, RDS events), shows the system's health at a glance (dashboard), keeps the platform's logs,
-/// and fails DNS over to a maintenance page when the environment has a Route 53 zone. docs/alarms.md lists
+/// topic, alarms, RDS events), shows the system's health at a glance (dashboard), and fails DNS over to a maintenance page when the environment has a Route 53 zone. docs/alarms.md lists
 /// the alarms.</summary>
 public sealed class MonitoringStack : EasyPayStack
 {
@@ -35,10 +31,6 @@ public sealed class MonitoringStack : EasyPayStack
 
     /// <summary>The maintenance page, relative to the repository root (versioned with the infrastructure).</summary>
     public const string MaintenancePagePath = "stacks/EasyPay.Tf.Stacks/assets/maintenance/index.html";
-
-    /// <summary>The log groups Container Insights writes to, /aws/containerinsights/&lt;cluster&gt;/&lt;type&gt;: created
-    /// here so they are encrypted and expire (the agent would create them without either).</summary>
-    public static readonly IReadOnlyList<string> ContainerInsightsLogTypes = ["application", "dataplane", "host", "performance"];
 
     public MonitoringOutputs Outputs { get; }
 
@@ -60,7 +52,7 @@ public sealed class MonitoringStack : EasyPayStack
         var signals = new PlatformSignals(
             cluster.AlbArnSuffix,
             cluster.FrontendTargetGroupArnSuffix,
-            cluster.BackendTargetGroupArnSuffix,
+            cluster.ApiTargetGroupArnSuffix,
             cluster.ClusterName,
             cluster.NodeGroupMinSize,
             database.ClusterIdentifier,
@@ -69,7 +61,7 @@ public sealed class MonitoringStack : EasyPayStack
             AuroraInstanceClass.Parse(env.Database.InstanceClass).MemoryGiB,
             network.NatGatewayIds)
         {
-            ApplicationLogGroupName = ApplicationLogGroupName(env),
+            ApplicationLogGroupName = cluster.ApplicationLogGroupName,
         };
         var alarms = new AlarmSet(this, "alarms", new AlarmSetProps(Prefix, topic.Arn, PlatformAlarms.Definitions(signals))
         {
@@ -77,8 +69,6 @@ public sealed class MonitoringStack : EasyPayStack
         });
         var dashboard = new Dashboard(this, "dashboard", new DashboardProps(
             Prefix, Aws.Region, PlatformDashboard.Widgets(signals, [.. alarms.Arns.Values])));
-
-        var applicationLogs = CreateLogGroups(cluster.ClusterName, keyDeletionWindow);
 
         string? healthCheckId = null;
         string? maintenanceBucket = null;
@@ -89,6 +79,9 @@ public sealed class MonitoringStack : EasyPayStack
                 File.ReadAllText(Path.Combine(paths.RepositoryRoot, MaintenancePagePath)))
             {
                 Https = env.Cluster.CertificateArn is not null,
+                // Through the ALB and nginx to the backend, which checks its database: a backend or database
+                // outage fails over to the maintenance page, not only a dead load balancer.
+                HealthCheckPath = EasypayDeepHealthCheckValues.DefaultPath,
                 ForceDestroyMaintenanceBucket = !env.Production, // the page lives in the repository
             });
             // CloudWatch alarms notify only topics of their own region.
@@ -114,15 +107,11 @@ public sealed class MonitoringStack : EasyPayStack
             DashboardUrl = dashboard.Url,
             HealthCheckId = healthCheckId,
             MaintenanceBucketName = maintenanceBucket,
-            ApplicationLogGroupName = applicationLogs,
         };
         // For operators: `cdktf output <env>-monitoring` shows where to look.
         _ = new TerraformOutput(this, "dashboard_url", new TerraformOutputConfig { Value = dashboard.Url });
         _ = new TerraformOutput(this, "alarm_topic_arn", new TerraformOutputConfig { Value = topic.Arn });
     }
-
-    /// <summary>Where the application's container logs go (the platform's log shipper writes here).</summary>
-    public static string ApplicationLogGroupName(EnvironmentConfig env) => $"/easypay/{env.Name}/application";
 
     private AlarmTopicProps TopicProps(string name, int keyDeletionWindow) => new(name, Aws.AccountId)
     {
@@ -131,24 +120,4 @@ public sealed class MonitoringStack : EasyPayStack
         KeyDeletionWindowInDays = keyDeletionWindow,
         Partition = Aws.Partition,
     };
-
-    /// <summary>The application's log group and Container Insights' groups, under one key; returns the application group's name.</summary>
-    private string CreateLogGroups(string clusterName, int keyDeletionWindow)
-    {
-        var key = new EncryptionKey(this, "logs-key", new EncryptionKeyProps(
-            $"{Prefix}-platform-logs", $"Application and Container Insights logs of {Prefix}", Aws.AccountId)
-        {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(Aws.Partition, Aws.Region, Aws.AccountId)],
-            DeletionWindowInDays = keyDeletionWindow,
-            Partition = Aws.Partition,
-        });
-        var application = new LogGroup(this, "application-logs", new LogGroupProps(
-            ApplicationLogGroupName(Env), Env.LogRetentionDays, key.Arn));
-        foreach (var type in ContainerInsightsLogTypes)
-        {
-            new LogGroup(this, $"container-insights-{type}-logs", new LogGroupProps(
-                $"/aws/containerinsights/{clusterName}/{type}", Env.LogRetentionDays, key.Arn));
-        }
-        return application.Name;
-    }
 }

@@ -70,24 +70,26 @@ public static class PlatformAlarms
 
     /// <summary>The Route 53 health check of the load balancer (its metric lives in us-east-1 only).</summary>
     public static AlarmDefinition HealthCheck(string healthCheckId) => new(HealthCheckAlarm,
-        "Route 53 sees the load balancer's /health failing from most checker regions: DNS is failing over to the maintenance page. " +
-        "Check first: the ALB target groups' healthy host counts and the backend pods; the failover reverts by itself once /health answers again.",
+        "Route 53 sees the deep health check (ALB → nginx → payment API → database) failing from most checker regions: DNS is failing over to the maintenance page. " +
+        "Check first: the payment-failure SLO and database-degraded alarms, the backend pods and the ALB's healthy hosts; the failover reverts by itself once the check passes again.",
         PlatformMetrics.Route53HealthCheck(healthCheckId), AlarmComparison.LessThanThreshold, 1, AlarmSeverity.Critical,
         MissingData.Breaching); // Route 53 reports the status every minute: silence means the check itself is gone
 
     private static IEnumerable<AlarmDefinition> LoadBalancer(PlatformSignals s)
     {
+        // The ALB's only targets are the frontend pods (both target groups hold the same pods, so one
+        // unhealthy-host alarm covers them); the backend sits behind them and shows in the api group's 5xx.
+        yield return new AlarmDefinition("alb-frontend-unhealthy-hosts",
+            "A frontend pod fails the load balancer's health check: its share of requests is retried or fails. " +
+            "Check first: the frontend pods (kubectl get pods: restarts, readiness) and the target group's health-check reasons.",
+            PlatformMetrics.TargetGroup(s, s.FrontendTargetGroupArnSuffix, "UnHealthyHostCount", "Maximum"), AlarmComparison.GreaterThanThreshold, 0,
+            AlarmSeverity.Critical,
+            MissingData.NotBreaching); // the ALB publishes host counts only while the target group is in use: no traffic, no unhealthy host
         foreach (var (service, tg) in s.TargetGroups)
         {
-            yield return new AlarmDefinition($"alb-{service}-unhealthy-hosts",
-                $"A {service} target fails the load balancer's health check: its share of requests is retried or fails. " +
-                $"Check first: the {service} pods (kubectl get pods: restarts, readiness) and the target group's health-check reasons.",
-                PlatformMetrics.TargetGroup(s, tg, "UnHealthyHostCount", "Maximum"), AlarmComparison.GreaterThanThreshold, 0,
-                AlarmSeverity.Critical,
-                MissingData.NotBreaching); // the ALB publishes host counts only while the target group is in use: no traffic, no unhealthy host
             yield return new AlarmDefinition($"alb-{service}-latency-p95",
-                $"The {service}'s 95th-percentile response time stayed above {Num(LatencyP95Seconds)} s for {SustainedMinutes} minutes: payments time out in clients. " +
-                $"Check first: Aurora CPU and connections (dashboard), then the {service} pods' CPU throttling and HPA.",
+                $"The {service} target group's 95th-percentile response time stayed above {Num(LatencyP95Seconds)} s for {SustainedMinutes} minutes: payments time out in clients. " +
+                $"Check first: Aurora CPU and connections (dashboard), then CPU throttling and the HPA of the {(service == "api" ? "backend pods (the api group's requests go through nginx to them)" : "frontend pods")}.",
                 PlatformMetrics.TargetGroup(s, tg, "TargetResponseTime", "p95"), AlarmComparison.GreaterThanThreshold, LatencyP95Seconds,
                 AlarmSeverity.Warning,
                 MissingData.NotBreaching) // no requests, no latency
@@ -105,7 +107,7 @@ public static class PlatformAlarms
         // Fires on the first minute above the SLO (a 5-minute sum would page up to 5 minutes late) and
         // returns to OK only after 5 clean minutes: 1 of 5 sixty-second datapoints.
         yield return new AlarmDefinition("payment-failure-slo",
-            $"More than {Num(PaymentFailureSloPercent)} % of payment API requests failed with a 5xx in a minute (SLO: < {Num(PaymentFailureSloPercent)} % over {SloWindowMinutes} minutes). " +
+            $"More than {Num(PaymentFailureSloPercent)} % of payment API requests (/api/*) failed with a 5xx in a minute (SLO: < {Num(PaymentFailureSloPercent)} % over {SloWindowMinutes} minutes). " +
             $"Check first: the backend logs ({s.ApplicationLogGroupName ?? "application log group"}) for the failing endpoint, then the database-degraded alarm and recent deployments.",
             PlatformMetrics.PaymentFailurePercent(s), AlarmComparison.GreaterThanThreshold, PaymentFailureSloPercent,
             AlarmSeverity.Critical,
@@ -181,6 +183,10 @@ public static class PlatformAlarms
             EvaluationPeriods = NodeCpuSustainedMinutes,
             DatapointsToAlarm = NodeCpuSustainedMinutes,
         };
+        // pod_number_of_container_restarts is published with the ClusterName-only dimension set in enhanced
+        // Container Insights only (amazon-cloudwatch-agent v1.300060.0, translator/translate/otel/exporter/
+        // awsemf/kubernetes.go), which the amazon-cloudwatch-observability add-on turns on by default; each
+        // datapoint is the increase since the previous sample, so Sum > 0 means restarts in that minute.
         yield return new AlarmDefinition("eks-pod-restarts",
             "Containers restarted in 2 of the last 5 minutes: a crash loop (OOM, failing liveness probe) is eating capacity. " +
             "Check first: kubectl get pods (RESTARTS), then kubectl describe pod for the last state and the container logs.",

@@ -24,7 +24,7 @@ public static class PlatformDashboard
                 ]),
             new GraphWidget("Target response time (s)",
                 [
-                    .. LatencyPercentiles.Select(p => PlatformMetrics.TargetGroup(s, s.BackendTargetGroupArnSuffix, "TargetResponseTime", p) with { Label = $"backend {p}" }),
+                    .. LatencyPercentiles.Select(p => PlatformMetrics.TargetGroup(s, s.ApiTargetGroupArnSuffix, "TargetResponseTime", p) with { Label = $"api {p}" }),
                     PlatformMetrics.TargetGroup(s, s.FrontendTargetGroupArnSuffix, "TargetResponseTime", "p95") with { Label = "frontend p95" },
                 ])
             { Lines = [new HorizontalLine("p95 alarm", PlatformAlarms.LatencyP95Seconds)] },
@@ -34,15 +34,16 @@ public static class PlatformDashboard
                     .. tgs.Select(t => PlatformMetrics.TargetGroup(s, t.ArnSuffix, "HTTPCode_Target_5XX_Count", "Sum") with { Label = $"{t.Service} 5xx" }),
                 ])
             { Lines = [new HorizontalLine("load balancer 5xx alarm", PlatformAlarms.LoadBalancerErrorsPerMinute)] },
-            new GraphWidget("Payment failure SLO (% of backend requests)", [PlatformMetrics.PaymentFailurePercent(s)])
+            new GraphWidget("Payment failure SLO (% of /api requests)", [PlatformMetrics.PaymentFailurePercent(s)])
             {
                 Lines = [new HorizontalLine("SLO", PlatformAlarms.PaymentFailureSloPercent)],
                 YAxisLabel = "%",
             },
-            new GraphWidget("Healthy hosts per target group",
+            // Both target groups hold the same frontend pods: one pair of lines says it all.
+            new GraphWidget("Healthy frontend pods (ALB)",
                 [
-                    .. tgs.Select(t => PlatformMetrics.TargetGroup(s, t.ArnSuffix, "HealthyHostCount", "Minimum") with { Label = $"{t.Service} healthy" }),
-                    .. tgs.Select(t => PlatformMetrics.TargetGroup(s, t.ArnSuffix, "UnHealthyHostCount", "Maximum") with { Label = $"{t.Service} unhealthy" }),
+                    PlatformMetrics.TargetGroup(s, s.FrontendTargetGroupArnSuffix, "HealthyHostCount", "Minimum") with { Label = "healthy" },
+                    PlatformMetrics.TargetGroup(s, s.FrontendTargetGroupArnSuffix, "UnHealthyHostCount", "Maximum") with { Label = "unhealthy" },
                 ]),
             new GraphWidget("NAT gateway port allocation errors",
                 [.. s.NatGatewayIds.Select(id => PlatformMetrics.NatGateway(id, "ErrorPortAllocation", "Sum"))]),

@@ -5,8 +5,9 @@ namespace EasyPay.Tf.Modules.Monitoring;
 /// <summary>The names CloudWatch knows the platform's moving parts by, plus the capacity facts the alarm
 /// thresholds derive from. String values may be Terraform tokens (cross-stack outputs) unless noted.</summary>
 /// <param name="AlbArnSuffix">"app/name/id": the LoadBalancer dimension.</param>
-/// <param name="FrontendTargetGroupArnSuffix">"targetgroup/name/id" of the frontend (nginx).</param>
-/// <param name="BackendTargetGroupArnSuffix">"targetgroup/name/id" of the backend (payment API).</param>
+/// <param name="FrontendTargetGroupArnSuffix">"targetgroup/name/id" of the listener's default group (frontend pods).</param>
+/// <param name="ApiTargetGroupArnSuffix">"targetgroup/name/id" of the /api/* group: the payment API's requests, which
+/// reach the backend through the frontend pods (nginx), so the group's metrics are the API's end to end.</param>
 /// <param name="ClusterName">EKS cluster (Container Insights' ClusterName dimension).</param>
 /// <param name="NodeGroupMinSize">Known at synth time: nodes the cluster never has fewer of.</param>
 /// <param name="DbClusterIdentifier">Aurora cluster.</param>
@@ -17,7 +18,7 @@ namespace EasyPay.Tf.Modules.Monitoring;
 public sealed record PlatformSignals(
     string AlbArnSuffix,
     string FrontendTargetGroupArnSuffix,
-    string BackendTargetGroupArnSuffix,
+    string ApiTargetGroupArnSuffix,
     string ClusterName,
     int NodeGroupMinSize,
     string DbClusterIdentifier,
@@ -32,16 +33,16 @@ public sealed record PlatformSignals(
     /// <summary>Aurora readers exist (replica lag and reader alarms make sense).</summary>
     public bool HasDbReaders => DbInstanceIdentifiers.Count > 1;
 
-    /// <summary>The target groups by the service name alarms and graphs use.</summary>
+    /// <summary>The target groups by the name alarms and graphs use: "frontend" (pages) and "api" (payment API).</summary>
     public IReadOnlyList<(string Service, string ArnSuffix)> TargetGroups =>
-        [("frontend", FrontendTargetGroupArnSuffix), ("backend", BackendTargetGroupArnSuffix)];
+        [("frontend", FrontendTargetGroupArnSuffix), ("api", ApiTargetGroupArnSuffix)];
 
     public void Validate()
     {
         var v = new PropsValidator(nameof(PlatformSignals))
             .CheckNotEmpty(AlbArnSuffix, nameof(AlbArnSuffix))
             .CheckNotEmpty(FrontendTargetGroupArnSuffix, nameof(FrontendTargetGroupArnSuffix))
-            .CheckNotEmpty(BackendTargetGroupArnSuffix, nameof(BackendTargetGroupArnSuffix))
+            .CheckNotEmpty(ApiTargetGroupArnSuffix, nameof(ApiTargetGroupArnSuffix))
             .CheckNotEmpty(ClusterName, nameof(ClusterName))
             .Check(NodeGroupMinSize >= 1, nameof(NodeGroupMinSize), $"{NodeGroupMinSize} must be at least 1 (the node-count alarm fires below it)")
             .CheckNotEmpty(DbClusterIdentifier, nameof(DbClusterIdentifier))
@@ -66,15 +67,16 @@ public static class PlatformMetrics
     public static MetricStat TargetGroup(PlatformSignals s, string targetGroupArnSuffix, string metric, string statistic) =>
         new(Alb, metric, statistic, new Dictionary<string, string> { ["LoadBalancer"] = s.AlbArnSuffix, ["TargetGroup"] = targetGroupArnSuffix });
 
-    /// <summary>Share of the payment API's requests that fail with a 5xx from the API, in percent. A minute
-    /// without 5xx has no error datapoint (FILL makes it 0); a minute without requests counts as 0 %.</summary>
+    /// <summary>Share of the payment API's requests (/api/*) answered with a 5xx by the pods behind the ALB, in
+    /// percent: the backend's own 5xx pass through nginx, and nginx adds 502/504 when the backend is gone. A
+    /// minute without 5xx has no error datapoint (FILL makes it 0); a minute without requests counts as 0 %.</summary>
     public static MetricMath PaymentFailurePercent(PlatformSignals s) =>
         new("IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", new Dictionary<string, MetricStat>
         {
-            ["errors"] = TargetGroup(s, s.BackendTargetGroupArnSuffix, "HTTPCode_Target_5XX_Count", "Sum"),
-            ["requests"] = TargetGroup(s, s.BackendTargetGroupArnSuffix, "RequestCount", "Sum"),
+            ["errors"] = TargetGroup(s, s.ApiTargetGroupArnSuffix, "HTTPCode_Target_5XX_Count", "Sum"),
+            ["requests"] = TargetGroup(s, s.ApiTargetGroupArnSuffix, "RequestCount", "Sum"),
         })
-        { Label = "Payment failures (% of backend requests)" };
+        { Label = "Payment failures (% of /api requests)" };
 
     /// <summary>Aurora metric of whichever instance holds <paramref name="role"/> (WRITER or READER): role
     /// metrics follow a failover, instance metrics do not (AWS's advice for Aurora alarms).</summary>

@@ -60,12 +60,12 @@ public class MonitoringStackTests
     }
 
     [Fact]
-    public void The_payment_failure_slo_alarm_is_metric_math_over_the_backend_target_group()
+    public void The_payment_failure_slo_alarm_is_metric_math_over_the_api_target_group()
     {
         var slo = Of("prod").Json.Resources("aws_cloudwatch_metric_alarm").Single(a => a.Body.Str("alarm_name") == "easypay-prod-payment-failure-slo").Body;
         var queries = slo["metric_query"]!.AsArray();
         queries.Single(q => q.Str("return_data") == "true").Str("expression").ShouldBe("IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)");
-        queries.Where(q => q!["metric"] is not null).ShouldAllBe(q => q.Str("metric.dimensions.TargetGroup") == MonitoringTestInputs.BackendTargetGroup);
+        queries.Where(q => q!["metric"] is not null).ShouldAllBe(q => q.Str("metric.dimensions.TargetGroup") == MonitoringTestInputs.ApiTargetGroup);
         slo.Str("threshold").ShouldBe("0.5");
     }
 
@@ -81,7 +81,8 @@ public class MonitoringStackTests
             .ShouldBe(Math.Floor(MonitoringTestInputs.Database(s.Env).MaxConnections * 0.8));
         double.Parse(Threshold("db-writer-freeable-memory"), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBe(Math.Round(instanceClass.MemoryGiB * 0.1 * 1024 * 1024 * 1024));
-        Threshold("eks-node-count").ShouldBe(s.Env.Cluster.NodeGroup.MinSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // One node group per AZ, each with minSizePerAz nodes.
+        Threshold("eks-node-count").ShouldBe((s.Env.Cluster.NodeGroup.MinSizePerAz * s.Env.AvailabilityZones.Count).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var hasReaders = s.Env.Database.ReaderCount > 0;
         s.Json.Resources("aws_cloudwatch_metric_alarm").Any(a => a.Body.Str("alarm_name") == $"easypay-{env}-db-replica-lag").ShouldBe(hasReaders);
     }
@@ -126,16 +127,13 @@ public class MonitoringStackTests
 
     [Theory]
     [MemberData(nameof(Environments))]
-    public void Log_groups_are_encrypted_and_keep_the_configured_retention(string env)
+    public void The_monitoring_stack_owns_no_log_group(string env)
     {
-        var s = Of(env);
-        var groups = s.Json.Resources("aws_cloudwatch_log_group").Select(g => g.Body).ToList();
-        groups.Select(g => g.Str("name")).ShouldBe(
-            [$"/easypay/{env}/application", .. MonitoringStack.ContainerInsightsLogTypes.Select(t => $"/aws/containerinsights/easypay-{env}/{t}")],
-            ignoreOrder: true);
-        groups.ShouldAllBe(g => g.Str("retention_in_days") == s.Env.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        groups.ShouldAllBe(g => g.Str("kms_key_id")!.StartsWith("${aws_kms_key.", StringComparison.Ordinal));
-        s.Outputs.ApplicationLogGroupName.ShouldNotBeNullOrEmpty();
+        // The Container Insights groups belong to the cluster stack, which creates them before the add-on
+        // writes; a second owner here failed the apply with ResourceAlreadyExistsException.
+        Of(env).Json.Resources("aws_cloudwatch_log_group").ShouldBeEmpty();
+        // ... and so no logs key either: its only keys encrypt its topics.
+        Of(env).Json.Resources("aws_kms_key").Count.ShouldBe(Of(env).Json.Resources("aws_sns_topic").Count);
     }
 
     [Theory]
@@ -161,7 +159,9 @@ public class MonitoringStackTests
         var dns = prod.Env.Monitoring.Dns.ShouldNotBeNull();
         var check = prod.Json.Single("aws_route53_health_check");
         (check.Str("fqdn"), check.Str("type"), check.Str("resource_path"), check.Str("request_interval"))
-            .ShouldBe((MonitoringTestInputs.AlbDnsName, "HTTPS", "/health", "10"));
+            .ShouldBe((MonitoringTestInputs.AlbDnsName, "HTTPS", "/health/deep", "10"));
+        // The path the platform stack has nginx serve (frontend → backend → database), not nginx's own /health.
+        check.Str("resource_path").ShouldBe(EasyPay.Tf.Modules.Platform.EasypayDeepHealthCheckValues.DefaultPath);
         var records = prod.Json.Resources("aws_route53_record").Select(r => r.Body).ToList();
         records.Select(r => r.Str("failover_routing_policy.type")).ShouldBe(["PRIMARY", "SECONDARY"], ignoreOrder: true);
         records.ShouldAllBe(r => r.Str("name") == dns.RecordName && r.Str("zone_id") == dns.HostedZoneId);

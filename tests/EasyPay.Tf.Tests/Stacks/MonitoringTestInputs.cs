@@ -11,7 +11,7 @@ public static class MonitoringTestInputs
 {
     public const string AlbArnSuffix = "app/easypay-test-alb/0123456789abcdef";
     public const string FrontendTargetGroup = "targetgroup/easypay-test-frontend/1111111111111111";
-    public const string BackendTargetGroup = "targetgroup/easypay-test-backend/2222222222222222";
+    public const string ApiTargetGroup = "targetgroup/easypay-test-api/2222222222222222";
     public const string AlbDnsName = "easypay-test-alb-123456789.eu-west-1.elb.amazonaws.com";
     public const string AlbZoneId = "Z32O12XQLNTSW2";
 
@@ -24,9 +24,9 @@ public static class MonitoringTestInputs
         AlbDnsName = AlbDnsName,
         AlbZoneId = AlbZoneId,
         FrontendTargetGroupArn = $"arn:aws:elasticloadbalancing:eu-west-1:{env.AccountId}:{FrontendTargetGroup}",
-        BackendTargetGroupArn = $"arn:aws:elasticloadbalancing:eu-west-1:{env.AccountId}:{BackendTargetGroup}",
+        ApiTargetGroupArn = $"arn:aws:elasticloadbalancing:eu-west-1:{env.AccountId}:{ApiTargetGroup}",
         FrontendTargetGroupArnSuffix = FrontendTargetGroup,
-        BackendTargetGroupArnSuffix = BackendTargetGroup,
+        ApiTargetGroupArnSuffix = ApiTargetGroup,
     };
 
     public static DatabaseOutputs Database(EnvironmentConfig env) => UpstreamOutputs.Database(env);

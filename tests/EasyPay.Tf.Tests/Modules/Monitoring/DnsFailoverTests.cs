@@ -15,14 +15,16 @@ public class DnsFailoverTests
         ConstructSynth.Stack((stack, _) => new DnsFailover(stack, "dns", props));
 
     [Fact]
-    public void The_health_check_probes_the_load_balancers_health_endpoint_every_10_seconds()
+    public void The_health_check_probes_the_load_balancer_every_10_seconds_and_needs_three_failures()
     {
-        var check = Synth(Props()).Single("aws_route53_health_check");
+        var check = Synth(Props() with { HealthCheckPath = "/health/deep" }).Single("aws_route53_health_check");
         check.Str("fqdn").ShouldBe("easypay-test-alb-1.eu-west-1.elb.amazonaws.com");
         (check.Str("type"), check.Str("port"), check.Str("enable_sni")).ShouldBe(("HTTPS", "443", "true"));
-        check.Str("resource_path").ShouldBe("/health");
+        check.Str("resource_path").ShouldBe("/health/deep");
+        // Route 53 accepts request_interval 10 or 30 and failure_threshold 1-10 (provider route53 health check
+        // validation; Route 53 developer guide). Three consecutive failures: one slow answer never flaps DNS.
         check.Str("request_interval").ShouldBe("10");
-        check.Str("failure_threshold").ShouldBe("2");
+        check.Str("failure_threshold").ShouldBe("3");
         check.Str("tags.Name").ShouldBe("easypay-test-alb-health");
     }
 

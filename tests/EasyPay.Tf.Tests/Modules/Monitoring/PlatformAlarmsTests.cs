@@ -10,7 +10,7 @@ public class PlatformAlarmsTests
     private static readonly AuroraInstanceClass Xlarge = AuroraInstanceClass.Parse("db.r6g.xlarge");
 
     internal static PlatformSignals Signals(int instances = 3, int nodeMin = 3) => new(
-        "app/easypay-test/1", "targetgroup/frontend/2", "targetgroup/backend/3", "easypay-test", nodeMin,
+        "app/easypay-test/1", "targetgroup/frontend/2", "targetgroup/api/3", "easypay-test", nodeMin,
         "easypay-test", [.. Enumerable.Range(1, instances).Select(i => $"easypay-test-{i}")],
         Xlarge.DefaultMaxConnections, Xlarge.MemoryGiB, ["nat-1", "nat-2", "nat-3"]);
 
@@ -28,14 +28,14 @@ public class PlatformAlarmsTests
     }
 
     [Fact]
-    public void The_payment_failure_slo_is_backend_5xx_over_requests_guarded_against_division_by_zero()
+    public void The_payment_failure_slo_is_api_5xx_over_api_requests_guarded_against_division_by_zero()
     {
         var slo = Alarm("payment-failure-slo");
         var math = slo.Metric.ShouldBeOfType<MetricMath>();
         math.Expression.ShouldBe("IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)");
         math.Inputs["errors"].MetricName.ShouldBe("HTTPCode_Target_5XX_Count");
         math.Inputs["requests"].MetricName.ShouldBe("RequestCount");
-        math.Inputs.Values.ShouldAllBe(m => m.Dimensions["TargetGroup"] == "targetgroup/backend/3" && m.Statistic == "Sum");
+        math.Inputs.Values.ShouldAllBe(m => m.Dimensions["TargetGroup"] == "targetgroup/api/3" && m.Statistic == "Sum");
         (slo.Threshold, slo.Comparison).ShouldBe((0.5, AlarmComparison.GreaterThanThreshold));
         (slo.Severity, slo.PeriodSeconds, slo.DatapointsToAlarm, slo.EvaluationPeriods).ShouldBe((AlarmSeverity.Critical, 60, 1, 5));
     }
@@ -66,22 +66,40 @@ public class PlatformAlarmsTests
     }
 
     [Fact]
+    public void The_restart_alarm_uses_a_dimension_set_container_insights_publishes()
+    {
+        // amazon-cloudwatch-agent v1.300060.0 translator/translate/otel/exporter/awsemf/kubernetes.go: with enhanced
+        // Container Insights (the add-on's default) pod_number_of_container_restarts is declared with {ClusterName};
+        // cluster_node_count and node_cpu_utilization with {ClusterName} in both modes.
+        foreach (var name in new[] { "eks-pod-restarts", "eks-node-count", "eks-node-cpu" })
+        {
+            var metric = Alarm(name).Metric.ShouldBeOfType<MetricStat>();
+            metric.Namespace.ShouldBe("ContainerInsights");
+            metric.Dimensions.Keys.ShouldBe(["ClusterName"]);
+        }
+        Alarm("eks-pod-restarts").Metric.ShouldBeOfType<MetricStat>().MetricName.ShouldBe("pod_number_of_container_restarts");
+    }
+
+    [Fact]
     public void Missing_data_is_chosen_per_alarm()
     {
         Alarm("alb-5xx").TreatMissingData.ShouldBe(MissingData.NotBreaching);
-        Alarm("alb-backend-unhealthy-hosts").TreatMissingData.ShouldBe(MissingData.NotBreaching);
+        Alarm("alb-frontend-unhealthy-hosts").TreatMissingData.ShouldBe(MissingData.NotBreaching);
         Alarm("db-replica-lag").TreatMissingData.ShouldBe(MissingData.NotBreaching);
         Alarm("db-writer-cpu").TreatMissingData.ShouldBe(MissingData.Ignore);
         PlatformAlarms.HealthCheck("hc-1").TreatMissingData.ShouldBe(MissingData.Breaching);
     }
 
     [Fact]
-    public void Every_target_group_gets_unhealthy_host_and_latency_alarms()
+    public void The_frontend_pods_get_one_unhealthy_host_alarm_and_every_target_group_a_latency_alarm()
     {
         var names = PlatformAlarms.Definitions(Signals()).Select(a => a.Name).ToList();
-        names.ShouldContain("alb-frontend-unhealthy-hosts");
-        names.ShouldContain("alb-backend-unhealthy-hosts");
-        var latency = Alarm("alb-backend-latency-p95");
+        // Both target groups hold the frontend pods: one unhealthy-hosts alarm; the backend has no target group.
+        names.Where(n => n.EndsWith("-unhealthy-hosts", StringComparison.Ordinal)).ShouldBe(["alb-frontend-unhealthy-hosts"]);
+        names.ShouldContain("alb-frontend-latency-p95");
+        names.ShouldNotContain(n => n.Contains("backend", StringComparison.Ordinal));
+        var latency = Alarm("alb-api-latency-p95");
+        latency.Metric.ShouldBeOfType<MetricStat>().Dimensions["TargetGroup"].ShouldBe("targetgroup/api/3");
         latency.Metric.ShouldBeOfType<MetricStat>().Statistic.ShouldBe("p95");
         latency.Threshold.ShouldBe(1);
     }
@@ -133,8 +151,8 @@ public class PlatformAlarmsTests
         var widgets = PlatformDashboard.Widgets(Signals(), ["arn:alarm:1", "arn:alarm:2"]);
         widgets[0].ShouldBeOfType<AlarmStatusWidget>().AlarmArns.ShouldBe(["arn:alarm:1", "arn:alarm:2"]);
         var titles = widgets.Select(w => w.Title).ToList();
-        foreach (var expected in new[] { "Requests per minute", "Target response time (s)", "5xx per minute", "Payment failure SLO (% of backend requests)",
-            "Healthy hosts per target group", "Aurora CPU per instance (%)", "Aurora connections per instance", "Aurora replica lag per instance (ms)", "EKS nodes and pods" })
+        foreach (var expected in new[] { "Requests per minute", "Target response time (s)", "5xx per minute", "Payment failure SLO (% of /api requests)",
+            "Healthy frontend pods (ALB)", "Aurora CPU per instance (%)", "Aurora connections per instance", "Aurora replica lag per instance (ms)", "EKS nodes and pods" })
         {
             titles.ShouldContain(expected);
         }
