@@ -29,7 +29,7 @@ public sealed class PlatformStack : EasyPayStack
             LoadBalancerControllerServiceAccount = ClusterStack.LoadBalancerControllerAccount.Name,
             ClusterAutoscalerServiceAccount = ClusterStack.ClusterAutoscalerAccount.Name,
             VeleroServiceAccount = ClusterStack.VeleroAccount.Name,
-        }, connection.Helm);
+        }, connection.Helm, connection.Kubernetes);
 
         Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
             paths.EasypayChart, ApplicationValues(env, network, cluster, database))
@@ -46,8 +46,13 @@ public sealed class PlatformStack : EasyPayStack
         var app = env.Application;
         return new EasypayChartValues(
             env.Region,
-            Component(app.FrontendImage, app.FrontendReplicas, cluster.FrontendTargetGroupArn),
-            Component(app.BackendImage, app.BackendReplicas, cluster.BackendTargetGroupArn),
+            // Only the frontend faces the ALB; the backend is reached through nginx inside the cluster.
+            Component(app.FrontendImage, app.FrontendReplicas, network.AvailabilityZones.Count) with
+            {
+                TargetGroupArn = cluster.FrontendTargetGroupArn,
+                ApiTargetGroupArn = cluster.ApiTargetGroupArn,
+            },
+            Component(app.BackendImage, app.BackendReplicas, network.AvailabilityZones.Count),
             new EasypayDatabaseValues(
                 database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName,
                 network.DataSubnetCidrs,
@@ -60,13 +65,19 @@ public sealed class PlatformStack : EasyPayStack
                 new EasypayCalicoPolicyValues(true)),
             // alb.securityGroupId stays empty: the cluster stack already admits the ALB to the pods on the app
             // port, and the controller must not edit the EKS-managed cluster security group.
-            new EasypayRbacValues(cluster.DeveloperGroup));
+            new EasypayRbacValues(cluster.DeveloperGroup),
+            // The monitoring stack's Route 53 health check probes this path (EasypayDeepHealthCheckValues.DefaultPath).
+            EasypayDeepHealthCheckValues.Default);
 
-        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, string targetGroupArn) => new(
+        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, int zones) => new(
             new EasypayImageValues(image.Repository, image.Tag) { Digest = image.Digest },
-            targetGroupArn,
             new EasypayAutoscalingValues(replicas.Min, replicas.Max),
             // One pod may be disrupted at a time; the chart rejects a PDB that would block every drain.
-            new EasypayPdbValues(replicas.Min - 1));
+            new EasypayPdbValues(replicas.Min - 1))
+        {
+            // Every AZ has its own node group: pods that cannot be placed in an empty AZ stay Pending, and
+            // cluster-autoscaler adds a node there (the node groups' AZs are the environment's).
+            TopologySpread = new EasypayTopologySpreadValues(new EasypayZoneSpreadValues(zones)),
+        };
     }
 }

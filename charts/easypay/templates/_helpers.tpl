@@ -215,6 +215,9 @@ Call with (dict "spread" .Values.x.topologySpread "selector" (include "...select
 - topologyKey: topology.kubernetes.io/zone
   maxSkew: {{ int .spread.zone.maxSkew }}
   whenUnsatisfiable: {{ .spread.zone.whenUnsatisfiable }}
+  {{- with .spread.zone.minDomains }}
+  minDomains: {{ int . }}
+  {{- end }}
   labelSelector:
     matchLabels:
       {{- .selector | nindent 6 }}

@@ -18,6 +18,10 @@ render with a message naming the values to fix.
 {{- fail (printf "%s.pdb.minAvailable (%d) must be lower than %s.%s (%d): a PodDisruptionBudget that allows no disruption blocks every node drain" $component (int $c.pdb.minAvailable) $component $floorKey $floor) }}
 {{- end }}
 {{- end }}
+{{- /* minDomains is only valid with DoNotSchedule (the API server rejects it otherwise). */}}
+{{- if and $c.topologySpread.zone.minDomains (ne $c.topologySpread.zone.whenUnsatisfiable "DoNotSchedule") }}
+{{- fail (printf "%s.topologySpread.zone.minDomains (%d) needs %s.topologySpread.zone.whenUnsatisfiable DoNotSchedule" $component (int $c.topologySpread.zone.minDomains) $component) }}
+{{- end }}
 {{- /* Graceful shutdown: the grace period must outlast the preStop sleep. */}}
 {{- if le (int $c.terminationGracePeriodSeconds) (int $c.preStopSleepSeconds) }}
 {{- fail (printf "%s.terminationGracePeriodSeconds (%d) must be greater than %s.preStopSleepSeconds (%d), or the kubelet kills the container before it drains" $component (int $c.terminationGracePeriodSeconds) $component (int $c.preStopSleepSeconds)) }}
@@ -46,7 +50,7 @@ render with a message naming the values to fix.
 {{- end }}
 {{- end }}
 {{- /* Traffic: TargetGroupBindings (Terraform-owned ALB) or an Ingress, not both. */}}
-{{- if and $v.ingress.enabled (or $v.frontend.targetGroupArn $v.backend.targetGroupArn) }}
-{{- fail "ingress.enabled must be false when frontend.targetGroupArn or backend.targetGroupArn is set: the Terraform-owned ALB already routes to the TargetGroupBindings" }}
+{{- if and $v.ingress.enabled (or $v.frontend.targetGroupArn $v.frontend.apiTargetGroupArn) }}
+{{- fail "ingress.enabled must be false when frontend.targetGroupArn or frontend.apiTargetGroupArn is set: the Terraform-owned ALB already routes to the TargetGroupBindings" }}
 {{- end }}
 {{- end }}

@@ -31,6 +31,9 @@ public sealed record EasypayApplicationProps(string ChartDirectory, EasypayChart
 /// chart edit is an upgrade on the next deploy, never a silent no-op.</summary>
 public sealed class EasypayApplication : Construct
 {
+    /// <summary>Namespace label that turns on the controller's readiness gate injection.</summary>
+    public const string PodReadinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject";
+
     public HelmRelease Release { get; }
     public string ChartHash { get; }
     public string ChartVersion { get; }
@@ -61,6 +64,10 @@ public sealed class EasypayApplication : Construct
                     ["pod-security.kubernetes.io/enforce-version"] = "latest",
                     ["pod-security.kubernetes.io/audit"] = props.PodSecurityLevel,
                     ["pod-security.kubernetes.io/warn"] = props.PodSecurityLevel,
+                    // The AWS Load Balancer Controller adds a readiness gate to every new pod behind a
+                    // TargetGroupBinding here: a rolling update waits until the ALB reports the new pod
+                    // healthy before it removes an old one (docs/deploy/pod_readiness_gate.md, v2.13.4).
+                    [PodReadinessGateLabel] = "enabled",
                 },
             },
         });

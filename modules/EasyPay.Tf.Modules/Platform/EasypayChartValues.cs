@@ -11,9 +11,34 @@ public sealed record EasypayChartValues(
     EasypayDatabaseValues Database,
     EasypayExternalSecretsValues ExternalSecrets,
     EasypayNetworkValues Network,
-    EasypayRbacValues Rbac);
+    EasypayRbacValues Rbac,
+    EasypayDeepHealthCheckValues DeepHealthCheck);
 
-public sealed record EasypayComponentValues(EasypayImageValues Image, string TargetGroupArn, EasypayAutoscalingValues Autoscaling, EasypayPdbValues Pdb);
+/// <summary>The deep health endpoint (nginx → backend → database) that checks from outside the cluster probe.</summary>
+public sealed record EasypayDeepHealthCheckValues(string Path, string BackendPath)
+{
+    /// <summary>The path the Route 53 health check requests through the ALB; the platform stack serves it.</summary>
+    public const string DefaultPath = "/health/deep";
+
+    public static EasypayDeepHealthCheckValues Default { get; } = new(DefaultPath, DefaultPath);
+}
+
+public sealed record EasypayComponentValues(EasypayImageValues Image, EasypayAutoscalingValues Autoscaling, EasypayPdbValues Pdb)
+{
+    /// <summary>Frontend only: the ALB target group of every path but /api/*. Null = the chart default (no binding).</summary>
+    public string? TargetGroupArn { get; init; }
+
+    /// <summary>Frontend only: the ALB target group of /api/* (also frontend pods; nginx proxies to the backend).</summary>
+    public string? ApiTargetGroupArn { get; init; }
+
+    /// <summary>Null = the chart's spread defaults.</summary>
+    public EasypayTopologySpreadValues? TopologySpread { get; init; }
+}
+
+public sealed record EasypayTopologySpreadValues(EasypayZoneSpreadValues Zone);
+
+/// <summary>minDomains: the zones the pods must spread over (the environment's AZ count).</summary>
+public sealed record EasypayZoneSpreadValues(int MinDomains);
 
 public sealed record EasypayImageValues(string Repository, string Tag)
 {

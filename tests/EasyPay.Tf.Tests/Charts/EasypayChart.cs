@@ -1,31 +1,56 @@
+using System.Collections.Concurrent;
+using EasyPay.Tf.Modules.Platform;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Stacks.Configuration;
+using EasyPay.Tf.Tests.Stacks;
 using EasyPay.Tf.Tests.Support;
 using YamlDotNet.Serialization;
 
 namespace EasyPay.Tf.Tests.Charts;
 
 /// <summary>Renders of charts/easypay for the chart tests: release "easypay" in namespace "easypay", with
-/// the chart defaults ("default") or one of the ci/&lt;env&gt;-values.yaml files the platform stack mirrors.</summary>
+/// the chart defaults ("default") or the values the platform stack generates for an environment
+/// (<see cref="PlatformStack.ApplicationValues"/> over realistic upstream outputs), the same values
+/// charts/easypay/ci/&lt;env&gt;-values.yaml holds (a test keeps the files current).</summary>
 public static class EasypayChart
 {
     public const string Release = "easypay";
     public const string Namespace = "easypay";
 
-    /// <summary>The chart defaults plus every per-environment values file.</summary>
+    /// <summary>The chart defaults plus every environment's generated values.</summary>
     public static TheoryData<string> Environments => ["default", "dev", "staging", "prod"];
 
-    /// <summary>The per-environment values files only.</summary>
+    /// <summary>The environments only.</summary>
     public static TheoryData<string> CiEnvironments => ["dev", "staging", "prod"];
 
     public static string ChartDirectory => HelmCli.ChartDirectory();
 
     public static string CiValuesFile(string environment) => Path.Combine(ChartDirectory, "ci", $"{environment}-values.yaml");
 
-    /// <summary>helm arguments for an environment, plus optional inline values and --set pairs.</summary>
+    private static readonly ConcurrentDictionary<string, string> Generated = new(StringComparer.Ordinal);
+
+    /// <summary>The values the platform stack gives the chart in <paramref name="environment"/>, as YAML.</summary>
+    public static string GeneratedValuesYaml(string environment) => Generated.GetOrAdd(environment, name =>
+    {
+        var env = EnvironmentLoader.LoadAll(RepoPaths.Environments, [name])[0];
+        return HelmValues.ToYaml(PlatformStack.ApplicationValues(
+            env, UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env)));
+    });
+
+    /// <summary>What charts/easypay/ci/&lt;env&gt;-values.yaml must contain: a header and the generated values.</summary>
+    public static string CiValuesFileContent(string environment) =>
+        $"# {environment}: generated from PlatformStack.ApplicationValues with the upstream outputs of\n" +
+        "# tests/EasyPay.Tf.Tests/Stacks/UpstreamOutputs.cs. Do not edit: regenerate with\n" +
+        "#   EASYPAY_UPDATE_CI_VALUES=1 npm test -- --filter Ci_values_files_are_the_generated_values\n" +
+        GeneratedValuesYaml(environment);
+
+    /// <summary>helm arguments for an environment, plus optional inline values (applied after the
+    /// environment's) and --set pairs.</summary>
     public static HelmArgs Args(string environment, string? valuesYaml = null, params string[] set) => new()
     {
         Release = Release,
         Namespace = Namespace,
-        ValuesFiles = environment == "default" ? [] : [CiValuesFile(environment)],
+        ValuesFiles = environment == "default" ? [] : [HelmCli.TempValuesFile(GeneratedValuesYaml(environment))],
         ValuesYaml = valuesYaml,
         Set = set,
     };
@@ -34,21 +59,21 @@ public static class EasypayChart
 
     public static ChartRender Render(HelmArgs args) => new(HelmCli.RenderManifests(args));
 
-    /// <summary>The values the chart sees for an environment: values.yaml deep-merged with the ci file
-    /// (maps merge, scalars and lists replace, as in helm).</summary>
+    /// <summary>The values the chart sees for an environment: values.yaml deep-merged with the generated
+    /// values (maps merge, scalars and lists replace, as in helm).</summary>
     public static KubeManifest Values(string environment)
     {
-        var merged = Load(Path.Combine(ChartDirectory, "values.yaml"));
+        var merged = Load(File.ReadAllText(Path.Combine(ChartDirectory, "values.yaml")));
         if (environment != "default")
         {
-            Merge(merged, Load(CiValuesFile(environment)));
+            Merge(merged, Load(GeneratedValuesYaml(environment)));
         }
         return new KubeManifest(new System.Collections.ObjectModel.ReadOnlyDictionary<object, object?>(merged), $"values:{environment}");
     }
 
-    private static Dictionary<object, object?> Load(string path)
+    private static Dictionary<object, object?> Load(string yaml)
     {
-        var parsed = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object?>>(File.ReadAllText(path));
+        var parsed = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object?>>(yaml);
         return parsed ?? [];
     }
 

@@ -42,14 +42,25 @@ public class EasypayChartAccessTests
         {
             ["/pods"] = ["create", "get", "list", "watch", "update", "patch", "delete"],
             ["/pods/log"] = ["get"],
-            ["/pods/exec"] = ["create"],
+            // kubectl >= 1.30 execs over WebSocket, an HTTP GET authorized as "get"; the SPDY fallback is a POST,
+            // "create" (KEP-4006; kubernetes/kubernetes#134577 makes 1.35 check create for both).
+            ["/pods/exec"] = ["get", "create"],
             ["/services"] = readOnly,
             ["/endpoints"] = readOnly,
             ["/configmaps"] = readOnly,
             ["/events"] = readOnly,
+            ["/serviceaccounts"] = readOnly,
+            ["discovery.k8s.io/endpointslices"] = readOnly,
             ["apps/deployments"] = readOnly,
             ["apps/replicasets"] = readOnly,
             ["autoscaling/horizontalpodautoscalers"] = readOnly,
+            // "read-only elsewhere" covers every kind the chart creates (but Secrets and RBAC itself).
+            ["policy/poddisruptionbudgets"] = readOnly,
+            ["networking.k8s.io/networkpolicies"] = readOnly,
+            ["projectcalico.org/networkpolicies"] = readOnly,
+            ["elbv2.k8s.aws/targetgroupbindings"] = readOnly,
+            ["external-secrets.io/externalsecrets"] = readOnly,
+            ["external-secrets.io/secretstores"] = readOnly,
         };
         granted.Keys.ShouldBe(expected.Keys, ignoreOrder: true);
         foreach (var (resource, verbs) in expected)
@@ -105,7 +116,7 @@ public class EasypayChartAccessTests
         var render = EasypayChart.Render(environment);
         var values = EasypayChart.Values(environment);
         var secretArn = values.Text("database.credentials.externalSecret.secretArn");
-        secretArn.ShouldStartWith("arn:aws:secretsmanager:eu-west-1:123456789012:secret:");
+        secretArn.ShouldStartWith($"arn:aws:secretsmanager:eu-west-1:{AccountOf(environment)}:secret:");
 
         var externalSecret = render.Single("ExternalSecret", "easypay-db-credentials");
         externalSecret.ApiVersion.ShouldBe("external-secrets.io/v1");
@@ -123,7 +134,7 @@ public class EasypayChartAccessTests
         var accountName = store.Text("spec.provider.aws.auth.jwt.serviceAccountRef.name");
         var account = render.Single("ServiceAccount", accountName!);
         account.Annotations["eks.amazonaws.com/role-arn"].ShouldBe(values.Text("externalSecrets.roleArn"));
-        account.Annotations["eks.amazonaws.com/role-arn"].ShouldStartWith("arn:aws:iam::123456789012:role/");
+        account.Annotations["eks.amazonaws.com/role-arn"].ShouldStartWith($"arn:aws:iam::{AccountOf(environment)}:role/");
     }
 
     [HelmFact]
@@ -155,4 +166,10 @@ public class EasypayChartAccessTests
         }
         ns.Annotations["helm.sh/resource-policy"].ShouldBe("keep");
     }
+
+    /// <summary>The account the values point at: the environment's, or the documentation account of the chart defaults.</summary>
+    internal static string AccountOf(string environment) => environment == "default" ? "123456789012" : EnvOf(environment).AccountId;
+
+    internal static EasyPay.Tf.Stacks.Configuration.EnvironmentConfig EnvOf(string environment) =>
+        EasyPay.Tf.Stacks.Configuration.EnvironmentLoader.LoadAll(RepoPaths.Environments, [environment])[0];
 }

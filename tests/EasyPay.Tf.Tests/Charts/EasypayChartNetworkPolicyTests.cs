@@ -54,10 +54,9 @@ public class EasypayChartNetworkPolicyTests
 
     [HelmTheory]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Backend_accepts_only_the_frontend_the_test_pod_and_the_alb_on_8080(string environment)
+    public void Backend_accepts_only_the_frontend_and_the_test_pod_on_8080(string environment)
     {
         var render = EasypayChart.Render(environment);
-        var albCidrs = EasypayChart.Values(environment).Texts("network.albSourceCidrs");
         var policy = render.Single("NetworkPolicy", "easypay-backend");
         SelectsPodsOf(policy, render.Deployment("backend"));
 
@@ -67,7 +66,8 @@ public class EasypayChartNetworkPolicyTests
         peers.Where(p => p.Has("podSelector")).Select(p => p.StringMap("podSelector.matchLabels")["app.kubernetes.io/component"])
             .ShouldBe(["frontend", "test"], ignoreOrder: true);
         peers.Where(p => p.Has("podSelector")).ShouldAllBe(p => !p.Has("namespaceSelector")); // same namespace only
-        Cidrs(peers.Where(p => p.Has("ipBlock"))).ShouldBe(albCidrs);
+        // No ipBlock: the ALB reaches the frontend only, nginx proxies /api/ to the backend.
+        peers.ShouldAllBe(p => !p.Has("ipBlock"));
 
         // the selectors match the pods they mean
         var frontendLabels = render.Deployment("frontend").StringMap("spec.template.metadata.labels");
@@ -95,7 +95,9 @@ public class EasypayChartNetworkPolicyTests
         var aws = egress.Single(r => Ports(r).Contains("TCP/443"));
         Ports(aws).ShouldBe(["TCP/443"]);
         Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsApiEgressCidrs"));
-        values.Texts("network.awsApiEgressCidrs").ShouldBe(["0.0.0.0/0"]);
+        // The platform narrows AWS API egress to the VPC where interface endpoints serve the APIs (prod).
+        var env = environment == "default" ? null : EasyPay.Tf.Stacks.Configuration.EnvironmentLoader.LoadAll(RepoPaths.Environments, [environment])[0];
+        values.Texts("network.awsApiEgressCidrs").ShouldBe(env?.Network.InterfaceEndpoints == true ? [env.Network.VpcCidr] : ["0.0.0.0/0"]);
     }
 
     [HelmTheory]

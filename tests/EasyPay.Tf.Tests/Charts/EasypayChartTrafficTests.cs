@@ -23,22 +23,22 @@ public class EasypayChartTrafficTests
 
     [HelmTheory]
     [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
-    public void Target_group_bindings_bind_each_service_to_the_target_group_arn_from_values(string environment)
+    public void Both_target_groups_bind_the_frontend_service_and_nothing_binds_the_backend(string environment)
     {
         var render = EasypayChart.Render(environment);
         var values = EasypayChart.Values(environment);
         render.OfKind("TargetGroupBinding").Count.ShouldBe(2);
-        foreach (var component in new[] { "frontend", "backend" })
+        foreach (var (key, name, group) in new[] { ("targetGroupArn", "easypay-frontend", "frontend"), ("apiTargetGroupArn", "easypay-frontend-api", "api") })
         {
-            var arn = values.Text($"{component}.targetGroupArn");
-            arn.ShouldStartWith($"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/easypay-{environment}-{component}/");
+            var arn = values.Text($"frontend.{key}");
+            arn.ShouldStartWith($"arn:aws:elasticloadbalancing:eu-west-1:{EasypayChartAccessTests.AccountOf(environment)}:targetgroup/easypay-{environment}-{group}/");
 
-            var binding = render.Single("TargetGroupBinding", $"easypay-{component}");
+            var binding = render.Single("TargetGroupBinding", name);
             binding.ApiVersion.ShouldBe("elbv2.k8s.aws/v1beta1");
             binding.Text("spec.targetGroupARN").ShouldBe(arn);
             binding.Text("spec.targetType").ShouldBe("ip");
             var service = render.Single("Service", binding.Text("spec.serviceRef.name")!);
-            service.Name.ShouldBe($"easypay-{component}");
+            service.Name.ShouldBe("easypay-frontend");
             binding.Number("spec.serviceRef.port").ShouldBe(service.Number("spec.ports[0].port"));
             binding.Has("spec.networking").ShouldBeFalse(); // no ALB security group given: Terraform owns the rules
         }
@@ -68,7 +68,7 @@ public class EasypayChartTrafficTests
     }
 
     [HelmFact]
-    public void Ingress_routes_api_to_the_backend_and_the_rest_to_the_frontend()
+    public void Ingress_sends_every_path_to_the_frontend()
     {
         var render = EasypayChart.Render(EasypayChart.Args("default", set: ["ingress.enabled=true", "ingress.host=pay.example.com"]));
         var ingress = render.OfKind("Ingress").ShouldHaveSingleItem();
@@ -77,7 +77,7 @@ public class EasypayChartTrafficTests
         var rule = ingress.Nodes("spec.rules").ShouldHaveSingleItem();
         rule.Text("host").ShouldBe("pay.example.com");
         rule.Nodes("http.paths").Select(p => $"{p.Text("path")} {p.Text("pathType")} -> {p.Text("backend.service.name")}:{p.Text("backend.service.port.name")}")
-            .ShouldBe(["/api Prefix -> easypay-backend:http", "/ Prefix -> easypay-frontend:http"]);
+            .ShouldBe(["/ Prefix -> easypay-frontend:http"]); // nginx proxies /api/ to the backend: never exposed
         render.OfKind("TargetGroupBinding").ShouldBeEmpty();
     }
 

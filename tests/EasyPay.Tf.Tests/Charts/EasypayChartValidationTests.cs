@@ -50,10 +50,25 @@ public class EasypayChartValidationTests
     [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
     public void Each_ci_values_file_satisfies_the_schema(string environment)
     {
-        File.Exists(EasypayChart.CiValuesFile(environment)).ShouldBeTrue();
-        var template = HelmCli.Template(EasypayChart.Args(environment));
+        var template = HelmCli.Template(EasypayChart.Args(environment) with { ValuesFiles = [EasypayChart.CiValuesFile(environment)] });
         template.Output.ShouldNotContain(SchemaError);
         template.ExitCode.ShouldBe(0, template.Output);
+    }
+
+    /// <summary>The ci files are what `helm lint charts/easypay -f ci/ENV-values.yaml` sees outside the tests: the
+    /// platform stack's values, never hand-written ones (EASYPAY_UPDATE_CI_VALUES=1 rewrites them).</summary>
+    [Theory]
+    [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
+    public void Ci_values_files_are_the_generated_values(string environment)
+    {
+        var path = EasypayChart.CiValuesFile(environment);
+        var expected = EasypayChart.CiValuesFileContent(environment);
+        if (Environment.GetEnvironmentVariable("EASYPAY_UPDATE_CI_VALUES") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+        File.ReadAllText(path).ShouldBe(expected,
+            $"{Path.GetRelativePath(RepoPaths.Root, path)} is not what the platform stack generates; regenerate: EASYPAY_UPDATE_CI_VALUES=1 npm test -- --filter Ci_values_files_are_the_generated_values");
     }
 
     [HelmFact]
@@ -84,7 +99,8 @@ public class EasypayChartValidationTests
     [InlineData("backend:\n  securityContext:\n    runAsUser: 0\n", "backend.securityContext.runAsUser")]
     [InlineData("backend:\n  image:\n    digest: sha256:abc\n", "backend.image.digest")]
     [InlineData("frontend:\n  topologySpread:\n    zone:\n      whenUnsatisfiable: Sometimes\n", "frontend.topologySpread.zone.whenUnsatisfiable")]
-    [InlineData("backend:\n  targetGroupArn: not-an-arn\n", "backend.targetGroupArn")]
+    [InlineData("frontend:\n  apiTargetGroupArn: not-an-arn\n", "frontend.apiTargetGroupArn")]
+    [InlineData("backend:\n  targetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/easypay-prod-backend/0123456789abcdef\n", "backend")] // no backend binding exists any more
     [InlineData("externalSecrets:\n  roleArn: arn:aws:iam::123:role/x\n", "externalSecrets.roleArn")]
     [InlineData("frontend:\n  tolerations:\n    - keyy: spot\n", "frontend.tolerations.0")]
     [InlineData("replicas: 3\n", "replicas")]
@@ -135,7 +151,8 @@ public class EasypayChartValidationTests
     [HelmTheory]
     [InlineData("frontend.terminationGracePeriodSeconds=10", "frontend.terminationGracePeriodSeconds (10) must be greater than frontend.preStopSleepSeconds (10)")]
     [InlineData("backend.autoscaling.minReplicas=11", "backend.autoscaling.minReplicas (11) must not exceed backend.autoscaling.maxReplicas (10)")]
-    [InlineData("ingress.enabled=true", "ingress.enabled must be false when frontend.targetGroupArn or backend.targetGroupArn is set")]
+    [InlineData("ingress.enabled=true", "ingress.enabled must be false when frontend.targetGroupArn or frontend.apiTargetGroupArn is set")]
+    [InlineData("frontend.topologySpread.zone.whenUnsatisfiable=ScheduleAnyway", "frontend.topologySpread.zone.minDomains (3) needs frontend.topologySpread.zone.whenUnsatisfiable DoNotSchedule")]
     [InlineData("database.credentials.externalSecret.secretArn=", "database.credentials.externalSecret.secretArn is required")]
     [InlineData("externalSecrets.roleArn=", "externalSecrets.roleArn is required")]
     [InlineData("backend.extraConfig.DB_HOST=elsewhere", "backend.extraConfig.DB_HOST is managed by the chart")]

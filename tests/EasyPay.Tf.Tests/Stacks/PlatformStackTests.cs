@@ -21,12 +21,7 @@ public class PlatformStackTests
 
     private static readonly Lazy<JsonObject> Prod = new(() => Synth(Env("prod")));
 
-    private static string ValuesYaml(string env)
-    {
-        var e = Env(env);
-        return EasyPay.Tf.Modules.Platform.HelmValues.ToYaml(PlatformStack.ApplicationValues(
-            e, UpstreamOutputs.Network(e), UpstreamOutputs.Cluster(e), UpstreamOutputs.Database(e)));
-    }
+    private static string ValuesYaml(string env) => EasypayChart.GeneratedValuesYaml(env);
 
     [Fact]
     public void Providers_use_the_cluster_endpoint_and_an_eks_token_never_a_kubeconfig()
@@ -77,6 +72,9 @@ public class PlatformStackTests
         var ns = json.Single("kubernetes_namespace_v1")["metadata"]!;
         ns["name"]!.ToString().ShouldBe("easypay");
         ns["labels"]!["pod-security.kubernetes.io/enforce"]!.ToString().ShouldBe("restricted");
+        // aws-load-balancer-controller v2.13.4 docs/deploy/pod_readiness_gate.md: the namespace label that makes the
+        // controller inject a readiness gate into new pods behind a TargetGroupBinding (zero-downtime rollouts).
+        ns["labels"]!["elbv2.k8s.aws/pod-readiness-gate-inject"]!.ToString().ShouldBe("enabled");
     }
 
     [Fact]
@@ -92,9 +90,62 @@ public class PlatformStackTests
     public void Calico_runs_in_policy_only_mode_beside_the_vpc_cni()
     {
         var calico = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "tigera-operator").Body;
-        var values = calico["values"]![0]!.ToString();
-        values.ShouldContain("kubernetesProvider: \"EKS\"");
-        values.ShouldContain("type: \"AmazonVPC\"");
+        // tigera-operator chart v3.30.7: the version keeps its "v" (helm package --version $(GIT_VERSION)); 3.30.x carries
+        // the fix of projectcalico/calico#9437 (3.29.4 / 3.30.0) and is tested on Kubernetes 1.31-1.35.
+        calico.Str("version").ShouldBe("v3.30.7");
+        var values = YamlOf(calico);
+        // values.yaml renders everything under installation (but "enabled") as the Installation spec; the CRD allows
+        // cni.type AmazonVPC with kubernetesProvider EKS, as Calico's EKS guide installs it (calicoNetwork.bgp Disabled).
+        (Get(values, "installation.kubernetesProvider"), Get(values, "installation.cni.type"), Get(values, "installation.calicoNetwork.bgp"))
+            .ShouldBe(("EKS", "AmazonVPC", "Disabled"));
+        Get(values, "apiServer.enabled").ShouldBe("true");
+        // goldmane and whisker: new in 3.30 and enabled by default in the chart's values.yaml.
+        (Get(values, "goldmane.enabled"), Get(values, "whisker.enabled")).ShouldBe(("false", "false"));
+    }
+
+    [Fact]
+    public void Add_on_values_use_the_keys_their_charts_define_at_the_pinned_versions()
+    {
+        var releases = Prod.Value.Resources("helm_release").ToDictionary(r => r.Body.Str("name")!, r => YamlOf(r.Body));
+        // metrics-server chart 3.12.2 appends args after defaultArgs without de-duplicating: the default list is
+        // replaced whole (its defaults: --cert-dir=/tmp, --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname,
+        // --kubelet-use-node-status-port, --metric-resolution=15s), with InternalIP only.
+        var metrics = releases["metrics-server"];
+        ((List<object>)metrics["defaultArgs"]!).Cast<string>().ShouldBe(
+            ["--cert-dir=/tmp", "--kubelet-preferred-address-types=InternalIP", "--kubelet-use-node-status-port", "--metric-resolution=15s"]);
+        metrics.ContainsKey("args").ShouldBeFalse();
+        // external-secrets chart 0.19.2 values.yaml: leaderElect (default false), webhook.* and certController.* replicas
+        // and PDBs; the cert-controller binary's --enable-leader-election (default false) only through extraArgs.
+        var eso = releases["external-secrets"];
+        (Get(eso, "replicaCount"), Get(eso, "leaderElect")).ShouldBe(("2", "true"));
+        foreach (var component in new[] { "webhook", "certController" })
+        {
+            (Get(eso, $"{component}.replicaCount"), Get(eso, $"{component}.podDisruptionBudget.enabled"), Get(eso, $"{component}.podDisruptionBudget.minAvailable"))
+                .ShouldBe(("2", "true", "1"), component);
+        }
+        Get(eso, "certController.extraArgs.enable-leader-election").ShouldBe("true");
+        // aws-load-balancer-controller chart 1.13.4 values.yaml: region/vpcId become --aws-region/--aws-vpc-id (the
+        // controller needs them with IMDS hop limit 1); podDisruptionBudget is inlined into the PDB spec.
+        var lbc = releases["aws-load-balancer-controller"];
+        (Get(lbc, "enableServiceMutatorWebhook"), Get(lbc, "podDisruptionBudget.maxUnavailable"), Get(lbc, "region")).ShouldBe(("false", "1", "eu-west-1"));
+        Get(lbc, "vpcId").ShouldNotBeNullOrEmpty();
+        // cluster-autoscaler chart 9.46.6: awsRegion becomes AWS_REGION (no IMDS lookup); one node group per AZ is
+        // balanced by --balance-similar-node-groups.
+        var autoscaler = releases["cluster-autoscaler"];
+        (Get(autoscaler, "awsRegion"), Get(autoscaler, "extraArgs.balance-similar-node-groups")).ShouldBe(("eu-west-1", "true"));
+    }
+
+    private static Dictionary<object, object?> YamlOf(JsonObject release) =>
+        new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<object, object?>>(release["values"]![0]!.ToString());
+
+    private static string? Get(Dictionary<object, object?> values, string path)
+    {
+        object? node = values;
+        foreach (var part in path.Split('.'))
+        {
+            node = node is Dictionary<object, object?> map && map.TryGetValue(part, out var next) ? next : null;
+        }
+        return node?.ToString()?.ToLowerInvariant() is "true" or "false" ? node.ToString()!.ToLowerInvariant() : node?.ToString();
     }
 
     [Fact]
@@ -152,8 +203,17 @@ public class PlatformStackTests
         var backend = render.All.Single(m => m.Kind == "HorizontalPodAutoscaler" && m.Name.EndsWith("backend", StringComparison.Ordinal));
         backend.Number("spec.minReplicas").ShouldBe(e.Application.BackendReplicas.Min);
         backend.Number("spec.maxReplicas").ShouldBe(e.Application.BackendReplicas.Max);
-        render.OfKind("TargetGroupBinding").Select(t => t.Text("spec.targetGroupARN"))
-            .ShouldBe([UpstreamOutputs.Cluster(e).FrontendTargetGroupArn, UpstreamOutputs.Cluster(e).BackendTargetGroupArn], ignoreOrder: true);
+        // Both ALB target groups bind the frontend Service; nothing binds the backend (not reachable from the internet).
+        var bindings = render.OfKind("TargetGroupBinding");
+        bindings.Select(t => t.Text("spec.targetGroupARN"))
+            .ShouldBe([UpstreamOutputs.Cluster(e).FrontendTargetGroupArn, UpstreamOutputs.Cluster(e).ApiTargetGroupArn], ignoreOrder: true);
+        bindings.ShouldAllBe(t => t.Text("spec.serviceRef.name") == $"{EasypayChart.Release}-frontend");
+        // minDomains = the environment's AZ count (one node group per AZ); GA in Kubernetes 1.30, DoNotSchedule only.
+        foreach (var d in render.OfKind("Deployment"))
+        {
+            var zone = d.Nodes("spec.template.spec.topologySpreadConstraints").Single(c => c.Text("topologyKey") == "topology.kubernetes.io/zone");
+            (zone.Number("minDomains"), zone.Text("whenUnsatisfiable")).ShouldBe((e.AvailabilityZones.Count, "DoNotSchedule"));
+        }
         render.OfKind("Deployment").Single(d => d.Name.EndsWith("backend", StringComparison.Ordinal))
             .Nodes("spec.template.spec.containers")[0].Text("image")
             .ShouldBe($"{e.Application.BackendImage.Repository}:{e.Application.BackendImage.Tag}");

@@ -21,7 +21,10 @@ public static class UpstreamOutputs
         return new NetworkOutputs("vpc-0a1b2c3d4e5f6a7b8", env.Network.VpcCidr, env.AvailabilityZones,
             Ids(SubnetTier.Public), Ids(SubnetTier.Private), Ids(SubnetTier.Data),
             Cidrs(SubnetTier.Public), Cidrs(SubnetTier.Private), Cidrs(SubnetTier.Data),
-            [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")]);
+            [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")])
+        {
+            AutoScalingServiceLinkedRoleArn = $"arn:aws:iam::{env.AccountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+        };
     }
 
     public static ClusterOutputs Cluster(EnvironmentConfig env)
@@ -49,11 +52,12 @@ public static class UpstreamOutputs
             AlbDnsName = $"{env.ResourcePrefix}-123456789.{env.Region}.elb.amazonaws.com",
             AlbZoneId = "Z32O12XQLNTSW2",
             FrontendTargetGroupArn = $"{elb}:targetgroup/{env.ResourcePrefix}-frontend/0123456789abcdef",
-            BackendTargetGroupArn = $"{elb}:targetgroup/{env.ResourcePrefix}-backend/fedcba9876543210",
+            ApiTargetGroupArn = $"{elb}:targetgroup/{env.ResourcePrefix}-api/fedcba9876543210",
             FrontendTargetGroupArnSuffix = $"targetgroup/{env.ResourcePrefix}-frontend/0123456789abcdef",
-            BackendTargetGroupArnSuffix = $"targetgroup/{env.ResourcePrefix}-backend/fedcba9876543210",
-            NodeGroupMinSize = env.Cluster.NodeGroup.MinSize,
+            ApiTargetGroupArnSuffix = $"targetgroup/{env.ResourcePrefix}-api/fedcba9876543210",
+            NodeGroupMinSize = env.Cluster.NodeGroup.MinSizePerAz * env.AvailabilityZones.Count,
             DeveloperGroup = "easypay-developers",
+            ApplicationLogGroupName = $"/aws/containerinsights/{env.ResourcePrefix}/application",
         };
     }
 

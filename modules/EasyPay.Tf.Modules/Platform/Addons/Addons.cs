@@ -5,18 +5,23 @@ namespace EasyPay.Tf.Modules.Platform.Addons;
 // Typed values of the third-party charts: only the keys this platform sets, named as each chart names them.
 #pragma warning disable CA1812 // instantiated by the add-on constructs and serialized
 
-/// <summary>tigera-operator: Calico enforces NetworkPolicy while the AWS VPC CNI keeps pod networking.</summary>
-public sealed record TigeraOperatorValues(TigeraInstallation Installation, EnabledFlag ApiServer);
-public sealed record TigeraInstallation(string KubernetesProvider, TigeraCni Cni);
+/// <summary>tigera-operator: Calico enforces NetworkPolicy while the AWS VPC CNI keeps pod networking (the
+/// chart renders everything under installation but "enabled" as the Installation's spec).</summary>
+public sealed record TigeraOperatorValues(TigeraInstallation Installation, EnabledFlag ApiServer, EnabledFlag Goldmane, EnabledFlag Whisker);
+public sealed record TigeraInstallation(string KubernetesProvider, TigeraCni Cni, TigeraCalicoNetwork CalicoNetwork);
 public sealed record TigeraCni(string Type);
+public sealed record TigeraCalicoNetwork(string Bgp);
 public sealed record EnabledFlag(bool Enabled);
 
-public sealed record MetricsServerValues(int Replicas, PodDisruptionBudget PodDisruptionBudget, IReadOnlyList<string> Args);
+/// <summary>metrics-server: the chart appends <c>args</c> after <c>defaultArgs</c> without de-duplicating, so a
+/// changed default flag is set by replacing <c>defaultArgs</c> whole.</summary>
+public sealed record MetricsServerValues(int Replicas, PodDisruptionBudget PodDisruptionBudget, IReadOnlyList<string> DefaultArgs);
 public sealed record PodDisruptionBudget(bool Enabled, int MinAvailable);
 
 public sealed record LoadBalancerControllerValues(
     string ClusterName, string Region, string VpcId, int ReplicaCount, ServiceAccount ServiceAccount,
-    bool EnableShield, bool EnableWaf, bool EnableWafv2);
+    bool EnableShield, bool EnableWaf, bool EnableWafv2, bool EnableServiceMutatorWebhook,
+    PodDisruptionBudgetMaxUnavailable PodDisruptionBudget);
 
 public sealed record ServiceAccount(bool Create, string Name, IReadOnlyDictionary<string, string> Annotations)
 {
@@ -32,7 +37,15 @@ public sealed record ImageTag(string Tag);
 public sealed record RbacServiceAccount(ServiceAccount ServiceAccount);
 public sealed record PodDisruptionBudgetMaxUnavailable(int MaxUnavailable);
 
-public sealed record ExternalSecretsValues([property: YamlMember(Alias = "installCRDs")] bool InstallCrds, int ReplicaCount, PodDisruptionBudget PodDisruptionBudget);
+public sealed record ExternalSecretsValues(
+    [property: YamlMember(Alias = "installCRDs")] bool InstallCrds, int ReplicaCount, bool LeaderElect, PodDisruptionBudget PodDisruptionBudget,
+    ExternalSecretsComponent Webhook, ExternalSecretsComponent CertController);
+
+/// <summary>The webhook's and cert-controller's replicas and PDB; <c>extraArgs</c> render as --KEY=VALUE.</summary>
+public sealed record ExternalSecretsComponent(int ReplicaCount, PodDisruptionBudget PodDisruptionBudget)
+{
+    public IReadOnlyDictionary<string, string>? ExtraArgs { get; init; }
+}
 
 public sealed record VeleroValues(
     IReadOnlyList<VeleroInitContainer> InitContainers, VeleroConfiguration Configuration, VeleroCredentials Credentials,

@@ -4,8 +4,12 @@ namespace EasyPay.Tf.Modules.Platform.Addons;
 /// Upgrading one is a reviewed change here, visible in the platform stack snapshots.</summary>
 public static class ChartVersions
 {
-    /// <summary>Calico's tigera-operator (policy-only mode on EKS, with the API server for projectcalico.org/v3).</summary>
-    public const string TigeraOperator = "v3.29.3";
+    /// <summary>Calico's tigera-operator (policy-only mode on EKS, with the API server for projectcalico.org/v3).
+    /// 3.30 is tested on Kubernetes 1.31-1.35 (Calico 3.30 system requirements) and carries the fix for
+    /// projectcalico/calico#9437 (v3 policies could not be patched by name after 3.29.0; fixed in 3.30.0 and
+    /// 3.29.4). helm never upgrades a chart's crds/: before bumping this, apply the new release's CRDs
+    /// (docs/cluster.md, "Upgrading Calico").</summary>
+    public const string TigeraOperator = "v3.30.7";
     public const string MetricsServer = "3.12.2";
     /// <summary>AWS Load Balancer Controller v2.13.4 (TargetGroupBinding CRD).</summary>
     public const string AwsLoadBalancerController = "1.13.4";
@@ -17,4 +21,6 @@ public static class ChartVersions
     /// <summary>Velero 1.16.</summary>
     public const string Velero = "10.0.10";
     public const string VeleroAwsPluginImage = "velero/velero-plugin-for-aws:v1.12.0";
+    /// <summary>sh and curl for the API availability Job (the same image the app chart's helm test uses).</summary>
+    public const string ApiAvailabilityImage = "curlimages/curl:8.11.1";
 }

@@ -2,6 +2,7 @@ using Constructs;
 using EasyPay.Tf.Modules.Core;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Helm.Provider;
+using HashiCorp.Cdktf.Providers.Kubernetes.Provider;
 
 namespace EasyPay.Tf.Modules.Platform.Addons;
 
@@ -39,11 +40,16 @@ public sealed class PlatformAddons : Construct
     public HelmRelease ExternalSecrets { get; }
     public HelmRelease Velero { get; }
 
-    /// <summary>What an application release must wait for: the CRDs and webhooks it uses.</summary>
-    public IReadOnlyList<ITerraformDependable> ApplicationPrerequisites =>
-        [Calico.Release, MetricsServer.Release, LoadBalancerController.Release, ExternalSecrets.Release];
+    /// <summary>Completes once Calico's API server serves projectcalico.org/v3 (the app chart creates a v3 policy).</summary>
+    public ApiAvailability CalicoApi { get; }
 
-    public PlatformAddons(Construct scope, string id, PlatformAddonsProps props, HelmProvider helm) : base(scope, id)
+    /// <summary>What an application release must wait for: every API, CRD and webhook its objects use —
+    /// projectcalico.org/v3 (Calico API server, registered by the operator after its own rollout),
+    /// metrics.k8s.io (HPAs), TargetGroupBinding webhooks and CRD, ExternalSecret/SecretStore webhooks and CRDs.</summary>
+    public IReadOnlyList<ITerraformDependable> ApplicationPrerequisites =>
+        [Calico.Release, CalicoApi.Resource, MetricsServer.Release, LoadBalancerController.Release, ExternalSecrets.Release];
+
+    public PlatformAddons(Construct scope, string id, PlatformAddonsProps props, HelmProvider helm, KubernetesProvider kubernetes) : base(scope, id)
     {
         var v = new PropsValidator(nameof(PlatformAddonsProps));
         foreach (var (field, value) in new[]
@@ -59,13 +65,27 @@ public sealed class PlatformAddons : Construct
         v.ThrowIfInvalid();
 
         Calico = new HelmRelease(this, "calico", new HelmReleaseProps("tigera-operator", "tigera-operator", "tigera-operator", ChartVersions.TigeraOperator,
-            new TigeraOperatorValues(new TigeraInstallation("EKS", new TigeraCni("AmazonVPC")), new EnabledFlag(true)))
+            // As Calico's EKS guide installs it: the VPC CNI keeps networking, no BGP. Goldmane and Whisker
+            // (flow aggregation and its UI, on by default since 3.30) stay off: nothing here reads them.
+            new TigeraOperatorValues(new TigeraInstallation("EKS", new TigeraCni("AmazonVPC"), new TigeraCalicoNetwork("Disabled")),
+                ApiServer: new EnabledFlag(true), Goldmane: new EnabledFlag(false), Whisker: new EnabledFlag(false)))
         {
             Repository = "https://docs.tigera.io/calico/charts",
         }, helm);
 
+        // The operator registers the APIService v3.projectcalico.org only after it has rolled out calico-apiserver,
+        // long after helm considers the release ready (custom resources count as ready at once).
+        CalicoApi = new ApiAvailability(this, "calico-api", new ApiAvailabilityProps(
+            $"calico-api-available-{ChartVersions.TigeraOperator.Replace('.', '-')}", "projectcalico.org/v3", ChartVersions.ApiAvailabilityImage)
+        {
+            DependsOn = [Calico.Release],
+        }, kubernetes);
+
         MetricsServer = new HelmRelease(this, "metrics-server", new HelmReleaseProps("metrics-server", "kube-system", "metrics-server", ChartVersions.MetricsServer,
-            new MetricsServerValues(2, new PodDisruptionBudget(true, 1), ["--kubelet-preferred-address-types=InternalIP"]))
+            // The chart's defaultArgs with one change: kubelets are reached on their node IP only (nodes have no
+            // external IP or resolvable host name in private subnets).
+            new MetricsServerValues(2, new PodDisruptionBudget(true, 1),
+                ["--cert-dir=/tmp", "--kubelet-preferred-address-types=InternalIP", "--kubelet-use-node-status-port", "--metric-resolution=15s"]))
         {
             Repository = "https://kubernetes-sigs.github.io/metrics-server/",
             CreateNamespace = false,
@@ -76,7 +96,13 @@ public sealed class PlatformAddons : Construct
             new LoadBalancerControllerValues(props.ClusterName, props.Region, props.VpcId, 2,
                 ServiceAccount.WithRole(props.LoadBalancerControllerServiceAccount, props.LoadBalancerControllerRoleArn),
                 // Shield/WAF integration needs IAM rights the least-privilege role does not grant.
-                EnableShield: false, EnableWaf: false, EnableWafv2: false))
+                EnableShield: false, EnableWaf: false, EnableWafv2: false,
+                // The Service mutator (failurePolicy Fail, every Service CREATE, no namespace selector) only
+                // serves Services of type LoadBalancer, which nothing here uses; on a first install it rejects
+                // the other releases' Services until the controller is up (aws-load-balancer-controller#4140).
+                EnableServiceMutatorWebhook: false,
+                // Its TargetGroupBinding webhooks fail closed: keep one of the two replicas through drains.
+                PodDisruptionBudget: new PodDisruptionBudgetMaxUnavailable(1)))
         {
             Repository = "https://aws.github.io/eks-charts",
             CreateNamespace = false,
@@ -104,7 +130,15 @@ public sealed class PlatformAddons : Construct
             "external-secrets", "external-secrets", "external-secrets", ChartVersions.ExternalSecrets,
             // The controller needs no AWS role: the app's SecretStore authenticates as the app's own IRSA
             // service account, the only subject the database-secret role trusts.
-            new ExternalSecretsValues(true, 2, new PodDisruptionBudget(true, 1)))
+            // Two controllers elect a leader (two active ones would both write every Secret); the webhook fails
+            // closed for ExternalSecrets and SecretStores, so it runs twice with a PDB; the cert-controller
+            // keeps the webhook's certificate and elects a leader too (the chart has no value for it).
+            new ExternalSecretsValues(InstallCrds: true, ReplicaCount: 2, LeaderElect: true, new PodDisruptionBudget(true, 1),
+                Webhook: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1)),
+                CertController: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1))
+                {
+                    ExtraArgs = new Dictionary<string, string> { ["enable-leader-election"] = "true" },
+                }))
         {
             Repository = "https://charts.external-secrets.io",
         }, helm);
