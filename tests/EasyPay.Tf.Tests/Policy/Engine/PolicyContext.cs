@@ -132,6 +132,61 @@ public sealed partial class PolicyContext : IPolicyTarget
         return ReferencesIn(producer, declared["value"], hops + 1);
     }
 
+    /// <summary>The value as it will be at apply time when synthesis already fixes it: a literal string as is; a
+    /// string whose "${...}" tokens each name a literal attribute of a resource (or a remote-state output that
+    /// resolves to one, across stacks) with those tokens replaced; otherwise null (known only at apply time).</summary>
+    public string? SynthTimeValue(JsonNode? value) => SynthTimeValue(StackId, TfValue.Text(value), 0);
+
+    /// <summary>The names of the stacks of this stack's environment (this one included).</summary>
+    public IReadOnlyList<string> EnvironmentStackIds =>
+        [.. _app.Keys.Where(id => id.StartsWith(Env.Name + "-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    /// <summary>A context over another stack of the same app (same environment), for rules that compare stacks.</summary>
+    public PolicyContext Sibling(string stackId) => new(stackId, Env, _app[stackId], _app);
+
+    private string? SynthTimeValue(string stackId, string? text, int hops)
+    {
+        if (text is null || !TfValue.IsToken(text))
+        {
+            return text;
+        }
+        if (hops > MaxHops || !_app.TryGetValue(stackId, out var stack))
+        {
+            return null;
+        }
+        var unresolved = false;
+        var result = TokenPattern().Replace(text, token =>
+        {
+            var reference = ReferencePattern().Match(token.Groups["expr"].Value);
+            if (!reference.Success || reference.Length != token.Groups["expr"].Value.Length)
+            {
+                unresolved = true; // a function call or an expression: not a plain reference
+                return token.Value;
+            }
+            var kind = reference.Groups["data"].Success ? "data" : "resource";
+            var type = reference.Groups["type"].Value;
+            var rest = reference.Groups["rest"].Value;
+            string? resolved = null;
+            if (kind == "data" && type == "terraform_remote_state" && stack["data"]?[type]?[reference.Groups["name"].Value] is JsonObject remote)
+            {
+                var output = rest.StartsWith("outputs.", StringComparison.Ordinal) ? rest["outputs.".Length..] : null;
+                var config = remote.ToJsonString();
+                var producer = _app.Keys.Where(id => config.Contains(id, StringComparison.Ordinal)).OrderByDescending(id => id.Length).FirstOrDefault();
+                if (output is not null && producer is not null && _app[producer]["output"]?[output] is JsonObject declared)
+                {
+                    resolved = SynthTimeValue(producer, TfValue.Text(declared["value"]), hops + 1);
+                }
+            }
+            else if (stack[kind]?[type]?[reference.Groups["name"].Value] is JsonObject body && !rest.Contains('.') && !rest.Contains('['))
+            {
+                resolved = SynthTimeValue(stackId, TfValue.Text(body[rest]), hops + 1);
+            }
+            unresolved |= resolved is null;
+            return resolved ?? token.Value;
+        });
+        return unresolved ? null : result;
+    }
+
     private static IEnumerable<TfResource> Block(string stackId, JsonObject stack, string kind, string type) =>
         stack[kind]?[type] is JsonObject o ? o.Select(kv => new TfResource(stackId, kind, type, kv.Key, (JsonObject)kv.Value!)) : [];
 

@@ -14,8 +14,11 @@ public static class PolicyDocs
         [.. PolicyRegistry.All.Select(r => (IReadOnlyList<string>)[r.Id, r.Severity.ToString(), Environments(r.AppliesTo), r.Title, r.Rationale, Examines(r)])]);
 
     public static string NameExemptionsTable() => PolicyEngine.Markdown(
-        ["Resource type", "Why its name need not carry the environment"],
-        [.. HygieneRules.NameExemptTypes.Select(kv => (IReadOnlyList<string>)[$"`{kv.Key}`", kv.Value])]);
+        ["Resource type or name", "Why its name need not carry the environment"],
+        [
+            .. HygieneRules.NameExemptTypes.Select(kv => (IReadOnlyList<string>)[$"`{kv.Key}`", kv.Value]),
+            .. HygieneRules.AwsDefinedNames.Select(kv => (IReadOnlyList<string>)[$"name `{kv.Key}`", kv.Value]),
+        ]);
 
     /// <summary>Everything between the markers.</summary>
     public static string Generated() => string.Join('\n', RulesTable(), "", "Exempt from HYG-002:", "", NameExemptionsTable());

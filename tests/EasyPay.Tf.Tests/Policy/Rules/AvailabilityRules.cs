@@ -25,17 +25,10 @@ public static class AvailabilityRules
     };
 
     public static readonly StackRule NodeGroups = new("AVL-003",
-        "EKS node groups span the configured AZs and keep at least one node per AZ (min_size)",
+        "EKS node groups: one per AZ, together covering every configured AZ, each keeping at least one node (min_size)",
         Severity.High, Applicability.AllEnvironments,
-        "Pods can only spread across zones that have nodes.",
-        ctx => ctx.Resources("aws_eks_node_group").SelectMany(g =>
-        {
-            var spread = Zones(ctx, g["subnet_ids"]);
-            var min = TfValue.Number(TfValue.Block(g["scaling_config"])?["min_size"]);
-            return ctx.Violations(g,
-                (spread.Count < ctx.AzCount, $"subnet_ids span {spread.Describe()}; the environment has {ctx.AzCount} AZs"),
-                (min is null || min < ctx.AzCount, $"scaling_config.min_size {min?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not a literal)"} is below the {ctx.AzCount} configured AZs"));
-        }))
+        "Pods can only spread across zones that have nodes, and cluster-autoscaler can add a node in the zone a Pending pod needs only when each node group is in one zone (cluster-autoscaler FAQ: \"use separate node groups per zone\").",
+        NodeGroupProblems)
     {
         Subjects = ["aws_eks_node_group"],
     };
@@ -103,6 +96,23 @@ public static class AvailabilityRules
         public string Describe() => Unresolved == 0
             ? $"{Zones.Count} AZ(s) ({string.Join(", ", Zones)})"
             : $"at most {Count} AZ(s) ({string.Join(", ", Zones.Append($"{Unresolved} unresolved subnet(s)"))})";
+    }
+
+    private static IEnumerable<Violation> NodeGroupProblems(PolicyContext ctx)
+    {
+        var groups = ctx.Resources("aws_eks_node_group").Select(g => (Group: g, Spread: Zones(ctx, g["subnet_ids"]))).ToList();
+        var covered = new Spread([.. groups.SelectMany(g => g.Spread.Zones).Distinct().Order(StringComparer.Ordinal)], groups.Sum(g => g.Spread.Unresolved));
+        foreach (var (group, spread) in groups)
+        {
+            var min = TfValue.Number(TfValue.Block(group["scaling_config"])?["min_size"]);
+            foreach (var violation in ctx.Violations(group,
+                (spread.Zones.Count > 1, $"subnet_ids span {spread.Describe()}: a node group spanning AZs lets the Auto Scaling group, not cluster-autoscaler, pick the AZ of a new node; give each AZ its own node group"),
+                (covered.Count < ctx.AzCount, $"the stack's node groups together span {covered.Describe()}; the environment has {ctx.AzCount} AZs"),
+                (min is null || min < 1, $"scaling_config.min_size {min?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not a literal)"} leaves its AZ without a node")))
+            {
+                yield return violation;
+            }
+        }
     }
 
     public static Spread Zones(PolicyContext ctx, JsonNode? subnetIds)

@@ -19,6 +19,12 @@ public static class HygieneRules
         ["aws_route53_record"] = "a DNS record is named by the environment's configured zone and record name",
     };
 
+    /// <summary>Names AWS fixes, so they cannot carry the environment; each with why.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AwsDefinedNames = new Dictionary<string, string>
+    {
+        ["RDSOSMetrics"] = "RDS enhanced monitoring writes every instance of the account and region to this one log group",
+    };
+
     public static readonly StackRule DefaultTags = new("HYG-001",
         "Every AWS resource carries Project, Environment, Stack and ManagedBy through the provider's default_tags, never overridden",
         Severity.Medium, Applicability.AllEnvironments,
@@ -40,7 +46,95 @@ public static class HygieneRules
         Subjects = ["aws_launch_template"],
     };
 
-    public static IReadOnlyList<StackRule> All { get; } = [DefaultTags, Names, LaunchedResources];
+    /// <summary>The resource types whose names AWS (or Kubernetes) keeps unique, with the attribute that names them,
+    /// the namespace the name must be unique in (types sharing one compete: metric and composite alarms), and
+    /// whether the namespace is per region or per account.</summary>
+    public static readonly IReadOnlyList<(string Type, string Attribute, string Namespace, bool Regional)> PhysicalNames =
+    [
+        ("aws_cloudwatch_log_group", "name", "log group", true),
+        ("aws_iam_role", "name", "IAM role", false),
+        ("aws_iam_policy", "name", "IAM policy", false),
+        ("aws_iam_service_linked_role", "aws_service_name", "service-linked role", false),
+        ("aws_kms_alias", "name", "KMS alias", true),
+        ("aws_ssm_parameter", "name", "SSM parameter", true),
+        ("aws_s3_bucket", "bucket", "S3 bucket", false),
+        ("aws_sns_topic", "name", "SNS topic", true),
+        ("aws_cloudwatch_metric_alarm", "alarm_name", "CloudWatch alarm", true),
+        ("aws_cloudwatch_composite_alarm", "alarm_name", "CloudWatch alarm", true),
+        ("aws_cloudwatch_dashboard", "dashboard_name", "CloudWatch dashboard", false),
+        ("aws_db_subnet_group", "name", "DB subnet group", true),
+        ("aws_rds_cluster_parameter_group", "name", "DB cluster parameter group", true),
+        ("aws_db_parameter_group", "name", "DB parameter group", true),
+        ("aws_rds_cluster", "cluster_identifier", "DB cluster", true),
+        ("aws_rds_cluster_instance", "identifier", "DB instance", true),
+        ("aws_db_proxy", "name", "DB proxy", true),
+        ("aws_db_event_subscription", "name", "RDS event subscription", true),
+        ("aws_lb", "name", "load balancer", true),
+        ("aws_lb_target_group", "name", "target group", true),
+        ("aws_backup_vault", "name", "backup vault", true),
+        ("aws_backup_plan", "name", "backup plan", true),
+        ("aws_eks_cluster", "name", "EKS cluster", true),
+        ("aws_launch_template", "name", "launch template", true),
+        ("helm_release", "name", "helm release", false),
+    ];
+
+    public static readonly StackRule OneOwner = new("HYG-004",
+        "Every physical name has exactly one owning stack in its environment (names resolved through cross-stack lookups)",
+        Severity.High, Applicability.AllEnvironments,
+        "Two stacks creating the same name (a log group, a role, an alarm) fail the second apply with AlreadyExists, or fight over one resource.",
+        OwnerProblems)
+    {
+        Subjects = [.. PhysicalNames.Select(p => p.Type).Distinct()],
+    };
+
+    public static IReadOnlyList<StackRule> All { get; } = [DefaultTags, Names, LaunchedResources, OneOwner];
+
+    /// <summary>Every (namespace, region, name) a stack creates, with the resource, where the name is known at
+    /// synth time (literals, and tokens that resolve to literals, also through remote state).</summary>
+    public static IEnumerable<(string Key, TfResource Resource)> PhysicalNamesOf(PolicyContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var providerRegions = ctx.Providers("aws").ToDictionary(p => TfValue.Text(p["alias"]) ?? "", p => TfValue.Text(p["region"]) ?? ctx.Env.Region);
+        foreach (var (type, attribute, ns, regional) in PhysicalNames)
+        {
+            foreach (var resource in ctx.Resources(type))
+            {
+                if (ctx.SynthTimeValue(resource[attribute]) is not { Length: > 0 } name)
+                {
+                    continue; // name_prefix, or known only at apply time
+                }
+                // A helm release is unique per namespace; the rest per account, or per account and region.
+                var scope = type == "helm_release" ? TfValue.Text(resource["namespace"]) ?? "default"
+                    : !regional ? "global"
+                    : TfValue.Text(resource["region"]) ?? providerRegions.GetValueOrDefault(
+                        TfValue.Text(resource["provider"]) is { } p && p.Contains('.') ? p[(p.IndexOf('.') + 1)..] : "", ctx.Env.Region);
+                yield return ($"{ns} '{name}' ({scope})", resource);
+            }
+        }
+    }
+
+    private static IEnumerable<Violation> OwnerProblems(PolicyContext ctx)
+    {
+        var mine = PhysicalNamesOf(ctx).ToList();
+        var others = ctx.EnvironmentStackIds.Where(id => id != ctx.StackId)
+            .SelectMany(id => PhysicalNamesOf(ctx.Sibling(id)).Select(n => (n.Key, Stack: id)))
+            .ToLookup(n => n.Key, n => n.Stack);
+        foreach (var group in mine.GroupBy(n => n.Key))
+        {
+            var owners = others[group.Key].Distinct().ToList();
+            foreach (var (key, resource) in group)
+            {
+                if (group.Count() > 1)
+                {
+                    yield return ctx.Violation(resource, $"{key} is created {group.Count()} times in this stack");
+                }
+                if (owners.Count > 0)
+                {
+                    yield return ctx.Violation(resource, $"{key} is also created by {string.Join(", ", owners)}: give it one owning stack");
+                }
+            }
+        }
+    }
 
     /// <summary>The four tags and the value each must have in <paramref name="ctx"/>'s stack.</summary>
     public static IReadOnlyDictionary<string, string> ExpectedTags(PolicyContext ctx)
@@ -99,7 +193,7 @@ public static class HygieneRules
                 .Append(("tags.Name", TfValue.Map(resource["tags"]).GetValueOrDefault("Name")));
             foreach (var (field, value) in names)
             {
-                if (value is null || TfValue.IsToken(value) || CarriesEnvironment(value, ctx.Env.Name))
+                if (value is null || TfValue.IsToken(value) || CarriesEnvironment(value, ctx.Env.Name) || AwsDefinedNames.ContainsKey(value))
                 {
                     continue;
                 }
