@@ -165,6 +165,11 @@ public class EasypayChartAccessTests
             ns.Labels[$"pod-security.kubernetes.io/{mode}-version"].ShouldBe("latest");
         }
         ns.Annotations["helm.sh/resource-policy"].ShouldBe("keep");
+        // aws-load-balancer-controller v2.13.4 docs/deploy/pod_readiness_gate.md: the label that turns on readiness
+        // gate injection for pods behind a TargetGroupBinding in the namespace.
+        ns.Labels["elbv2.k8s.aws/pod-readiness-gate-inject"].ShouldBe("enabled");
+        EasypayChart.Render(EasypayChart.Args("prod", set: ["namespace.create=true", "namespace.podReadinessGate=false"]))
+            .OfKind("Namespace").ShouldHaveSingleItem().Labels.ContainsKey("elbv2.k8s.aws/pod-readiness-gate-inject").ShouldBeFalse();
     }
 
     /// <summary>The account the values point at: the environment's, or the documentation account of the chart defaults.</summary>
