@@ -14,13 +14,13 @@ namespace EasyPay.Tf.Modules.Cluster;
 public sealed record NodeTaint(string Key, string Value, string Effect);
 
 /// <summary>One AZ of a <see cref="ManagedNodeGroup"/>: it gets an EKS node group of its own there.</summary>
-/// <param name="AvailabilityZone">e.g. eu-west-1a; suffixes the node group's name.</param>
+/// <param name="AvailabilityZone">e.g. eu-west-1a; its last segment (1a) goes into the node group's name.</param>
 /// <param name="SubnetId">The private subnet of that AZ.</param>
 public sealed record NodeGroupZone(string AvailabilityZone, string SubnetId);
 
 /// <summary>Props of <see cref="ManagedNodeGroup"/>.</summary>
 /// <param name="Name">Name of the pool, e.g. easypay-prod-general: names the role, template and key; each
-/// AZ's node group is NAME-AZ (easypay-prod-general-eu-west-1a).</param>
+/// AZ's node group is named NAME-ZONE- plus a unique suffix (easypay-prod-general-1a-2025...).</param>
 /// <param name="ClusterName">The cluster the nodes join.</param>
 /// <param name="Zones">The private subnet of every AZ the pool spans (at least two): one node group each.</param>
 /// <param name="SecurityGroupIds">Node security group plus the cluster security group (a launch template with
@@ -95,14 +95,13 @@ public sealed class ManagedNodeGroup : Construct
     public string RoleName { get; }
     public string LaunchTemplateId { get; }
 
-    /// <summary>Names of the per-AZ node groups, in zone order.</summary>
-    public IReadOnlyList<string> NodeGroupNames { get; }
-
     /// <summary>The per-AZ node groups, for add-ons that must wait for nodes.</summary>
     public IReadOnlyList<ITerraformDependable> Resources { get; }
 
-    /// <summary>The node group of one AZ: NAME-AZ.</summary>
-    public static string NodeGroupName(string name, string availabilityZone) => $"{name}-{availabilityZone}";
+    /// <summary>node_group_name_prefix of one AZ's group: NAME-ZONE- (zone = the AZ's last segment, e.g. 1a);
+    /// Terraform appends a unique suffix, so a replacement can be created before the group it replaces.</summary>
+    public static string NodeGroupNamePrefix(string name, string availabilityZone) =>
+        $"{name}-{availabilityZone[(availabilityZone.LastIndexOf('-') + 1)..]}-";
 
     /// <summary>The tags cluster-autoscaler discovers node groups by (EKS also puts them on the group's ASG).</summary>
     public static IReadOnlyDictionary<string, string> AutoscalerTags(string clusterName) => new Dictionary<string, string>
@@ -179,7 +178,7 @@ public sealed class ManagedNodeGroup : Construct
         var groups = props.Zones.Select(zone => (ITerraformDependable)new EksNodeGroup(this, $"group-{zone.AvailabilityZone}", new EksNodeGroupConfig
         {
             ClusterName = props.ClusterName,
-            NodeGroupName = NodeGroupName(props.Name, zone.AvailabilityZone),
+            NodeGroupNamePrefix = NodeGroupNamePrefix(props.Name, zone.AvailabilityZone),
             NodeRoleArn = role.Arn,
             SubnetIds = [zone.SubnetId],
             AmiType = AmiType,
@@ -193,8 +192,14 @@ public sealed class ManagedNodeGroup : Construct
                 ? props.Taints.Select(t => new EksNodeGroupTaint { Key = t.Key, Value = t.Value, Effect = t.Effect }).ToArray()
                 : null,
             Tags = AutoscalerTags(props.ClusterName).ToDictionary(),
-            // cluster-autoscaler owns the desired size once the group exists; a plan must not reset it.
-            Lifecycle = new TerraformResourceLifecycle { IgnoreChanges = AutoscalerOwnedFields },
+            Lifecycle = new TerraformResourceLifecycle
+            {
+                // A change EKS cannot make in place (instance types, capacity or AMI type) replaces every AZ's
+                // group at once: the new ones must exist before the old ones drain, or the cluster has no node.
+                CreateBeforeDestroy = true,
+                // cluster-autoscaler owns the desired size once the group exists; a plan must not reset it.
+                IgnoreChanges = AutoscalerOwnedFields,
+            },
             DependsOn = [.. attachments, .. dependsOn],
         })).ToList();
 
@@ -202,7 +207,6 @@ public sealed class ManagedNodeGroup : Construct
         RoleArn = role.Arn;
         RoleName = role.Name;
         LaunchTemplateId = template.Id;
-        NodeGroupNames = [.. props.Zones.Select(z => NodeGroupName(props.Name, z.AvailabilityZone))];
         Resources = groups;
     }
 
@@ -230,8 +234,8 @@ public sealed class ManagedNodeGroup : Construct
     private static void Validate(ManagedNodeGroupProps props)
     {
         var v = new PropsValidator(nameof(ManagedNodeGroupProps))
-            .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,46}$"), nameof(props.Name),
-                $"'{props.Name}' is not a valid node pool name (letters, digits, '-', '_'; at most 47 so NAME-AZ fits EKS's 63)")
+            .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$"), nameof(props.Name),
+                $"'{props.Name}' is not a valid node pool name (letters, digits, '-', '_'; at most 32 so NAME-ZONE- and Terraform's 26-character suffix fit EKS's 63)")
             .CheckNotEmpty(props.ClusterName, nameof(props.ClusterName))
             .CheckNotEmpty(props.AutoScalingServiceLinkedRoleArn, nameof(props.AutoScalingServiceLinkedRoleArn))
             .Check((props.Zones ?? []).Count >= 2, nameof(props.Zones), "give the private subnets of at least two AZs so the pool survives an AZ loss")

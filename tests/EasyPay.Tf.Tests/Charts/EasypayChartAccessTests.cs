@@ -24,7 +24,8 @@ public class EasypayChartAccessTests
         var granted = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var rule in role.Nodes("rules"))
         {
-            rule.Has("resourceNames").ShouldBeFalse();
+            // Only Calico's tier pseudo resource is scoped by name (default.* = the default tier's policies).
+            rule.Has("resourceNames").ShouldBe(rule.Texts("resources").SequenceEqual(["tier.networkpolicies"]));
             rule.Has("nonResourceURLs").ShouldBeFalse();
             foreach (var group in rule.Texts("apiGroups"))
             {
@@ -57,7 +58,9 @@ public class EasypayChartAccessTests
             // "read-only elsewhere" covers every kind the chart creates (but Secrets and RBAC itself).
             ["policy/poddisruptionbudgets"] = readOnly,
             ["networking.k8s.io/networkpolicies"] = readOnly,
-            ["projectcalico.org/networkpolicies"] = readOnly,
+            // Calico 3.30 "Configure RBAC for tiered policies": policies are read through tier.networkpolicies
+            // (resourceNames <tier>.*), plus "get" on the tier, a cluster-scoped grant (asserted below).
+            ["projectcalico.org/tier.networkpolicies"] = ["get", "list"],
             ["elbv2.k8s.aws/targetgroupbindings"] = readOnly,
             ["external-secrets.io/externalsecrets"] = readOnly,
             ["external-secrets.io/secretstores"] = readOnly,
@@ -67,6 +70,17 @@ public class EasypayChartAccessTests
         {
             granted[resource].ShouldBe(verbs, ignoreOrder: true, $"verbs on {resource}");
         }
+        role.Nodes("rules").Single(r => r.Texts("resources").Contains("tier.networkpolicies")).Texts("resourceNames").ShouldBe(["default.*"]);
+
+        // The one cluster-scoped grant: "get" on Calico's default tier, bound to the developer group only.
+        var render = EasypayChart.Render(environment);
+        var tierRole = render.OfKind("ClusterRole").ShouldHaveSingleItem();
+        var tierRule = tierRole.Nodes("rules").ShouldHaveSingleItem();
+        (string.Join(",", tierRule.Texts("apiGroups")), string.Join(",", tierRule.Texts("resources")), string.Join(",", tierRule.Texts("resourceNames")), string.Join(",", tierRule.Texts("verbs")))
+            .ShouldBe(("projectcalico.org", "tiers", "default", "get"));
+        var tierBinding = render.OfKind("ClusterRoleBinding").ShouldHaveSingleItem();
+        tierBinding.Text("roleRef.name").ShouldBe(tierRole.Name);
+        tierBinding.Nodes("subjects").ShouldHaveSingleItem().Text("name").ShouldBe(EasypayChart.Values(environment).Text("rbac.developerGroup"));
     }
 
     [HelmTheory]
@@ -74,9 +88,9 @@ public class EasypayChartAccessTests
     public void Developer_role_has_no_access_to_secrets_and_no_wildcards(string environment)
     {
         var render = EasypayChart.Render(environment);
-        render.OfKind("ClusterRole").ShouldBeEmpty();
-        render.OfKind("ClusterRoleBinding").ShouldBeEmpty();
-        foreach (var rule in render.Single("Role", "easypay-developer").Nodes("rules"))
+        // The only cluster-scoped grant is "get" on Calico's default tier (asserted in full above).
+        render.OfKind("ClusterRole").ShouldAllBe(r => r.Nodes("rules").All(rule => rule.Texts("resources").SequenceEqual(new[] { "tiers" })));
+        foreach (var rule in render.Single("Role", "easypay-developer").Nodes("rules").Concat(render.OfKind("ClusterRole").SelectMany(r => r.Nodes("rules"))))
         {
             rule.Texts("resources").ShouldNotContain("secrets");
             rule.Texts("resources").ShouldNotContain("*");

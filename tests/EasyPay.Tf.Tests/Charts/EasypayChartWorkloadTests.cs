@@ -257,7 +257,8 @@ public class EasypayChartWorkloadTests
             labels.ShouldContainKeyAndValue("app.kubernetes.io/version", "1.4.2", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/managed-by", "Helm", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/part-of", "easypay", $"{manifest}");
-            manifest.TargetNamespace.ShouldBe(EasypayChart.Namespace, $"{manifest}");
+            // Cluster-scoped kinds have no namespace (the Namespace itself, Calico's tier grant).
+            manifest.TargetNamespace.ShouldBe(manifest.Kind is "Namespace" or "ClusterRole" or "ClusterRoleBinding" ? null : EasypayChart.Namespace, $"{manifest}");
         }
     }
 

@@ -74,7 +74,7 @@ public class ClusterStackTests
             ],
             ignoreOrder: true);
         var groups = json.Resources("aws_eks_node_group").Select(g => g.Body).ToList();
-        groups.Select(g => g.Str("node_group_name")).ShouldBe(Env(env).AvailabilityZones.Select(az => $"easypay-{env}-general-{az}"));
+        groups.Select(g => g.Str("node_group_name_prefix")).ShouldBe(Env(env).AvailabilityZones.Select(az => $"easypay-{env}-general-{az[^2..]}-"));
         foreach (var group in groups)
         {
             (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size"))
@@ -206,7 +206,7 @@ public class ClusterStackTests
     public void Every_resource_name_carries_the_environment_prefix(string env)
     {
         var json = Stack(env);
-        var named = new[] { ("aws_iam_role", "name"), ("aws_security_group", "name"), ("aws_lb", "name"), ("aws_lb_target_group", "name"), ("aws_s3_bucket", "bucket"), ("aws_launch_template", "name"), ("aws_eks_node_group", "node_group_name") };
+        var named = new[] { ("aws_iam_role", "name"), ("aws_security_group", "name"), ("aws_lb", "name"), ("aws_lb_target_group", "name"), ("aws_s3_bucket", "bucket"), ("aws_launch_template", "name"), ("aws_eks_node_group", "node_group_name_prefix") };
         foreach (var (type, field) in named)
         {
             json.Resources(type).ShouldAllBe(r => r.Body.Str(field)!.StartsWith($"easypay-{env}-", StringComparison.Ordinal));

@@ -54,9 +54,12 @@ public class ManagedNodeGroupTests
         var json = Synth(Props() with { MinSizePerAz = 1, DesiredSizePerAz = 2, MaxSizePerAz = 3, CapacityType = "SPOT" });
         var groups = json.Resources("aws_eks_node_group").Select(g => g.Body).ToList();
         // cluster-autoscaler FAQ: "use separate node groups per zone" so it can add a node in the zone a pod needs.
-        groups.Select(g => (g.Str("node_group_name"), g["subnet_ids"].Strings().Single())).ShouldBe(
-            [("easypay-test-general-eu-west-1a", "subnet-a"), ("easypay-test-general-eu-west-1b", "subnet-b"), ("easypay-test-general-eu-west-1c", "subnet-c")],
+        groups.Select(g => (g.Str("node_group_name_prefix"), g["subnet_ids"].Strings().Single())).ShouldBe(
+            [("easypay-test-general-1a-", "subnet-a"), ("easypay-test-general-1b-", "subnet-b"), ("easypay-test-general-1c-", "subnet-c")],
             ignoreOrder: true);
+        // instance_types, capacity_type and ami_type force a new node group (provider eks node_group ForceNew):
+        // with a name prefix the replacement is created before the old group drains.
+        groups.ShouldAllBe(g => g["node_group_name"] == null && g.Str("lifecycle.create_before_destroy") == "true");
         json.Resources("aws_launch_template").ShouldHaveSingleItem();
         json.Resources("aws_iam_role").ShouldHaveSingleItem();
         foreach (var group in groups)
