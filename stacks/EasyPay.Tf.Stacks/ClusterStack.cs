@@ -114,33 +114,28 @@ public sealed class ClusterStack : EasyPayStack
         ArgumentNullException.ThrowIfNull(network);
         var config = env.Cluster;
         var clusterName = NetworkStack.ClusterName(env);
-        var keyWindow = env.Production ? 30 : 7;
 
         var eks = new EksControlPlane(this, "eks", new EksControlPlaneProps(
-            clusterName, config.KubernetesVersion, network.PrivateSubnetIds, config.PublicAccessCidrs, Aws.Region, Aws.AccountId)
+            clusterName, config.KubernetesVersion, network.PrivateSubnetIds, config.PublicAccessCidrs)
         {
             LogRetentionDays = env.LogRetentionDays,
-            DeletionProtection = env.Production,
-            AllowPublicAccessFromAnywhere = !env.Production,
-            KeyDeletionWindowInDays = keyWindow,
-            Partition = Aws.Partition,
+            DeletionProtection = Posture.DeletionProtection,
+            AllowPublicAccessFromAnywhere = Posture.AllowPublicApiFromAnywhere,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
         _ = new ClusterAccess(this, "admin-access", new ClusterAccessProps(eks.Name, config.AdminRoleArn)
         {
             ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
-            Partition = Aws.Partition,
         });
         // The cluster grants its creator nothing (bootstrap_cluster_creator_admin_permissions = false): the
         // identity that applies <env>-platform needs its own entry to install the add-ons and the app.
         _ = new ClusterAccess(this, "deployer-access", new ClusterAccessProps(eks.Name, config.DeployerRoleArn)
         {
             ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
-            Partition = Aws.Partition,
         });
         _ = new ClusterAccess(this, "developer-access", new ClusterAccessProps(eks.Name, config.DeveloperRoleArn)
         {
             KubernetesGroups = [DeveloperGroup],
-            Partition = Aws.Partition,
         });
 
         var alb = new PublicLoadBalancer(this, "alb", new PublicLoadBalancerProps(
@@ -156,14 +151,12 @@ public sealed class ClusterStack : EasyPayStack
                     // removed backend target group becomes this one (same priority), updated in place.
                     RuleMovedFrom = "aws_lb_listener_rule.alb_rule-backend_E3F24EF6",
                 },
-            ],
-            Aws.AccountId)
+            ])
         {
             CertificateArn = config.CertificateArn,
-            DeletionProtection = env.Production,
+            DeletionProtection = Posture.DeletionProtection,
             AccessLogRetentionDays = env.LogRetentionDays,
-            ForceDestroyLogs = !env.Production,
-            Partition = Aws.Partition,
+            ForceDestroyLogs = Posture.ForceDestroyBuckets,
         });
         var nodeSg = new NodeSecurityGroup(this, "node-sg", new NodeSecurityGroupProps(
             $"{Prefix}-eks-nodes", network.VpcId, eks.ClusterSecurityGroupId, alb.SecurityGroupId)
@@ -179,7 +172,7 @@ public sealed class ClusterStack : EasyPayStack
         var ng = config.NodeGroup;
         var zones = network.AvailabilityZones.Select((az, i) => new NodeGroupZone(az, network.PrivateSubnetIds[i])).ToList();
         var nodes = new ManagedNodeGroup(this, "nodes", new ManagedNodeGroupProps(
-            $"{Prefix}-general", clusterName, zones, [nodeSg.Id, eks.ClusterSecurityGroupId], ng.InstanceTypes, Aws.AccountId,
+            $"{Prefix}-general", clusterName, zones, [nodeSg.Id, eks.ClusterSecurityGroupId], ng.InstanceTypes,
             network.AutoScalingServiceLinkedRoleArn)
         {
             CapacityType = ng.CapacityType,
@@ -191,23 +184,22 @@ public sealed class ClusterStack : EasyPayStack
             // One general-purpose pool runs everything, so no taints; the label lets workloads pin to it and
             // keeps room for tainted special-purpose pools later.
             Labels = new Dictionary<string, string> { ["easypay.io/node-pool"] = "general" },
-            KeyDeletionWindowInDays = keyWindow,
-            Partition = Aws.Partition,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         }, eks.Resource, vpcCni.Resource, kubeProxy.Resource);
 
         var tgs = alb.TargetGroups;
         var lbc = Irsa("aws-load-balancer-controller", LoadBalancerControllerAccount, eks,
-            AddonPolicies.LoadBalancerController([.. tgs.Select(t => t.Arn)], nodeSg.Id, Aws.Partition, Aws.Region, Aws.AccountId));
+            AddonPolicies.LoadBalancerController([.. tgs.Select(t => t.Arn)], nodeSg.Id, Aws));
         var autoscaler = Irsa("cluster-autoscaler", ClusterAutoscalerAccount, eks,
-            AddonPolicies.ClusterAutoscaler(clusterName, Aws.Partition, Aws.Region, Aws.AccountId));
+            AddonPolicies.ClusterAutoscaler(clusterName, Aws));
         // No permissions here: the database stack attaches a policy for exactly its secret and key to this
         // role (by name), because the secret does not exist until the database does.
         var externalSecrets = Irsa("external-secrets", ExternalSecretsAccount, eks, []);
-        var (velero, veleroBucket) = Velero(env, eks, keyWindow);
+        var (velero, veleroBucket) = Velero(eks);
         var ebsCsi = Irsa("ebs-csi-driver", EbsCsiAccount, eks, [],
-            [$"arn:{Aws.Partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
+            [Aws.ManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy")]);
         var cloudWatch = Irsa("cloudwatch-agent", CloudWatchAgentAccount, eks, [],
-            [$"arn:{Aws.Partition}:iam::aws:policy/CloudWatchAgentServerPolicy"]);
+            [Aws.ManagedPolicyArn("CloudWatchAgentServerPolicy")]);
 
         _ = Addon(eks, "coredns", config.Addons.CoreDns, nodes.Resources);
         _ = Addon(eks, "aws-ebs-csi-driver", config.Addons.EbsCsiDriver, nodes.Resources, ebsCsi.Arn);
@@ -275,24 +267,22 @@ public sealed class ClusterStack : EasyPayStack
 
     /// <summary>Velero's bucket (name made globally unique with the account id), its key and its IRSA role.
     /// Production backups survive a destroy: no force_destroy and lifecycle prevent_destroy.</summary>
-    private (IrsaRole Role, SecureBucket Bucket) Velero(EnvironmentConfig env, EksControlPlane eks, int keyWindow)
+    private (IrsaRole Role, SecureBucket Bucket) Velero(EksControlPlane eks)
     {
-        var key = new EncryptionKey(this, "velero-key", new EncryptionKeyProps($"{Prefix}-velero", $"Velero backups of {Prefix}", Aws.AccountId)
+        var key = new EncryptionKey(this, "velero-key", new EncryptionKeyProps($"{Prefix}-velero", $"Velero backups of {Prefix}")
         {
-            DeletionWindowInDays = keyWindow,
-            Partition = Aws.Partition,
+            DeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
         var name = $"{Prefix}-velero-{Aws.AccountId}";
         var bucket = new SecureBucket(this, "velero-bucket", new SecureBucketProps(name, key.Arn)
         {
-            ForceDestroy = !env.Production,
-            PreventDestroy = env.Production,
+            ForceDestroy = Posture.ForceDestroyBuckets,
+            PreventDestroy = Posture.DeletionProtection,
             NoncurrentVersionExpirationDays = 30,
             AbortIncompleteUploadsAfterDays = 7,
-            Partition = Aws.Partition,
         });
         var role = Irsa("velero", VeleroAccount, eks,
-            AddonPolicies.Velero($"arn:{Aws.Partition}:s3:::{name}", key.Arn, Aws.Partition, Aws.Region, Aws.AccountId));
+            AddonPolicies.Velero(SecureBucket.ArnOf(this, name), key.Arn, Aws));
         return (role, bucket);
     }
 

@@ -40,10 +40,6 @@ public sealed class DatabaseStack : EasyPayStack
 {
     public const string Name = "database";
 
-    /// <summary>Performance Insights history: the free 7 days outside production; a month in production
-    /// to compare an incident with the weeks before it (paid per vCPU and month: 3 x db.r6g.xlarge = 12 vCPU).</summary>
-    public const int ProductionPerformanceInsightsDays = 31;
-
     public DatabaseOutputs Outputs { get; }
 
     public DatabaseStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster) : base(scope, env, Name)
@@ -51,25 +47,22 @@ public sealed class DatabaseStack : EasyPayStack
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(cluster);
         var config = env.Database;
-        var keyDeletionWindow = env.Production ? 30 : 7;
 
         var aurora = new AuroraPostgresCluster(this, "aurora", new AuroraPostgresClusterProps(
             Prefix, config.EngineVersion, config.InstanceClass, network.AvailabilityZones, network.VpcId,
-            network.DataSubnetIds, config.DatabaseName, Aws.Region, Aws.AccountId)
+            network.DataSubnetIds, config.DatabaseName)
         {
             ReaderCount = config.ReaderCount,
             BackupRetentionDays = config.BackupRetentionDays,
             PreferredBackupWindow = config.PreferredBackupWindow,
             PreferredMaintenanceWindow = config.PreferredMaintenanceWindow,
             LogRetentionDays = env.LogRetentionDays,
-            DeletionProtection = env.Production,
-            KeyDeletionWindowInDays = keyDeletionWindow,
-            MonitoringIntervalSeconds = env.Production ? 15 : 60,
+            DeletionProtection = Posture.DeletionProtection,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            MonitoringIntervalSeconds = Posture.DatabaseMonitoringIntervalSeconds,
             CreateEnhancedMonitoringLogGroup = !env.Account.ExistingLogGroups.Contains(AuroraPostgresCluster.EnhancedMonitoringLogGroup),
-            PerformanceInsightsRetentionDays = env.Production ? ProductionPerformanceInsightsDays : 7,
-            // Production changes wait for the maintenance window; elsewhere they apply at once.
-            ApplyImmediately = !env.Production,
-            Partition = Aws.Partition,
+            PerformanceInsightsRetentionDays = Posture.PerformanceInsightsRetentionDays,
+            ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
         });
         aurora.AllowPostgresFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
         aurora.GrantSecretRead("external-secrets-read", cluster.ExternalSecretsRoleName, $"{Prefix}-database-secret-read");
@@ -86,12 +79,11 @@ public sealed class DatabaseStack : EasyPayStack
         proxy.AllowClientsFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
 
         new ScheduledBackup(this, "backup", new ScheduledBackupProps(
-            $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays, Aws.Region, Aws.AccountId)
+            $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays)
         {
-            CopyTo = config.BackupCopyRegion is { } copyRegion ? new BackupCopyTarget(copyRegion, DefaultTags(env, Name)) : null,
-            DeletionProtection = env.Production,
-            KeyDeletionWindowInDays = keyDeletionWindow,
-            Partition = Aws.Partition,
+            CopyToRegion = config.BackupCopyRegion,
+            DeletionProtection = Posture.DeletionProtection,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
 
         var readOnlyEndpoint = proxy.ReadOnlyEndpoint ?? proxy.Endpoint;

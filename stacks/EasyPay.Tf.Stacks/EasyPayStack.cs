@@ -14,7 +14,10 @@ public abstract class EasyPayStack : TerraformStack
     public const string ManagedByTag = "cdktf";
 
     public EnvironmentConfig Env { get; }
-    public string StackName { get; }
+
+    /// <summary>What the environment's production flag means for this stack's resources.</summary>
+    public Posture Posture { get; }
+
     public AwsEnvironment Aws { get; }
 
     /// <summary>Prefix of every resource name, e.g. easypay-prod.</summary>
@@ -24,9 +27,9 @@ public abstract class EasyPayStack : TerraformStack
         : base(scope, StackId(env.Name, stackName))
     {
         Env = env;
-        StackName = stackName;
+        Posture = env.Posture;
         ConfigureBackend(this, env, stackName);
-        Aws = new AwsEnvironment(this, "aws", new AwsEnvironmentProps(env.Region, env.AccountId, DefaultTags(env, stackName)));
+        Aws = new AwsEnvironment(this, new AwsEnvironmentProps(env.Region, env.AccountId, DefaultTags(env, stackName)));
     }
 
     public static string StackId(string env, string stackName) => $"{env}-{stackName}";

@@ -41,9 +41,8 @@ public sealed class MonitoringStack : EasyPayStack
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(paths);
-        var keyDeletionWindow = env.Production ? 30 : 7;
 
-        var topic = new AlarmTopic(this, "alarm-topic", TopicProps($"{Prefix}-alarms", keyDeletionWindow));
+        var topic = new AlarmTopic(this, "alarm-topic", TopicProps($"{Prefix}-alarms"));
 
         // Created here rather than in the database stack, which depends on nothing downstream.
         new DatabaseEvents(this, "database-events", new DatabaseEventsProps(
@@ -68,7 +67,7 @@ public sealed class MonitoringStack : EasyPayStack
             Composites = PlatformAlarms.Composites(signals),
         });
         var dashboard = new Dashboard(this, "dashboard", new DashboardProps(
-            Prefix, Aws.Region, PlatformDashboard.Widgets(signals, [.. alarms.Arns.Values])));
+            Prefix, PlatformDashboard.Widgets(signals, [.. alarms.Arns.Values])));
 
         string? healthCheckId = null;
         string? maintenanceBucket = null;
@@ -82,12 +81,12 @@ public sealed class MonitoringStack : EasyPayStack
                 // Through the ALB and nginx to the backend, which checks its database: a backend or database
                 // outage fails over to the maintenance page, not only a dead load balancer.
                 HealthCheckPath = EasypayDeepHealthCheckValues.DefaultPath,
-                ForceDestroyMaintenanceBucket = !env.Production, // the page lives in the repository
+                ForceDestroyMaintenanceBucket = Posture.ForceDestroyBuckets, // the page lives in the repository
             });
             // CloudWatch alarms notify only topics of their own region.
             var dnsTopicArn = Aws.Region == Route53MetricsRegion
                 ? topic.Arn
-                : new AlarmTopic(this, "dns-alarm-topic", TopicProps($"{Prefix}-dns-alarms", keyDeletionWindow) with
+                : new AlarmTopic(this, "dns-alarm-topic", TopicProps($"{Prefix}-dns-alarms") with
                 {
                     Region = Route53MetricsRegion,
                     PublisherServices = ["cloudwatch.amazonaws.com"],
@@ -113,11 +112,10 @@ public sealed class MonitoringStack : EasyPayStack
         _ = new TerraformOutput(this, "alarm_topic_arn", new TerraformOutputConfig { Value = topic.Arn });
     }
 
-    private AlarmTopicProps TopicProps(string name, int keyDeletionWindow) => new(name, Aws.AccountId)
+    private AlarmTopicProps TopicProps(string name) => new(name)
     {
         EmailAddresses = Env.Monitoring.AlarmEmails,
         WebhookUrl = Env.Monitoring.AlarmWebhookUrl,
-        KeyDeletionWindowInDays = keyDeletionWindow,
-        Partition = Aws.Partition,
+        KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
     };
 }

@@ -39,19 +39,18 @@ public sealed class NetworkStack : EasyPayStack
 
     public NetworkStack(Construct scope, EnvironmentConfig env) : base(scope, env, Name)
     {
-        var vpc = new MultiAzVpc(this, "vpc", new MultiAzVpcProps(Prefix, env.Network.VpcCidr, env.AvailabilityZones, env.Region, env.AccountId)
+        var vpc = new MultiAzVpc(this, "vpc", new MultiAzVpcProps(Prefix, env.Network.VpcCidr, env.AvailabilityZones)
         {
-            NatGateways = env.Network.NatGateways == "perAz" ? NatGatewayMode.PerAz : NatGatewayMode.Single,
+            NatGateways = env.Network.NatGateways,
             InterfaceEndpoints = env.Network.InterfaceEndpoints,
             FlowLogRetentionDays = env.LogRetentionDays,
             KubernetesClusterName = ClusterName(env),
-            KeyDeletionWindowInDays = env.Production ? 30 : 7,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
         var roles = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
-            new ServiceLinkedRoleProps(service, Aws.AccountId)
+            new ServiceLinkedRoleProps(service)
             {
                 AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service),
-                Partition = Aws.Partition,
             }));
         Outputs = new NetworkOutputs(
             vpc.VpcId,

@@ -22,7 +22,7 @@ public sealed class PlatformStack : EasyPayStack
             cluster.ClusterName, cluster.ClusterEndpoint, cluster.ClusterCertificateAuthorityData));
 
         Addons = new PlatformAddons(this, "addons", new PlatformAddonsProps(
-            cluster.ClusterName, env.Region, network.VpcId,
+            cluster.ClusterName, network.VpcId,
             cluster.LoadBalancerControllerRoleArn, cluster.ClusterAutoscalerRoleArn,
             cluster.VeleroRoleArn, cluster.VeleroBucketName)
         {

@@ -1,51 +1,46 @@
 using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
-using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Modules.Security;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.BackupPlan;
 using HashiCorp.Cdktf.Providers.Aws.BackupSelection;
 using HashiCorp.Cdktf.Providers.Aws.BackupVault;
-using HashiCorp.Cdktf.Providers.Aws.Provider;
 
 namespace EasyPay.Tf.Modules.Backup;
-
-/// <summary>Where recovery points are copied for regional disaster recovery.</summary>
-/// <param name="Region">A region other than the source's.</param>
-/// <param name="DefaultTags">Default tags of the second region's provider (the stack's own tags).</param>
-public sealed record BackupCopyTarget(string Region, IReadOnlyDictionary<string, string> DefaultTags);
 
 /// <summary>Props of <see cref="ScheduledBackup"/>.</summary>
 /// <param name="Name">Name of the vault, plan, selection and role, e.g. "easypay-prod-database".</param>
 /// <param name="ResourceArns">What to back up, e.g. the Aurora cluster ARN.</param>
 /// <param name="RetentionDays">Days each recovery point (and its copy) is kept.</param>
-public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> ResourceArns, int RetentionDays, string Region, string AccountId)
+public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> ResourceArns, int RetentionDays)
 {
-    /// <summary>AWS Backup schedule expression; every 6 hours by default (RPO under 6 h without PITR).</summary>
+    /// <summary>AWS Backup schedule expression; every 6 hours by default (RPO under 6 h without PITR).
+    /// @default <see cref="ScheduledBackup.EverySixHours"/></summary>
     public string Schedule { get; init; } = ScheduledBackup.EverySixHours;
 
-    /// <summary>Minutes after the scheduled time a job may still start.</summary>
+    /// <summary>Minutes after the scheduled time a job may still start. @default 60</summary>
     public int StartWindowMinutes { get; init; } = 60;
 
-    /// <summary>Minutes a started job may take; shorter than the schedule interval so jobs never pile up.</summary>
+    /// <summary>Minutes a started job may take; shorter than the schedule interval so jobs never pile up. @default 240</summary>
     public int CompletionWindowMinutes { get; init; } = 240;
 
-    /// <summary>Copy every recovery point to a vault in another region; null = no copy.</summary>
-    public BackupCopyTarget? CopyTo { get; init; }
+    /// <summary>Copy every recovery point to a vault (with its own key) in this region, another than the stack's,
+    /// for regional disaster recovery. @default null (no copy)</summary>
+    public string? CopyToRegion { get; init; }
 
+    /// <summary>Waiting period before a scheduled deletion of the vault keys. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
 
     /// <summary>On (the default): prevent_destroy on the vaults and their keys, so no plan can delete the
     /// recovery points. Off: destroy deletes the vaults with their recovery points (development).</summary>
     public bool DeletionProtection { get; init; } = true;
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>An AWS Backup vault encrypted with its own CMK, a plan that backs the resources up on a
 /// schedule and expires the recovery points, the service role that runs the jobs, and optionally a copy
-/// of every recovery point to a vault (with its own CMK) in a second region through an aliased provider.</summary>
+/// of every recovery point to a vault (with its own CMK) in a second region (provider 6's per-resource region:
+/// one provider, no alias).</summary>
 public sealed class ScheduledBackup : Construct
 {
     public const string EverySixHours = "cron(0 */6 * * ? *)";
@@ -62,32 +57,23 @@ public sealed class ScheduledBackup : Construct
     {
         Validate(props);
 
-        var vault = Vault(this, "vault", props, props.Name);
+        var vault = Vault(this, "vault", props, props.Name, region: null);
 
-        string? copyVaultArn = null;
-        if (props.CopyTo is { } copy)
-        {
-            var region = new Construct(this, "copy-region");
-            var provider = new AwsProvider(region, "aws", new AwsProviderConfig
-            {
-                Alias = "backup_copy",
-                Region = copy.Region,
-                AllowedAccountIds = [props.AccountId],
-                DefaultTags = new[] { new AwsProviderDefaultTags { Tags = copy.DefaultTags.ToDictionary(kv => kv.Key, kv => kv.Value) } },
-            });
-            copyVaultArn = Vault(region, "vault", props, $"{props.Name}-copy").Arn;
-            ConstructTree.UseProvider(region, provider);
-        }
+        // The "copy-region" scope keeps the copy's logical ids from before the per-resource region.
+        var copyVaultArn = props.CopyToRegion is { } copyRegion
+            ? Vault(new Construct(this, "copy-region"), "vault", props, $"{props.Name}-copy", copyRegion).Arn
+            : null;
 
         var role = new ServiceRole(this, "role", new ServiceRoleProps(
             $"{props.Name}-backup", $"Runs the AWS Backup jobs of {props.Name}", "backup.amazonaws.com")
         {
             // No aws:SourceAccount condition: AWS Backup's documented trust policy has none, and a condition
             // the service does not send would fail every job.
+            RestrictToSourceAccount = false,
             ManagedPolicyArns =
             [
-                $"arn:{props.Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-                $"arn:{props.Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+                AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AWSBackupServiceRolePolicyForBackup"),
+                AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AWSBackupServiceRolePolicyForRestores"),
             ],
         });
 
@@ -130,12 +116,13 @@ public sealed class ScheduledBackup : Construct
         CopyVaultArn = copyVaultArn;
     }
 
-    private static BackupVault Vault(Construct scope, string id, ScheduledBackupProps props, string name)
+    /// <param name="region">null: the stack's region.</param>
+    private static BackupVault Vault(Construct scope, string id, ScheduledBackupProps props, string name, string? region)
     {
-        var key = new EncryptionKey(scope, $"{id}-key", new EncryptionKeyProps(name + "-backup", $"AWS Backup vault {name}", props.AccountId)
+        var key = new EncryptionKey(scope, $"{id}-key", new EncryptionKeyProps(name + "-backup", $"AWS Backup vault {name}")
         {
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
+            Region = region,
         });
         if (props.DeletionProtection)
         {
@@ -143,6 +130,7 @@ public sealed class ScheduledBackup : Construct
         }
         return new BackupVault(scope, id, new BackupVaultConfig
         {
+            Region = region,
             Name = name,
             KmsKeyArn = key.Arn,
             ForceDestroy = !props.DeletionProtection,
@@ -151,9 +139,9 @@ public sealed class ScheduledBackup : Construct
         });
     }
 
-    private static void Validate(ScheduledBackupProps props)
+    private void Validate(ScheduledBackupProps props)
     {
-        var regionPattern = "^[a-z]{2}(-gov)?-[a-z]+-[0-9]$";
+        var region = AwsEnvironment.Of(this).Region;
         new PropsValidator(nameof(ScheduledBackupProps))
             .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9_.-]{1,45}$"), nameof(props.Name),
                 $"'{props.Name}' is not a backup name: letters, digits, - _ . and at most 45 characters (room for -copy)")
@@ -164,9 +152,8 @@ public sealed class ScheduledBackup : Construct
             .Check(props.StartWindowMinutes >= 60, nameof(props.StartWindowMinutes), $"{props.StartWindowMinutes} is below AWS Backup's minimum of 60 minutes")
             .Check(props.CompletionWindowMinutes >= props.StartWindowMinutes + 60, nameof(props.CompletionWindowMinutes),
                 $"{props.CompletionWindowMinutes} must be at least 60 minutes longer than StartWindowMinutes ({props.StartWindowMinutes})")
-            .Check(props.CopyTo is null || (Regex.IsMatch(props.CopyTo.Region ?? "", regionPattern) && props.CopyTo.Region != props.Region), "CopyTo.Region",
-                $"'{props.CopyTo?.Region}' must be a region name other than the source region {props.Region}")
-            .Check(Regex.IsMatch(props.AccountId ?? "", "^[0-9]{12}$"), nameof(props.AccountId), $"'{props.AccountId}' is not a 12-digit AWS account id")
+            .Check(props.CopyToRegion is null || (Regex.IsMatch(props.CopyToRegion, AwsEnvironment.RegionPattern) && props.CopyToRegion != region), nameof(props.CopyToRegion),
+                $"'{props.CopyToRegion}' must be a region name other than the stack's region {region}")
             .ThrowIfInvalid();
     }
 }

@@ -13,7 +13,7 @@ public static class AddonPolicies
     /// controller may only read, (de)register pod IPs in these target groups, and open the node security
     /// group for the ALB when a binding asks it to.</summary>
     public static IReadOnlyList<PolicyStatement> LoadBalancerController(
-        IReadOnlyList<string> targetGroupArns, string nodeSecurityGroupId, string partition, string region, string accountId) =>
+        IReadOnlyList<string> targetGroupArns, string nodeSecurityGroupId, AwsEnvironment aws) =>
     [
         new("DescribeLoadBalancing",
             ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
@@ -30,16 +30,16 @@ public static class AddonPolicies
             [.. targetGroupArns]),
         new("TargetGroupBindingNetworking",
             ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-            [$"arn:{partition}:ec2:{region}:{accountId}:security-group/{nodeSecurityGroupId}"]),
+            [aws.Arn("ec2", $"security-group/{nodeSecurityGroupId}")]),
     ];
 
     /// <summary>cluster-autoscaler with auto-discovery: it may resize or shrink only Auto Scaling groups tagged
     /// as this cluster's (EKS tags its node groups' ASGs so), and read the rest.</summary>
-    public static IReadOnlyList<PolicyStatement> ClusterAutoscaler(string clusterName, string partition, string region, string accountId) =>
+    public static IReadOnlyList<PolicyStatement> ClusterAutoscaler(string clusterName, AwsEnvironment aws) =>
     [
         new("ScaleOwnNodeGroupsOnly",
             ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-            [$"arn:{partition}:autoscaling:{region}:{accountId}:autoScalingGroup:*:autoScalingGroupName/*"],
+            [aws.Arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
             Conditions: new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>
             {
                 ["StringEquals"] = new Dictionary<string, IReadOnlyList<string>>
@@ -55,15 +55,16 @@ public static class AddonPolicies
              "ec2:GetInstanceTypesFromInstanceRequirements"],
             ["*"]),
         new("DescribeOwnEksNodeGroups", ["eks:DescribeNodegroup"],
-            [$"arn:{partition}:eks:{region}:{accountId}:nodegroup/{clusterName}/*/*"]),
+            [aws.Arn("eks", $"nodegroup/{clusterName}/*/*")]),
     ];
 
     /// <summary>Velero: objects of its own bucket, the bucket's key, and EBS snapshots of the volumes it
     /// backs up. Snapshots and restored volumes are created with their tags in the same call, which is the
     /// only way CreateTags is allowed.</summary>
-    public static IReadOnlyList<PolicyStatement> Velero(string bucketArn, string keyArn, string partition, string region, string accountId)
+    public static IReadOnlyList<PolicyStatement> Velero(string bucketArn, string keyArn, AwsEnvironment aws)
     {
-        var ec2 = $"arn:{partition}:ec2:{region}";
+        var volumes = aws.Arn("ec2", "volume/*");
+        var snapshots = aws.Arn("ec2", "snapshot/*", account: ""); // snapshot ARNs carry no account
         return
         [
             new("BackupObjects",
@@ -74,12 +75,12 @@ public static class AddonPolicies
             new("DescribeVolumesAndSnapshots", ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"], ["*"]),
             new("SnapshotAndRestoreVolumes",
                 ["ec2:CreateSnapshot", "ec2:CreateVolume"],
-                [$"{ec2}:{accountId}:volume/*", $"{ec2}::snapshot/*"]),
+                [volumes, snapshots]),
             // Velero tags its snapshots velero.io/backup: it cannot delete anyone else's.
-            new("DeleteOwnSnapshots", ["ec2:DeleteSnapshot"], [$"{ec2}::snapshot/*"],
+            new("DeleteOwnSnapshots", ["ec2:DeleteSnapshot"], [snapshots],
                 Conditions: PolicyDocument.Condition("Null", "aws:ResourceTag/velero.io/backup", "false")),
             new("TagOnCreateOnly", ["ec2:CreateTags"],
-                [$"{ec2}:{accountId}:volume/*", $"{ec2}::snapshot/*"],
+                [volumes, snapshots],
                 Conditions: new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>
                 {
                     ["StringEquals"] = new Dictionary<string, IReadOnlyList<string>> { ["ec2:CreateAction"] = ["CreateSnapshot", "CreateVolume"] },

@@ -17,8 +17,6 @@ public sealed record ClusterAccessProps(string ClusterName, string PrincipalArn)
     /// <summary>EKS access policy associated at cluster scope (e.g. <see cref="ClusterAccess.ClusterAdminPolicy"/>);
     /// null = none, the principal has only what RBAC grants its groups.</summary>
     public string? ClusterScopePolicy { get; init; }
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>An EKS access entry: maps one IAM role to Kubernetes groups and, optionally, an EKS access
@@ -59,7 +57,7 @@ public sealed class ClusterAccess : Construct
             {
                 ClusterName = props.ClusterName,
                 PrincipalArn = entry.PrincipalArn,
-                PolicyArn = $"arn:{props.Partition}:eks::aws:cluster-access-policy/{policy}",
+                PolicyArn = AwsEnvironment.Of(this).Arn("eks", $"cluster-access-policy/{policy}", region: "", account: "aws"),
                 AccessScope = new EksAccessPolicyAssociationAccessScope { Type = "cluster" },
             });
         }

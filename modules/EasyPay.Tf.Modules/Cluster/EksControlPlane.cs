@@ -17,27 +17,23 @@ namespace EasyPay.Tf.Modules.Cluster;
 /// <param name="KubernetesVersion">Pinned minor version, e.g. "1.33".</param>
 /// <param name="SubnetIds">Private subnets of every AZ: EKS places the control plane ENIs there.</param>
 /// <param name="PublicAccessCidrs">Who may reach the public API endpoint; never empty.</param>
-/// <param name="Region">Region of the cluster (log key policy).</param>
-/// <param name="AccountId">Owning account (key policies, role trust).</param>
 public sealed record EksControlPlaneProps(
     string Name,
     string KubernetesVersion,
     IReadOnlyList<string> SubnetIds,
-    IReadOnlyList<string> PublicAccessCidrs,
-    string Region,
-    string AccountId)
+    IReadOnlyList<string> PublicAccessCidrs)
 {
+    /// <summary>Retention of the control-plane log group. @default 365</summary>
     public int LogRetentionDays { get; init; } = 365;
 
-    /// <summary>EKS deletion protection: a destroy fails until it is switched off (production).</summary>
+    /// <summary>EKS deletion protection: a destroy fails until it is switched off (production). @default true</summary>
     public bool DeletionProtection { get; init; } = true;
 
-    /// <summary>When false, the public 0.0.0.0/0 CIDR is rejected (production).</summary>
+    /// <summary>When false, the public 0.0.0.0/0 CIDR is rejected (production). @default false</summary>
     public bool AllowPublicAccessFromAnywhere { get; init; }
 
+    /// <summary>Waiting period before a scheduled deletion of the secrets and log keys. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>An EKS control plane over the private subnets of every AZ: Kubernetes secrets envelope-encrypted
@@ -75,17 +71,15 @@ public sealed class EksControlPlane : Construct
         Validate(props);
 
         var secretsKey = new EncryptionKey(this, "secrets-key", new EncryptionKeyProps(
-            $"{props.Name}-eks-secrets", $"Envelope encryption of the Kubernetes secrets of {props.Name}", props.AccountId)
+            $"{props.Name}-eks-secrets", $"Envelope encryption of the Kubernetes secrets of {props.Name}")
         {
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
         });
         var logsKey = new EncryptionKey(this, "logs-key", new EncryptionKeyProps(
-            $"{props.Name}-eks-logs", $"Control-plane and Container Insights logs of {props.Name}", props.AccountId)
+            $"{props.Name}-eks-logs", $"Control-plane and Container Insights logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(props.Partition, props.Region, props.AccountId)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
         });
         // EKS writes to /aws/eks/NAME/cluster; creating it first means EKS never creates it itself
         // (unencrypted, kept forever).
@@ -98,12 +92,12 @@ public sealed class EksControlPlane : Construct
             AssumeRolePolicy = PolicyDocument.Render(new PolicyStatement(
                 "EksAssume", ["sts:AssumeRole"],
                 Principals: PolicyDocument.Service("eks.amazonaws.com"),
-                Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", props.AccountId))),
+                Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId))),
         });
         var clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", new IamRolePolicyAttachmentConfig
         {
             Role = role.Name,
-            PolicyArn = $"arn:{props.Partition}:iam::aws:policy/AmazonEKSClusterPolicy",
+            PolicyArn = AwsEnvironment.Of(this).ManagedPolicyArn("AmazonEKSClusterPolicy"),
         });
         // The key policy delegates to IAM, so the cluster role needs these to wrap and unwrap secret data keys.
         var keyPolicy = new IamRolePolicy(this, "secrets-key-access", new IamRolePolicyConfig

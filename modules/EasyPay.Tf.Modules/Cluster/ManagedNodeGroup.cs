@@ -18,6 +18,15 @@ public sealed record NodeTaint(string Key, string Value, string Effect);
 /// <param name="SubnetId">The private subnet of that AZ.</param>
 public sealed record NodeGroupZone(string AvailabilityZone, string SubnetId);
 
+/// <summary>How the nodes are bought.</summary>
+public enum NodeCapacityType
+{
+    /// <summary>Never reclaimed by AWS (production payments).</summary>
+    OnDemand,
+    /// <summary>Up to ~90% cheaper, reclaimed at two minutes' notice (development).</summary>
+    Spot,
+}
+
 /// <summary>Props of <see cref="ManagedNodeGroup"/>.</summary>
 /// <param name="Name">Name of the pool, e.g. easypay-prod-general: names the role, template and key; each
 /// AZ's node group is named NAME-ZONE- plus a unique suffix (easypay-prod-general-1a-2025...).</param>
@@ -26,7 +35,6 @@ public sealed record NodeGroupZone(string AvailabilityZone, string SubnetId);
 /// <param name="SecurityGroupIds">Node security group plus the cluster security group (a launch template with
 /// security groups replaces EKS's default, so the cluster group must be listed).</param>
 /// <param name="InstanceTypes">x86_64 instance types (the AMI is Amazon Linux 2023 x86_64).</param>
-/// <param name="AccountId">Owning account (key policy).</param>
 /// <param name="AutoScalingServiceLinkedRoleArn">The EC2 Auto Scaling service-linked role, which launches the
 /// nodes and must use the volume key. It must exist before the key policy names it (KMS rejects unknown
 /// principals): pass the ARN of a <see cref="Security.ServiceLinkedRole"/>.</param>
@@ -36,11 +44,10 @@ public sealed record ManagedNodeGroupProps(
     IReadOnlyList<NodeGroupZone> Zones,
     IReadOnlyList<string> SecurityGroupIds,
     IReadOnlyList<string> InstanceTypes,
-    string AccountId,
     string AutoScalingServiceLinkedRoleArn)
 {
-    /// <summary>"ON_DEMAND" or "SPOT".</summary>
-    public string CapacityType { get; init; } = "ON_DEMAND";
+    /// <summary>@default <see cref="NodeCapacityType.OnDemand"/></summary>
+    public NodeCapacityType CapacityType { get; init; } = NodeCapacityType.OnDemand;
 
     /// <summary>Nodes per AZ the group never goes below. @default 1</summary>
     public int MinSizePerAz { get; init; } = 1;
@@ -71,9 +78,8 @@ public sealed record ManagedNodeGroupProps(
     /// at the launch template itself, so the caller passes them here to reach nodes and their disks.</summary>
     public IReadOnlyDictionary<string, string> LaunchedResourceTags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Waiting period before a scheduled deletion of the volume key. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>A pool of EKS managed node groups on Amazon Linux 2023, one per AZ, launched from one template that
@@ -124,15 +130,14 @@ public sealed class ManagedNodeGroup : Construct
         var attachments = NodePolicies.Select(p => (ITerraformDependable)new IamRolePolicyAttachment(this, $"policy-{p}", new IamRolePolicyAttachmentConfig
         {
             Role = role.Name,
-            PolicyArn = $"arn:{props.Partition}:iam::aws:policy/{p}",
+            PolicyArn = AwsEnvironment.Of(this).ManagedPolicyArn(p),
         })).ToList();
 
         var volumeKey = new EncryptionKey(this, "volume-key", new EncryptionKeyProps(
-            $"{props.Name}-node-volumes", $"Root volumes of the {props.Name} nodes", props.AccountId)
+            $"{props.Name}-node-volumes", $"Root volumes of the {props.Name} nodes")
         {
             AdditionalStatements = AutoScalingVolumeKeyStatements(props.AutoScalingServiceLinkedRoleArn),
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
         });
 
         var nameTag = new Dictionary<string, string> { ["Name"] = $"{props.Name}-node" };
@@ -183,7 +188,7 @@ public sealed class ManagedNodeGroup : Construct
             SubnetIds = [zone.SubnetId],
             AmiType = AmiType,
             InstanceTypes = [.. props.InstanceTypes],
-            CapacityType = props.CapacityType,
+            CapacityType = CapacityTypeValue(props.CapacityType),
             LaunchTemplate = new EksNodeGroupLaunchTemplate { Id = template.Id, Version = Token.AsString(template.LatestVersion) },
             ScalingConfig = new EksNodeGroupScalingConfig { MinSize = props.MinSizePerAz, DesiredSize = props.DesiredSizePerAz, MaxSize = props.MaxSizePerAz },
             UpdateConfig = new EksNodeGroupUpdateConfig { MaxUnavailablePercentage = props.MaxUnavailablePercentage },
@@ -231,6 +236,14 @@ public sealed class ManagedNodeGroup : Construct
 
     private static readonly string[] Effects = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
 
+    /// <summary>The capacity_type value EKS takes (EKS API Nodegroup.capacityType: ON_DEMAND | SPOT | CAPACITY_BLOCK).</summary>
+    public static string CapacityTypeValue(NodeCapacityType type) => type switch
+    {
+        NodeCapacityType.OnDemand => "ON_DEMAND",
+        NodeCapacityType.Spot => "SPOT",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
     private static void Validate(ManagedNodeGroupProps props)
     {
         var v = new PropsValidator(nameof(ManagedNodeGroupProps))
@@ -242,7 +255,7 @@ public sealed class ManagedNodeGroup : Construct
             .Check((props.Zones ?? []).Select(z => z.AvailabilityZone).Distinct().Count() == (props.Zones ?? []).Count, nameof(props.Zones), "names an AZ twice; give one subnet per AZ")
             .Check((props.SecurityGroupIds ?? []).Count > 0, nameof(props.SecurityGroupIds), "give the node and cluster security groups")
             .Check((props.InstanceTypes ?? []).Count > 0, nameof(props.InstanceTypes), "name at least one instance type")
-            .Check(props.CapacityType is "ON_DEMAND" or "SPOT", nameof(props.CapacityType), $"'{props.CapacityType}' must be ON_DEMAND or SPOT")
+            .Check(Enum.IsDefined(props.CapacityType), nameof(props.CapacityType), $"'{props.CapacityType}' is not a {nameof(NodeCapacityType)}")
             .Check(props.MinSizePerAz >= 1 && props.MinSizePerAz <= props.MaxSizePerAz, nameof(props.MinSizePerAz),
                 $"{props.MinSizePerAz} must be between 1 (a node in every AZ) and MaxSizePerAz {props.MaxSizePerAz}")
             .Check(props.DesiredSizePerAz >= props.MinSizePerAz && props.DesiredSizePerAz <= props.MaxSizePerAz, nameof(props.DesiredSizePerAz),

@@ -21,8 +21,6 @@ namespace EasyPay.Tf.Modules.Database;
 /// <param name="InstanceClass">Class of the writer and the readers, e.g. "db.r6g.large".</param>
 /// <param name="AvailabilityZones">AZs to place instances in: the writer in the first, reader i in AZ i.</param>
 /// <param name="SubnetIds">Isolated data subnets, one per AZ (the DB subnet group).</param>
-/// <param name="Region">Region of the cluster (log key policy, IAM conditions).</param>
-/// <param name="AccountId">Owning account (key policy, role trust).</param>
 public sealed record AuroraPostgresClusterProps(
     string Name,
     string EngineVersion,
@@ -30,9 +28,7 @@ public sealed record AuroraPostgresClusterProps(
     IReadOnlyList<string> AvailabilityZones,
     string VpcId,
     IReadOnlyList<string> SubnetIds,
-    string DatabaseName,
-    string Region,
-    string AccountId)
+    string DatabaseName)
 {
     /// <summary>Readers besides the writer, each in its own AZ: what Aurora fails over to.</summary>
     public int ReaderCount { get; init; } = 1;
@@ -78,8 +74,6 @@ public sealed record AuroraPostgresClusterProps(
 
     /// <summary>Pinned server certificate authority the clients verify against.</summary>
     public string CaCertificateIdentifier { get; init; } = "rds-ca-rsa2048-g1";
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>An Aurora PostgreSQL cluster built to survive the loss of an instance or an AZ: one writer and
@@ -117,9 +111,6 @@ public sealed class AuroraPostgresCluster : Construct
     public IReadOnlyList<string> InstanceAvailabilityZones { get; }
     /// <summary>Known at synth time: Aurora's default max_connections for the instance class.</summary>
     public int MaxConnections { get; }
-    public string Region { get; }
-    public string AccountId { get; }
-    public string Partition { get; }
 
     /// <summary>The instances, for resources that need a cluster with members (RDS Proxy targets).</summary>
     internal IReadOnlyList<ITerraformDependable> Instances { get; }
@@ -130,11 +121,10 @@ public sealed class AuroraPostgresCluster : Construct
         var major = props.EngineVersion.Split('.')[0];
 
         var key = new EncryptionKey(this, "key", new EncryptionKeyProps(
-            props.Name + "-database", $"Aurora storage, master secret, Performance Insights and logs of {props.Name}", props.AccountId)
+            props.Name + "-database", $"Aurora storage, master secret, Performance Insights and logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(props.Partition, props.Region, props.AccountId)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
         });
 
         // Created before the cluster so the exported log is encrypted and expires (RDS would create it
@@ -187,8 +177,7 @@ public sealed class AuroraPostgresCluster : Construct
             ? new ServiceRole(this, "monitoring-role", new ServiceRoleProps(
                 $"{props.Name}-rds-monitoring", $"Enhanced monitoring of {props.Name}", "monitoring.rds.amazonaws.com")
             {
-                SourceAccount = props.AccountId,
-                ManagedPolicyArns = [$"arn:{props.Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
+                ManagedPolicyArns = [AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AmazonRDSEnhancedMonitoringRole")],
             })
             : null;
 
@@ -278,9 +267,6 @@ public sealed class AuroraPostgresCluster : Construct
         InstanceIdentifiers = identifiers;
         InstanceAvailabilityZones = [.. props.AvailabilityZones.Take(props.ReaderCount + 1)];
         MaxConnections = instanceClass.DefaultMaxConnections;
-        Region = props.Region;
-        AccountId = props.AccountId;
-        Partition = props.Partition;
         Instances = instances;
     }
 
@@ -320,7 +306,7 @@ public sealed class AuroraPostgresCluster : Construct
     [
         new("ReadMasterSecret", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], [SecretArn]),
         new("DecryptMasterSecret", ["kms:Decrypt"], [KmsKeyArn],
-            Conditions: PolicyDocument.Condition("StringEquals", "kms:ViaService", $"secretsmanager.{Region}.amazonaws.com")),
+            Conditions: PolicyDocument.Condition("StringEquals", "kms:ViaService", $"secretsmanager.{AwsEnvironment.Of(this).Region}.amazonaws.com")),
     ];
 
     private static RdsClusterParameterGroupParameter Parameter(string name, string value, string applyMethod = "immediate") =>
@@ -348,9 +334,7 @@ public sealed class AuroraPostgresCluster : Construct
                    (props.PerformanceInsightsRetentionDays % 31 == 0 && props.PerformanceInsightsRetentionDays is >= 31 and <= 713),
                 nameof(props.PerformanceInsightsRetentionDays), $"{props.PerformanceInsightsRetentionDays} is not a Performance Insights retention; use 7, a multiple of 31 up to 713, or 731")
             .Check(props.SlowStatementMilliseconds > 0, nameof(props.SlowStatementMilliseconds), "must be positive (0 would log every statement)")
-            .CheckNotEmpty(props.VpcId, nameof(props.VpcId))
-            .CheckNotEmpty(props.Region, nameof(props.Region))
-            .Check(Regex.IsMatch(props.AccountId ?? "", "^[0-9]{12}$"), nameof(props.AccountId), $"'{props.AccountId}' is not a 12-digit AWS account id");
+            .CheckNotEmpty(props.VpcId, nameof(props.VpcId));
 
         var azs = props.AvailabilityZones ?? [];
         v.Check(azs.Distinct().Count() == azs.Count, nameof(props.AvailabilityZones), "contains duplicates; every instance needs its own AZ")

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Observability;
+using EasyPay.Tf.Modules.Security;
 using HashiCorp.Cdktf.Providers.Aws.DbProxy;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyDefaultTargetGroup;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyEndpoint;
@@ -89,7 +90,6 @@ public sealed class DatabaseProxy : Construct
         var role = new ServiceRole(this, "role", new ServiceRoleProps(
             $"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} read the database's master secret", "rds.amazonaws.com")
         {
-            SourceAccount = cluster.AccountId,
             InlineStatements = cluster.SecretReadStatements(),
         });
 

@@ -33,8 +33,7 @@ public sealed record LoadBalancerTarget(string Key, int Port)
 /// <param name="VpcId">VPC of the targets.</param>
 /// <param name="SubnetIds">Public subnets of every AZ.</param>
 /// <param name="Targets">Exactly one default target (no path patterns) plus path-routed ones.</param>
-/// <param name="AccountId">Owning account (access log bucket name and policy).</param>
-public sealed record PublicLoadBalancerProps(string Name, string VpcId, IReadOnlyList<string> SubnetIds, IReadOnlyList<LoadBalancerTarget> Targets, string AccountId)
+public sealed record PublicLoadBalancerProps(string Name, string VpcId, IReadOnlyList<string> SubnetIds, IReadOnlyList<LoadBalancerTarget> Targets)
 {
     /// <summary>ACM certificate: HTTPS on 443 and HTTP redirected to it. Null = HTTP only (non-production).</summary>
     public string? CertificateArn { get; init; }
@@ -56,8 +55,6 @@ public sealed record PublicLoadBalancerProps(string Name, string VpcId, IReadOnl
 
     /// <summary>Connection draining on deregistration: long enough for in-flight payment calls, short enough for 5-minute deploys.</summary>
     public int DeregistrationDelaySeconds { get; init; } = 30;
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>What a created target group is called and where it is.</summary>
@@ -225,8 +222,10 @@ public sealed class PublicLoadBalancer : Construct
     /// versioned and TLS-only, and holds nothing but access logs.</summary>
     private SecureBucket AccessLogs(PublicLoadBalancerProps props)
     {
-        var name = $"{props.Name}-alb-logs-{props.AccountId}";
-        var objects = $"arn:{props.Partition}:s3:::{name}/{AccessLogPrefix}/AWSLogs/{props.AccountId}/*";
+        var aws = AwsEnvironment.Of(this);
+        // The account id makes the globally unique bucket name unique per account.
+        var name = $"{props.Name}-alb-logs-{aws.AccountId}";
+        var objects = SecureBucket.ArnOf(this, $"{name}/{AccessLogPrefix}/AWSLogs/{aws.AccountId}/*");
         // Regions from before August 2022 deliver as the regional ELB account; newer ones as the log
         // delivery service. Granting both keeps the module region-independent; either may only add objects
         // under this account's prefix.
@@ -241,7 +240,6 @@ public sealed class PublicLoadBalancer : Construct
             ExpireAfterDays = props.AccessLogRetentionDays,
             NoncurrentVersionExpirationDays = 1, // log objects are never overwritten; only deletions leave versions
             ForceDestroy = props.ForceDestroyLogs,
-            Partition = props.Partition,
         });
     }
 

@@ -67,10 +67,11 @@ public sealed record CompositeAlarmDefinition(string Name, string Description, I
 /// <param name="TopicArn">SNS topic that gets both the ALARM and the OK notification of every alarm.</param>
 public sealed record AlarmSetProps(string Prefix, string TopicArn, IReadOnlyList<AlarmDefinition> Alarms)
 {
+    /// <summary>@default none</summary>
     public IReadOnlyList<CompositeAlarmDefinition> Composites { get; init; } = [];
 
-    /// <summary>Region of the alarms when not the provider's (the topic must be in the same region):
-    /// Route 53 health-check metrics exist only in us-east-1.</summary>
+    /// <summary>Region of the alarms when not the stack's (the topic must be in the same region):
+    /// Route 53 health-check metrics exist only in us-east-1. @default the stack's region</summary>
     public string? Region { get; init; }
 }
 

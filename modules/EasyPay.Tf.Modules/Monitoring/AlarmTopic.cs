@@ -10,23 +10,23 @@ namespace EasyPay.Tf.Modules.Monitoring;
 
 /// <summary>Props of <see cref="AlarmTopic"/>.</summary>
 /// <param name="Name">Topic name, also the alias of its key, e.g. "easypay-prod-alarms".</param>
-/// <param name="AccountId">Owning account: key policy root and the aws:SourceAccount every publisher must come from.</param>
-public sealed record AlarmTopicProps(string Name, string AccountId)
+public sealed record AlarmTopicProps(string Name)
 {
-    /// <summary>Each address gets an email subscription (AWS mails a confirmation link first).</summary>
+    /// <summary>Each address gets an email subscription (AWS mails a confirmation link first). @default none</summary>
     public IReadOnlyList<string> EmailAddresses { get; init; } = [];
 
-    /// <summary>HTTPS endpoint of an incident tool; null = none.</summary>
+    /// <summary>HTTPS endpoint of an incident tool. @default null (none)</summary>
     public string? WebhookUrl { get; init; }
 
-    /// <summary>AWS services that may publish to the topic (and so use its key).</summary>
+    /// <summary>AWS services that may publish to the topic (and so use its key), from the stack's account only.
+    /// @default <see cref="DefaultPublisherServices"/></summary>
     public IReadOnlyList<string> PublisherServices { get; init; } = DefaultPublisherServices;
 
+    /// <summary>Waiting period before a scheduled deletion of the topic key. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
 
-    public string Partition { get; init; } = "aws";
-
-    /// <summary>Region of topic and key when not the provider's (alarms publish only to topics of their own region).</summary>
+    /// <summary>Region of topic and key when not the stack's (alarms publish only to topics of their own region).
+    /// @default the stack's region</summary>
     public string? Region { get; init; }
 
     /// <summary>CloudWatch alarms, RDS event subscriptions and AWS Backup notifications.</summary>
@@ -50,7 +50,7 @@ public sealed partial class AlarmTopic : Construct
         Validate(props);
         // SNS encrypts each message with a data key; the publishing service asks KMS for it, so the key
         // policy (not IAM) must admit the service principals.
-        var key = new EncryptionKey(this, "key", new EncryptionKeyProps(props.Name, $"Messages of the SNS topic {props.Name}", props.AccountId)
+        var key = new EncryptionKey(this, "key", new EncryptionKeyProps(props.Name, $"Messages of the SNS topic {props.Name}")
         {
             AdditionalStatements =
             [
@@ -58,7 +58,6 @@ public sealed partial class AlarmTopic : Construct
                     Principals: PolicyDocument.Service([.. props.PublisherServices])),
             ],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
             Region = props.Region,
         });
         var topic = new SnsTopic(this, "topic", new SnsTopicConfig
@@ -76,7 +75,7 @@ public sealed partial class AlarmTopic : Construct
                 // topic through the service (confused deputy).
                 new PolicyStatement("AllowPlatformServicesToPublish", ["sns:Publish"], [topic.Arn],
                     Principals: PolicyDocument.Service([.. props.PublisherServices]),
-                    Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", props.AccountId)),
+                    Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId)),
                 new PolicyStatement("DenyInsecureTransport", ["sns:Publish"], [topic.Arn], Effect: "Deny",
                     Principals: PolicyDocument.Aws("*"),
                     Conditions: PolicyDocument.Condition("Bool", "aws:SecureTransport", "false"))),

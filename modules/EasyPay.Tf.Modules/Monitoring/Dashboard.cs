@@ -33,8 +33,8 @@ public sealed record AlarmStatusWidget(string Title, IReadOnlyList<string> Alarm
 
 /// <summary>Props of <see cref="Dashboard"/>.</summary>
 /// <param name="Name">Dashboard name, e.g. "easypay-prod".</param>
-/// <param name="Region">Region the widgets read metrics from (and of the console URL).</param>
-public sealed record DashboardProps(string Name, string Region, IReadOnlyList<DashboardWidget> Widgets);
+/// <param name="Widgets">Laid out left to right, top to bottom; they read metrics of the stack's region.</param>
+public sealed record DashboardProps(string Name, IReadOnlyList<DashboardWidget> Widgets);
 
 /// <summary>A CloudWatch dashboard whose body is built here as JSON, so the synthesized stack shows every
 /// widget; metric dimensions may be Terraform tokens (they stay inside JSON strings).</summary>
@@ -55,20 +55,21 @@ public sealed partial class Dashboard : Construct
     public Dashboard(Construct scope, string id, DashboardProps props) : base(scope, id)
     {
         Validate(props);
-        Body = Render(props);
+        var region = AwsEnvironment.Of(this).Region;
+        Body = Render(props, region);
         new CloudwatchDashboard(this, "dashboard", new CloudwatchDashboardConfig
         {
             DashboardName = props.Name,
             DashboardBody = Body,
         });
         Name = props.Name; // known at synth time: consumers need no lookup
-        Url = ConsoleUrl(props.Region, props.Name);
+        Url = ConsoleUrl(region, props.Name);
     }
 
     public static string ConsoleUrl(string region, string name) =>
         $"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}";
 
-    private static string Render(DashboardProps props)
+    private static string Render(DashboardProps props, string region)
     {
         var widgets = new JsonArray();
         int x = 0, y = 0, rowHeight = 0;
@@ -87,7 +88,7 @@ public sealed partial class Dashboard : Construct
                 ["height"] = w.Height,
                 ["properties"] = w switch
                 {
-                    GraphWidget g => GraphProperties(g, props.Region),
+                    GraphWidget g => GraphProperties(g, region),
                     AlarmStatusWidget a => new JsonObject
                     {
                         ["title"] = a.Title,
@@ -187,7 +188,6 @@ public sealed partial class Dashboard : Construct
     {
         var v = new PropsValidator(nameof(DashboardProps))
             .Check(DashboardName().IsMatch(props.Name ?? ""), nameof(props.Name), $"'{props.Name}' is not a dashboard name (1-255 letters, digits, - and _)")
-            .CheckNotEmpty(props.Region, nameof(props.Region))
             .Check(props.Widgets.Count > 0, nameof(props.Widgets), "is empty: a dashboard needs at least one widget");
         for (var i = 0; i < props.Widgets.Count; i++)
         {

@@ -32,27 +32,30 @@ public enum NatGatewayMode
 /// <summary>Props of <see cref="MultiAzVpc"/>.</summary>
 /// <param name="Name">Name prefix of every resource, e.g. "easypay-prod".</param>
 /// <param name="Cidr">VPC CIDR, /16 to /20.</param>
-/// <param name="AvailabilityZones">Two or three AZ names of <paramref name="Region"/>.</param>
-/// <param name="Region">Region of the VPC (endpoint service names, log key policy).</param>
-/// <param name="AccountId">Owning account (key policy, flow log role trust).</param>
-public sealed record MultiAzVpcProps(string Name, string Cidr, IReadOnlyList<string> AvailabilityZones, string Region, string AccountId)
+/// <param name="AvailabilityZones">Two or three AZ names of the stack's region.</param>
+public sealed record MultiAzVpcProps(string Name, string Cidr, IReadOnlyList<string> AvailabilityZones)
 {
+    /// <summary>@default <see cref="NatGatewayMode.PerAz"/></summary>
     public NatGatewayMode NatGateways { get; init; } = NatGatewayMode.PerAz;
 
     /// <summary>Interface endpoints keep image pulls, STS, logs and secrets traffic off the NAT gateways
-    /// (cost, and no internet path for it). About 7 USD per endpoint and AZ a month: switch off where cheap matters.</summary>
+    /// (cost, and no internet path for it). About 7 USD per endpoint and AZ a month: switch off where cheap matters.
+    /// @default true</summary>
     public bool InterfaceEndpoints { get; init; } = true;
 
+    /// <summary>Services of the interface endpoints ("ecr.api" for com.amazonaws.REGION.ecr.api).
+    /// @default <see cref="DefaultInterfaceEndpointServices"/></summary>
     public IReadOnlyList<string> InterfaceEndpointServices { get; init; } = DefaultInterfaceEndpointServices;
 
+    /// <summary>@default 365</summary>
     public int FlowLogRetentionDays { get; init; } = 365;
 
-    /// <summary>When set, subnets carry kubernetes.io/cluster/NAME=shared for load balancer discovery.</summary>
+    /// <summary>When set, subnets carry kubernetes.io/cluster/NAME=shared for load balancer discovery.
+    /// @default null</summary>
     public string? KubernetesClusterName { get; init; }
 
+    /// <summary>Waiting period before a scheduled deletion of the flow log key. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
-
-    public string Partition { get; init; } = "aws";
 
     public static readonly IReadOnlyList<string> DefaultInterfaceEndpointServices =
         ["ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager"];
@@ -198,7 +201,7 @@ public sealed class MultiAzVpc : Construct
         new VpcEndpoint(this, "s3-endpoint", new VpcEndpointConfig
         {
             VpcId = vpc.Id,
-            ServiceName = $"com.amazonaws.{props.Region}.s3",
+            ServiceName = $"com.amazonaws.{AwsEnvironment.Of(this).Region}.s3",
             VpcEndpointType = "Gateway",
             RouteTableIds = [.. privateRts.Select(r => r.Id), dataRt.Id],
             Tags = NameTag($"{props.Name}-s3"),
@@ -227,7 +230,7 @@ public sealed class MultiAzVpc : Construct
                 new VpcEndpoint(this, $"endpoint-{service.Replace('.', '-')}", new VpcEndpointConfig
                 {
                     VpcId = vpc.Id,
-                    ServiceName = $"com.amazonaws.{props.Region}.{service}",
+                    ServiceName = $"com.amazonaws.{AwsEnvironment.Of(this).Region}.{service}",
                     VpcEndpointType = "Interface",
                     PrivateDnsEnabled = true,
                     SubnetIds = [.. props.AvailabilityZones.Select((_, i) => subnets[(SubnetTier.Private, i)].Id)],
@@ -253,11 +256,10 @@ public sealed class MultiAzVpc : Construct
     private string CreateFlowLogs(MultiAzVpcProps props, string vpcId)
     {
         var key = new EncryptionKey(this, "flow-logs-key", new EncryptionKeyProps(
-            $"{props.Name}-vpc-flow-logs", $"VPC flow logs of {props.Name}", props.AccountId)
+            $"{props.Name}-vpc-flow-logs", $"VPC flow logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(props.Partition, props.Region, props.AccountId)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
-            Partition = props.Partition,
         });
         var group = new LogGroup(this, "flow-logs", new LogGroupProps(
             $"/aws/vpc/{props.Name}/flow-logs", props.FlowLogRetentionDays, key.Arn));
@@ -269,7 +271,7 @@ public sealed class MultiAzVpc : Construct
             AssumeRolePolicy = PolicyDocument.Render(new PolicyStatement(
                 "VpcFlowLogsAssume", ["sts:AssumeRole"],
                 Principals: PolicyDocument.Service("vpc-flow-logs.amazonaws.com"),
-                Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", props.AccountId))),
+                Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId))),
         });
         new IamRolePolicy(this, "flow-logs-policy", new IamRolePolicyConfig
         {
@@ -302,8 +304,9 @@ public sealed class MultiAzVpc : Construct
 
     private static Dictionary<string, string> NameTag(string name) => new() { ["Name"] = name };
 
-    private static void Validate(MultiAzVpcProps props)
+    private void Validate(MultiAzVpcProps props)
     {
+        var region = AwsEnvironment.Of(this).Region;
         var v = new PropsValidator(nameof(MultiAzVpcProps));
         v.CheckNotEmpty(props.Name, nameof(props.Name));
         v.CheckCidr(props.Cidr, nameof(props.Cidr));
@@ -316,9 +319,9 @@ public sealed class MultiAzVpc : Construct
         v.Check(azs.Count is >= SubnetPlan.MinAzs and <= SubnetPlan.MaxAzs, nameof(props.AvailabilityZones),
             $"{azs.Count} given; EKS and Aurora need at least {SubnetPlan.MinAzs}, the subnet plan supports at most {SubnetPlan.MaxAzs}");
         v.Check(azs.Distinct().Count() == azs.Count, nameof(props.AvailabilityZones), "contains duplicates");
-        foreach (var az in azs.Where(a => !a.StartsWith(props.Region ?? "?", StringComparison.Ordinal)))
+        foreach (var az in azs.Where(a => !a.StartsWith(region, StringComparison.Ordinal)))
         {
-            v.Check(false, nameof(props.AvailabilityZones), $"'{az}' is not in region {props.Region}");
+            v.Check(false, nameof(props.AvailabilityZones), $"'{az}' is not in the stack's region {region}");
         }
         v.Check(LogRetention.IsAllowed(props.FlowLogRetentionDays), nameof(props.FlowLogRetentionDays), LogRetention.Problem(props.FlowLogRetentionDays));
         v.Check(!props.InterfaceEndpoints || props.InterfaceEndpointServices.Count > 0, nameof(props.InterfaceEndpointServices),

@@ -6,14 +6,11 @@ namespace EasyPay.Tf.Modules.Security;
 
 /// <summary>Props of <see cref="ServiceLinkedRole"/>.</summary>
 /// <param name="AwsServiceName">The service the role is linked to; one of <see cref="ServiceLinkedRole.Known"/>.</param>
-/// <param name="AccountId">The account the role lives in (its ARN is known at synth time).</param>
-public sealed record ServiceLinkedRoleProps(string AwsServiceName, string AccountId)
+public sealed record ServiceLinkedRoleProps(string AwsServiceName)
 {
     /// <summary>True: the role already exists in the account (any earlier use of the service creates it), so
     /// only its ARN is exposed; creating it again fails ("has been taken in this account"). @default false</summary>
     public bool AlreadyExists { get; init; }
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>An IAM service-linked role the platform names in its policies before the service would create it
@@ -44,11 +41,11 @@ public sealed class ServiceLinkedRole : Construct
         new PropsValidator(nameof(ServiceLinkedRoleProps))
             .Check(Known.ContainsKey(props.AwsServiceName ?? ""), nameof(props.AwsServiceName),
                 $"'{props.AwsServiceName}' is not one of {string.Join(", ", Known.Keys)}; add it to ServiceLinkedRole.Known with its role name")
-            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.AccountId ?? "", "^[0-9]{12}$"), nameof(props.AccountId), $"'{props.AccountId}' is not a 12-digit AWS account id")
             .ThrowIfInvalid();
 
         RoleName = Known[props.AwsServiceName!];
-        var arn = ArnOf(props.Partition, props.AccountId!, props.AwsServiceName!);
+        // The stack's account: the role's ARN is known at synth time.
+        var arn = AwsEnvironment.Of(this).Arn("iam", $"role/aws-service-role/{props.AwsServiceName}/{RoleName}", region: "");
         if (props.AlreadyExists)
         {
             Arn = arn;
@@ -61,7 +58,4 @@ public sealed class ServiceLinkedRole : Construct
         });
         Arn = role.Arn;
     }
-
-    public static string ArnOf(string partition, string accountId, string awsServiceName) =>
-        $"arn:{partition}:iam::{accountId}:role/aws-service-role/{awsServiceName}/{Known[awsServiceName]}";
 }

@@ -33,8 +33,6 @@ public sealed record SecureBucketProps(string Name, string? KmsKeyArn)
     public int NoncurrentVersionExpirationDays { get; init; } = 30;
 
     public int AbortIncompleteUploadsAfterDays { get; init; } = 7;
-
-    public string Partition { get; init; } = "aws";
 }
 
 /// <summary>A private S3 bucket: owner-enforced object ownership (no ACLs), all public access blocked,
@@ -118,7 +116,7 @@ public sealed class SecureBucket : Construct
             },
         });
 
-        var arn = $"arn:{props.Partition}:s3:::{props.Name}";
+        var arn = ArnOf(this, props.Name!);
         var statements = new List<PolicyStatement>
         {
             new("DenyInsecureTransport", ["s3:*"], [arn, $"{arn}/*"], Effect: "Deny",
@@ -136,4 +134,9 @@ public sealed class SecureBucket : Construct
         Name = bucket.Bucket;
         Arn = bucket.Arn;
     }
+
+    /// <summary>The ARN of bucket (or object path) <paramref name="bucketOrObjects"/> in the partition of
+    /// <paramref name="scope"/>'s stack; known at synth time, unlike the bucket resource's arn.</summary>
+    public static string ArnOf(IConstruct scope, string bucketOrObjects) =>
+        AwsEnvironment.Of(scope).Arn("s3", bucketOrObjects, region: "", account: "");
 }

@@ -1,3 +1,6 @@
+using EasyPay.Tf.Modules.Cluster;
+using EasyPay.Tf.Modules.Network;
+
 namespace EasyPay.Tf.Stacks.Configuration;
 
 // Immutable view of environments/<name>.json. environments/environment.schema.json describes the same
@@ -38,6 +41,9 @@ public sealed record EnvironmentConfig
 
     /// <summary>Prefix of every resource name of this environment.</summary>
     public string ResourcePrefix => $"easypay-{Name}";
+
+    /// <summary>What <see cref="Production"/> means for the resources (deletion windows, protections, ...).</summary>
+    public Posture Posture => Posture.Of(this);
 }
 
 public sealed record TerraformCloudConfig
@@ -67,8 +73,8 @@ public sealed record NetworkConfig
 {
     public required string VpcCidr { get; init; }
 
-    /// <summary>"perAz" (HA) or "single" (cheap).</summary>
-    public required string NatGateways { get; init; }
+    /// <summary>"perAz" (HA) or "single" (cheap) in the file.</summary>
+    public required NatGatewayMode NatGateways { get; init; }
 
     public required bool InterfaceEndpoints { get; init; }
 }
@@ -105,8 +111,8 @@ public sealed record NodeGroupConfig
 {
     public required IReadOnlyList<string> InstanceTypes { get; init; }
 
-    /// <summary>"ON_DEMAND" or "SPOT".</summary>
-    public required string CapacityType { get; init; }
+    /// <summary>"ON_DEMAND" or "SPOT" in the file.</summary>
+    public required NodeCapacityType CapacityType { get; init; }
 
     /// <summary>Nodes per AZ: every AZ has its own node group (cluster-autoscaler adds nodes in the AZ a
     /// Pending pod needs), so sizes are per AZ; the cluster has AZ count times as many.</summary>

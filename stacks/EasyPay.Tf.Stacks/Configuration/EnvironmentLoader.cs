@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EasyPay.Tf.Modules.Cluster;
+using EasyPay.Tf.Modules.Network;
 
 namespace EasyPay.Tf.Stacks.Configuration;
 
@@ -25,6 +27,12 @@ public static class EnvironmentLoader
         AllowTrailingCommas = false,
         RespectNullableAnnotations = true, // a null where the record says non-null is an error, not a crash later
         RespectRequiredConstructorParameters = true,
+        // The files spell closed sets as AWS and the schema do; the schema check has already rejected other values.
+        Converters =
+        {
+            new JsonStringEnumConverter<NatGatewayMode>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+            new JsonStringEnumConverter<NodeCapacityType>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false),
+        },
     };
 
     /// <summary>Loads and validates every environment file in <paramref name="directory"/>, then returns the

@@ -119,7 +119,7 @@ public static class EnvironmentRules
         {
             yield return ("availabilityZones", $"production needs {ProductionAzs} AZs (99.99% target: nothing single-AZ); {env.AvailabilityZones.Count} given");
         }
-        if (env.Network.NatGateways != "perAz")
+        if (env.Network.NatGateways != NatGatewayMode.PerAz)
         {
             yield return ("network.natGateways", "production needs \"perAz\": a single NAT gateway is a single point of failure for every private subnet");
         }

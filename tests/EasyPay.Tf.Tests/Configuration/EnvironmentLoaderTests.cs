@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EasyPay.Tf.Modules.Network;
 using EasyPay.Tf.Stacks.Configuration;
 using EasyPay.Tf.Tests.Support;
 
@@ -14,9 +15,9 @@ public class EnvironmentLoaderTests
         var prod = envs.Single(e => e.Name == "prod");
         prod.Production.ShouldBeTrue();
         prod.AvailabilityZones.Count.ShouldBe(3);
-        prod.Network.NatGateways.ShouldBe("perAz");
+        prod.Network.NatGateways.ShouldBe(NatGatewayMode.PerAz);
         var dev = envs.Single(e => e.Name == "dev");
-        dev.Network.NatGateways.ShouldBe("single"); // dev is cheap
+        dev.Network.NatGateways.ShouldBe(NatGatewayMode.Single); // dev is cheap
         dev.TerraformCloud.ShouldBeNull();
     }
 

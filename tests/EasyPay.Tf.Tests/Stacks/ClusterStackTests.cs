@@ -80,7 +80,8 @@ public class ClusterStackTests
             (group.Str("scaling_config.min_size"), group.Str("scaling_config.desired_size"), group.Str("scaling_config.max_size"))
                 .ShouldBe((config.NodeGroup.MinSizePerAz.ToString(), config.NodeGroup.DesiredSizePerAz.ToString(), config.NodeGroup.MaxSizePerAz.ToString()));
             group["instance_types"].Strings().ShouldBe(config.NodeGroup.InstanceTypes);
-            group.Str("capacity_type").ShouldBe(config.NodeGroup.CapacityType);
+            // The environment file's spelling is the EKS API's (CreateNodegroup capacityType: ON_DEMAND | SPOT).
+            group.Str("capacity_type").ShouldBe(env == "dev" ? "SPOT" : "ON_DEMAND");
         }
         json.Single("aws_launch_template").Str("block_device_mappings.0.ebs.volume_size").ShouldBe(config.NodeGroup.DiskSizeGiB.ToString());
     }

@@ -140,26 +140,26 @@ public class DatabaseStackTests
     public void Production_copies_every_recovery_point_to_the_configured_second_region()
     {
         var json = Database("prod");
-        var copyProvider = json["provider"]!["aws"]!.AsArray().Single(p => p!["alias"] is not null)!;
-        copyProvider.Str("alias").ShouldBe("backup_copy");
-        copyProvider.Str("region").ShouldBe("eu-central-1");
-        copyProvider["allowed_account_ids"].Strings().ShouldBe(["333344445555"]);
-        copyProvider.Str("default_tags.0.tags.Stack").ShouldBe("database");
+        // The copy's vault, key and alias use provider 6's per-resource region (enhanced region support guide),
+        // so the stack keeps its one provider, pinned to the environment's account.
+        json["provider"]!["aws"]!.AsArray().ShouldHaveSingleItem()!["allowed_account_ids"].Strings().ShouldBe(["333344445555"]);
+        json.AllResources().Where(r => r.Body.Str("region") == "eu-central-1").Select(r => r.Type)
+            .ShouldBe(["aws_backup_vault", "aws_kms_alias", "aws_kms_key"], ignoreOrder: true);
 
-        var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("provider") == "aws.backup_copy");
+        var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("region") == "eu-central-1");
         copyVault.Body.Str("name").ShouldBe("easypay-prod-database-copy");
         var copyKey = json.Resources("aws_kms_key").Single(k => copyVault.Body.Str("kms_key_arn")!.Contains(k.Name, StringComparison.Ordinal));
-        copyKey.Body.Str("provider").ShouldBe("aws.backup_copy");
+        copyKey.Body.Str("region").ShouldBe("eu-central-1");
         var copy = json.Single("aws_backup_plan").Str("rule.0.copy_action.0.destination_vault_arn");
         copy.ShouldBe($"${{aws_backup_vault.{copyVault.Name}.arn}}");
         json.Single("aws_backup_plan").Str("rule.0.copy_action.0.lifecycle.delete_after").ShouldBe("35");
     }
 
     [Fact]
-    public void Without_a_copy_region_there_is_no_second_provider_and_no_copy()
+    public void Without_a_copy_region_nothing_is_placed_in_another_region()
     {
         var json = Database("staging");
-        json["provider"]!["aws"]!.AsArray().Count.ShouldBe(1);
+        json.AllResources().ShouldAllBe(r => r.Body["region"] == null);
         json.Single("aws_backup_plan").Str("rule.0.copy_action").ShouldBeNull();
     }
 
@@ -262,7 +262,8 @@ public class DatabaseStackTests
         json.Resources("aws_rds_cluster_instance").ShouldAllBe(i => i.Body["depends_on"].Strings().Contains($"aws_cloudwatch_log_group.{monitoringLog}"));
         var key = DatabaseKeyArn(json);
         var role = Ref(json, "aws_iam_role", "arn", r => r.Str("name") == "easypay-prod-rds-monitoring");
-        var retention = DatabaseStack.ProductionPerformanceInsightsDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A month: RDS accepts 7, 31 x months up to 713, or 731 days (RDS API, PerformanceInsightsRetentionPeriod).
+        const string retention = "31";
         var instances = json.Resources("aws_rds_cluster_instance").Select(i => i.Body).ToList();
         instances.ShouldAllBe(i => i.Str("performance_insights_enabled") == "true"
             && i.Str("performance_insights_kms_key_id") == key

@@ -10,14 +10,21 @@ public static class ConstructSynth
     public const string Region = "eu-west-1";
     public const string AccountId = "123456789012";
 
-    public static JsonObject Stack(Action<TerraformStack, AwsEnvironment> build)
+    public static readonly AwsEnvironmentProps DefaultEnvironment = new(Region, AccountId, new Dictionary<string, string> { ["Project"] = "test" });
+
+    /// <summary>An AWS environment in a bare stack, for functions that take one (policy builders).</summary>
+    public static AwsEnvironment Environment(AwsEnvironmentProps? props = null) =>
+        new(new TerraformStack(Testing.App(new TestingAppConfig { StackTraces = false }), "test"), props ?? DefaultEnvironment);
+
+    /// <param name="environment">The stack's AWS environment. @default <see cref="Region"/>, <see cref="AccountId"/>, partition aws</param>
+    public static JsonObject Stack(Action<TerraformStack, AwsEnvironment> build, AwsEnvironmentProps? environment = null)
     {
         var outDir = Path.Combine(Path.GetTempPath(), "easypay-construct-" + Guid.NewGuid().ToString("N"));
         try
         {
             var app = Testing.App(new TestingAppConfig { StackTraces = false, Outdir = outDir });
             var stack = new TerraformStack(app, "test");
-            var aws = new AwsEnvironment(stack, "aws", new AwsEnvironmentProps(Region, AccountId, new Dictionary<string, string> { ["Project"] = "test" }));
+            var aws = new AwsEnvironment(stack, environment ?? DefaultEnvironment);
             build(stack, aws);
             return (JsonObject)SynthesizedApp.Normalize(JsonNode.Parse(Testing.Synth(stack)))!;
         }

@@ -9,7 +9,6 @@ namespace EasyPay.Tf.Modules.Platform.Addons;
 /// <summary>Props of <see cref="PlatformAddons"/>: what the add-ons need from the cluster and network.</summary>
 public sealed record PlatformAddonsProps(
     string ClusterName,
-    string Region,
     string VpcId,
     string LoadBalancerControllerRoleArn,
     string ClusterAutoscalerRoleArn,
@@ -54,7 +53,7 @@ public sealed class PlatformAddons : Construct
         var v = new PropsValidator(nameof(PlatformAddonsProps));
         foreach (var (field, value) in new[]
         {
-            (nameof(props.ClusterName), props.ClusterName), (nameof(props.Region), props.Region), (nameof(props.VpcId), props.VpcId),
+            (nameof(props.ClusterName), props.ClusterName), (nameof(props.VpcId), props.VpcId),
             (nameof(props.LoadBalancerControllerRoleArn), props.LoadBalancerControllerRoleArn),
             (nameof(props.ClusterAutoscalerRoleArn), props.ClusterAutoscalerRoleArn),
             (nameof(props.VeleroRoleArn), props.VeleroRoleArn), (nameof(props.VeleroBucketName), props.VeleroBucketName),
@@ -63,6 +62,7 @@ public sealed class PlatformAddons : Construct
             v.CheckNotEmpty(value, field);
         }
         v.ThrowIfInvalid();
+        var region = AwsEnvironment.Of(this).Region;
 
         Calico = new HelmRelease(this, "calico", new HelmReleaseProps("tigera-operator", "tigera-operator", "tigera-operator", ChartVersions.TigeraOperator,
             // As Calico's EKS guide installs it: the VPC CNI keeps networking, no BGP. Goldmane and Whisker
@@ -93,7 +93,7 @@ public sealed class PlatformAddons : Construct
 
         LoadBalancerController = new HelmRelease(this, "aws-load-balancer-controller", new HelmReleaseProps(
             "aws-load-balancer-controller", "kube-system", "aws-load-balancer-controller", ChartVersions.AwsLoadBalancerController,
-            new LoadBalancerControllerValues(props.ClusterName, props.Region, props.VpcId, 2,
+            new LoadBalancerControllerValues(props.ClusterName, region, props.VpcId, 2,
                 ServiceAccount.WithRole(props.LoadBalancerControllerServiceAccount, props.LoadBalancerControllerRoleArn),
                 // Shield/WAF integration needs IAM rights the least-privilege role does not grant.
                 EnableShield: false, EnableWaf: false, EnableWafv2: false,
@@ -110,7 +110,7 @@ public sealed class PlatformAddons : Construct
 
         ClusterAutoscaler = new HelmRelease(this, "cluster-autoscaler", new HelmReleaseProps(
             "cluster-autoscaler", "kube-system", "cluster-autoscaler", ChartVersions.ClusterAutoscaler,
-            new ClusterAutoscalerValues("aws", props.Region, new AutoDiscovery(props.ClusterName), new ImageTag(ChartVersions.ClusterAutoscalerImageTag),
+            new ClusterAutoscalerValues("aws", region, new AutoDiscovery(props.ClusterName), new ImageTag(ChartVersions.ClusterAutoscalerImageTag),
                 new RbacServiceAccount(ServiceAccount.WithRole(props.ClusterAutoscalerServiceAccount, props.ClusterAutoscalerRoleArn)),
                 new Dictionary<string, string>
                 {
@@ -150,8 +150,8 @@ public sealed class PlatformAddons : Construct
             new VeleroValues(
                 [new VeleroInitContainer("velero-plugin-for-aws", ChartVersions.VeleroAwsPluginImage, "IfNotPresent", [new VolumeMount("/target", "plugins")])],
                 new VeleroConfiguration(
-                    [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = props.Region }) { Bucket = props.VeleroBucketName, Default = true }],
-                    [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = props.Region })]),
+                    [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = region }) { Bucket = props.VeleroBucketName, Default = true }],
+                    [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = region })]),
                 new VeleroCredentials(UseSecret: false), // IRSA, no static keys
                 new VeleroServiceAccounts(ServiceAccount.WithRole(props.VeleroServiceAccount, props.VeleroRoleArn)),
                 new Dictionary<string, VeleroSchedule>

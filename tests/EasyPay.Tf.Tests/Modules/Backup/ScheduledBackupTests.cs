@@ -9,7 +9,7 @@ public class ScheduledBackupTests
     private const string ClusterArn = "arn:aws:rds:eu-west-1:123456789012:cluster:easypay-test";
 
     private static ScheduledBackupProps Props() =>
-        new("easypay-test-database", [ClusterArn], 14, ConstructSynth.Region, ConstructSynth.AccountId);
+        new("easypay-test-database", [ClusterArn], 14);
 
     private static JsonObject Synth(ScheduledBackupProps props) =>
         ConstructSynth.Stack((stack, _) => new ScheduledBackup(stack, "backup", props));
@@ -30,17 +30,16 @@ public class ScheduledBackupTests
     }
 
     [Fact]
-    public void A_copy_target_gets_its_own_provider_vault_and_key_in_the_other_region()
+    public void A_copy_region_gets_its_own_vault_and_key_there_through_the_per_resource_region()
     {
-        var tags = new Dictionary<string, string> { ["Project"] = "test" };
-        var json = Synth(Props() with { CopyTo = new BackupCopyTarget("eu-central-1", tags) });
-        var provider = json["provider"]!["aws"]!.AsArray().Single(p => p!["alias"] is not null)!;
-        (provider.Str("alias"), provider.Str("region")).ShouldBe(("backup_copy", "eu-central-1"));
-        provider.Str("default_tags.0.tags.Project").ShouldBe("test");
+        var json = Synth(Props() with { CopyToRegion = "eu-central-1" });
+        // One provider: provider 6's top-level region argument (enhanced region support guide) places the copy.
+        json["provider"]!["aws"]!.AsArray().Count.ShouldBe(1);
 
-        var copyResources = json.AllResources().Where(r => r.Body.Str("provider") == "aws.backup_copy").Select(r => r.Type).ToList();
+        var copyResources = json.AllResources().Where(r => r.Body.Str("region") == "eu-central-1").Select(r => r.Type).ToList();
         copyResources.ShouldBe(["aws_backup_vault", "aws_kms_alias", "aws_kms_key"], ignoreOrder: true);
-        var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("provider") == "aws.backup_copy");
+        json.AllResources().ShouldAllBe(r => r.Body["provider"] == null);
+        var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("region") == "eu-central-1");
         json.Single("aws_backup_plan").Str("rule.0.copy_action.0.destination_vault_arn").ShouldBe($"${{aws_backup_vault.{copyVault.Name}.arn}}");
         json.Single("aws_backup_plan").Str("rule.0.copy_action.0.lifecycle.delete_after").ShouldBe("14");
     }
@@ -57,11 +56,11 @@ public class ScheduledBackupTests
     [Fact]
     public void Invalid_props_report_every_problem_at_once()
     {
-        var props = new ScheduledBackupProps("easypay test", [], 0, ConstructSynth.Region, "42")
+        var props = new ScheduledBackupProps("easypay test", [], 0)
         {
             Schedule = "every 6 hours",
             CompletionWindowMinutes = 90,
-            CopyTo = new BackupCopyTarget(ConstructSynth.Region, new Dictionary<string, string>()),
+            CopyToRegion = ConstructSynth.Region,
         };
         var message = Should.Throw<ArgumentException>(() => Synth(props)).Message;
         message.ShouldContain("ScheduledBackupProps.Name: 'easypay test' is not a backup name");
@@ -69,7 +68,6 @@ public class ScheduledBackupTests
         message.ShouldContain("ScheduledBackupProps.RetentionDays: 0 keeps nothing");
         message.ShouldContain("ScheduledBackupProps.Schedule: 'every 6 hours' is not a schedule expression");
         message.ShouldContain("ScheduledBackupProps.CompletionWindowMinutes: 90 must be at least 60 minutes longer than StartWindowMinutes (60)");
-        message.ShouldContain("ScheduledBackupProps.CopyTo.Region: 'eu-west-1' must be a region name other than the source region eu-west-1");
-        message.ShouldContain("ScheduledBackupProps.AccountId: '42' is not a 12-digit AWS account id");
+        message.ShouldContain("ScheduledBackupProps.CopyToRegion: 'eu-west-1' must be a region name other than the stack's region eu-west-1");
     }
 }

@@ -1,11 +1,13 @@
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Modules.Cluster;
 
 public class AddonPoliciesTests
 {
-    private const string Account = "123456789012";
+    private const string Account = ConstructSynth.AccountId;
+    private static readonly Lazy<AwsEnvironment> Aws = new(() => ConstructSynth.Environment());
 
     private static IEnumerable<PolicyStatement> Mutating(IEnumerable<PolicyStatement> statements) =>
         statements.Where(s => s.Actions.Any(a => !a.Split(':')[1].StartsWith("Describe", StringComparison.Ordinal) && !a.Split(':')[1].StartsWith("Get", StringComparison.Ordinal)));
@@ -14,9 +16,9 @@ public class AddonPoliciesTests
 
     private static IReadOnlyList<PolicyStatement> Policy(string name) => name switch
     {
-        "lbc" => AddonPolicies.LoadBalancerController(["arn:tg/frontend", "arn:tg/backend"], "sg-nodes", "aws", "eu-west-1", Account),
-        "autoscaler" => AddonPolicies.ClusterAutoscaler("easypay-test", "aws", "eu-west-1", Account),
-        _ => AddonPolicies.Velero("arn:aws:s3:::easypay-test-velero", "arn:key", "aws", "eu-west-1", Account),
+        "lbc" => AddonPolicies.LoadBalancerController(["arn:tg/frontend", "arn:tg/backend"], "sg-nodes", Aws.Value),
+        "autoscaler" => AddonPolicies.ClusterAutoscaler("easypay-test", Aws.Value),
+        _ => AddonPolicies.Velero("arn:aws:s3:::easypay-test-velero", "arn:key", Aws.Value),
     };
 
     [Theory]

@@ -7,7 +7,7 @@ namespace EasyPay.Tf.Tests.Modules.Cluster;
 public class EksControlPlaneTests
 {
     private static EksControlPlaneProps Props(params string[] cidrs) =>
-        new("easypay-test", "1.33", ["subnet-a", "subnet-b", "subnet-c"], cidrs.Length == 0 ? ["203.0.113.0/24"] : cidrs, ConstructSynth.Region, ConstructSynth.AccountId);
+        new("easypay-test", "1.33", ["subnet-a", "subnet-b", "subnet-c"], cidrs.Length == 0 ? ["203.0.113.0/24"] : cidrs);
 
     private static JsonObject Synth(EksControlPlaneProps props) => ConstructSynth.Stack((stack, _) => new EksControlPlane(stack, "eks", props));
 
@@ -85,7 +85,7 @@ public class EksControlPlaneTests
     [Fact]
     public void Invalid_props_report_every_problem_at_once()
     {
-        var props = new EksControlPlaneProps("easypay test", "1.33.2", ["subnet-a"], ["203.0.113.0/24"], ConstructSynth.Region, ConstructSynth.AccountId)
+        var props = new EksControlPlaneProps("easypay test", "1.33.2", ["subnet-a"], ["203.0.113.0/24"])
         {
             LogRetentionDays = 42,
         };

@@ -12,7 +12,7 @@ public class ManagedNodeGroupTests
         [new("eu-west-1a", "subnet-a"), new("eu-west-1b", "subnet-b"), new("eu-west-1c", "subnet-c")];
 
     private static ManagedNodeGroupProps Props() =>
-        new("easypay-test-general", "easypay-test", Zones, ["sg-nodes", "sg-cluster"], ["m6i.large"], ConstructSynth.AccountId, AutoScalingRole);
+        new("easypay-test-general", "easypay-test", Zones, ["sg-nodes", "sg-cluster"], ["m6i.large"], AutoScalingRole);
 
     private static JsonObject Synth(ManagedNodeGroupProps props) => ConstructSynth.Stack((stack, _) => new ManagedNodeGroup(stack, "nodes", props));
 
@@ -51,7 +51,7 @@ public class ManagedNodeGroupTests
     [Fact]
     public void Every_az_gets_its_own_group_from_the_one_template_with_per_az_sizes_and_rolling_limits()
     {
-        var json = Synth(Props() with { MinSizePerAz = 1, DesiredSizePerAz = 2, MaxSizePerAz = 3, CapacityType = "SPOT" });
+        var json = Synth(Props() with { MinSizePerAz = 1, DesiredSizePerAz = 2, MaxSizePerAz = 3, CapacityType = NodeCapacityType.Spot });
         var groups = json.Resources("aws_eks_node_group").Select(g => g.Body).ToList();
         // cluster-autoscaler FAQ: "use separate node groups per zone" so it can add a node in the zone a pod needs.
         groups.Select(g => (g.Str("node_group_name_prefix"), g["subnet_ids"].Strings().Single())).ShouldBe(
@@ -111,6 +111,13 @@ public class ManagedNodeGroupTests
         JsonNode.Parse(json.Single("aws_iam_role").Str("assume_role_policy")!)!.Str("Statement.0.Principal.Service").ShouldBe("ec2.amazonaws.com");
     }
 
+    [Theory]
+    // EKS API reference, CreateNodegroup capacityType: ON_DEMAND | SPOT | CAPACITY_BLOCK.
+    [InlineData(NodeCapacityType.OnDemand, "ON_DEMAND")]
+    [InlineData(NodeCapacityType.Spot, "SPOT")]
+    public void Capacity_types_render_as_the_eks_api_spells_them(NodeCapacityType type, string expected) =>
+        Synth(Props() with { CapacityType = type }).Resources("aws_eks_node_group").ShouldAllBe(g => g.Body.Str("capacity_type") == expected);
+
     [Fact]
     public void Invalid_props_report_every_problem_at_once()
     {
@@ -118,7 +125,7 @@ public class ManagedNodeGroupTests
         {
             Zones = [new NodeGroupZone("eu-west-1a", "subnet-a")],
             InstanceTypes = ["m7g.large"],
-            CapacityType = "RESERVED",
+            CapacityType = (NodeCapacityType)42,
             MinSizePerAz = 5,
             DesiredSizePerAz = 2,
             MaxSizePerAz = 4,
@@ -128,7 +135,7 @@ public class ManagedNodeGroupTests
         var message = Should.Throw<ArgumentException>(() => Synth(props)).Message;
         message.ShouldContain("ManagedNodeGroupProps.Zones: give the private subnets of at least two AZs");
         message.ShouldContain("ManagedNodeGroupProps.InstanceTypes: 'm7g.large' is an arm64 (Graviton) type");
-        message.ShouldContain("ManagedNodeGroupProps.CapacityType: 'RESERVED' must be ON_DEMAND or SPOT");
+        message.ShouldContain("ManagedNodeGroupProps.CapacityType: '42' is not a NodeCapacityType");
         message.ShouldContain("ManagedNodeGroupProps.MinSizePerAz: 5 must be between 1 (a node in every AZ) and MaxSizePerAz 4");
         message.ShouldContain("ManagedNodeGroupProps.DesiredSizePerAz: 2 must lie between MinSizePerAz 5 and MaxSizePerAz 4");
         message.ShouldContain("ManagedNodeGroupProps.DiskSizeGiB: 8 GiB is too small");

@@ -10,8 +10,7 @@ public class PublicLoadBalancerTests
 
     private static PublicLoadBalancerProps Props(string? certificate = Certificate) =>
         new("easypay-test", "vpc-1", ["subnet-a", "subnet-b"],
-            [new LoadBalancerTarget("frontend", 8080), new LoadBalancerTarget("backend", 8080) { PathPatterns = ["/api/*"] }],
-            ConstructSynth.AccountId)
+            [new LoadBalancerTarget("frontend", 8080), new LoadBalancerTarget("backend", 8080) { PathPatterns = ["/api/*"] }])
         {
             CertificateArn = certificate,
         };
@@ -101,8 +100,7 @@ public class PublicLoadBalancerTests
     public void Invalid_props_report_every_problem_at_once()
     {
         var props = new PublicLoadBalancerProps("easypay-much-too-long-environment", "vpc-1", ["subnet-a"],
-            [new LoadBalancerTarget("frontend", 8080), new LoadBalancerTarget("frontend", 70000) { PathPatterns = ["/x"], HealthCheckPath = "health" }],
-            ConstructSynth.AccountId)
+            [new LoadBalancerTarget("frontend", 8080), new LoadBalancerTarget("frontend", 70000) { PathPatterns = ["/x"], HealthCheckPath = "health" }])
         {
             CertificateArn = "arn:aws:iam::123456789012:server-certificate/x",
             HealthCheckIntervalSeconds = 2,

@@ -9,7 +9,7 @@ public class AuroraPostgresClusterTests
     private static readonly string[] Azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
     private static AuroraPostgresClusterProps Props(int readers = 2) =>
-        new("easypay-test", "16.6", "db.r6g.large", Azs, "vpc-0123", ["subnet-a", "subnet-b", "subnet-c"], "easypay", ConstructSynth.Region, ConstructSynth.AccountId)
+        new("easypay-test", "16.6", "db.r6g.large", Azs, "vpc-0123", ["subnet-a", "subnet-b", "subnet-c"], "easypay")
         {
             ReaderCount = readers,
         };

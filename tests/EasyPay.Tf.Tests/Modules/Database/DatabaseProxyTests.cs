@@ -12,7 +12,7 @@ public class DatabaseProxyTests
         ConstructSynth.Stack((stack, _) =>
         {
             var cluster = new AuroraPostgresCluster(stack, "db", new AuroraPostgresClusterProps(
-                "easypay-test", "16.6", "db.r6g.large", ["eu-west-1a", "eu-west-1b"], "vpc-0123", Subnets, "easypay", ConstructSynth.Region, ConstructSynth.AccountId));
+                "easypay-test", "16.6", "db.r6g.large", ["eu-west-1a", "eu-west-1b"], "vpc-0123", Subnets, "easypay"));
             var proxy = new DatabaseProxy(stack, "proxy", props(cluster));
             use?.Invoke(proxy);
         });

@@ -9,7 +9,7 @@ public class AlarmTopicTests
     private static JsonObject Synth(AlarmTopicProps props) =>
         ConstructSynth.Stack((stack, _) => new AlarmTopic(stack, "topic", props));
 
-    private static AlarmTopicProps Props() => new("easypay-test-alarms", ConstructSynth.AccountId)
+    private static AlarmTopicProps Props() => new("easypay-test-alarms")
     {
         EmailAddresses = ["oncall@easypay.example", "team@easypay.example"],
         WebhookUrl = "https://events.incident.example/integration/abc",

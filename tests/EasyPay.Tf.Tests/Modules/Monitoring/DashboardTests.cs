@@ -19,7 +19,7 @@ public class DashboardTests
     [Fact]
     public void The_body_lays_widgets_out_in_rows_of_24_columns()
     {
-        var (json, dashboard) = Synth(new DashboardProps("easypay-test", "eu-west-1",
+        var (json, dashboard) = Synth(new DashboardProps("easypay-test",
         [
             new AlarmStatusWidget("Alarms", ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a"]) { Width = 24, Height = 4 },
             new GraphWidget("One", [Requests]),
@@ -39,7 +39,7 @@ public class DashboardTests
     public void Metrics_render_as_dashboard_rows_and_metric_math_hides_its_inputs()
     {
         var math = new MetricMath("100 * a / b", new Dictionary<string, MetricStat> { ["a"] = Requests, ["b"] = Requests }) { Label = "ratio" };
-        var (_, dashboard) = Synth(new DashboardProps("easypay-test", "eu-west-1",
+        var (_, dashboard) = Synth(new DashboardProps("easypay-test",
             [new GraphWidget("Graph", [Requests, math]) { Lines = [new HorizontalLine("limit", 0.5)], YAxisLabel = "%" }]));
         var properties = JsonNode.Parse(dashboard.Body)!["widgets"]![0]!["properties"]!;
         properties.Str("region").ShouldBe("eu-west-1");
@@ -55,7 +55,7 @@ public class DashboardTests
     [Fact]
     public void The_url_opens_the_dashboard_in_the_console_of_its_region()
     {
-        var (_, dashboard) = Synth(new DashboardProps("easypay-test", "eu-west-1", [new GraphWidget("One", [Requests])]));
+        var (_, dashboard) = Synth(new DashboardProps("easypay-test", [new GraphWidget("One", [Requests])]));
         dashboard.Url.ShouldBe("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=easypay-test");
     }
 
@@ -63,7 +63,7 @@ public class DashboardTests
     public void Invalid_props_report_every_problem_at_once()
     {
         var math = new MetricMath("a", new Dictionary<string, MetricStat> { ["a"] = Requests });
-        var message = Should.Throw<ArgumentException>(() => Synth(new DashboardProps("easypay test", "eu-west-1",
+        var message = Should.Throw<ArgumentException>(() => Synth(new DashboardProps("easypay test",
         [
             new GraphWidget("Wide", [Requests]) { Width = 30 },
             new GraphWidget("Empty", []),

@@ -9,7 +9,7 @@ public class MultiAzVpcTests
     private static readonly string[] Azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
     private static MultiAzVpcProps Props(int azCount = 3) =>
-        new("easypay-test", "10.40.0.0/16", Azs[..azCount], ConstructSynth.Region, ConstructSynth.AccountId);
+        new("easypay-test", "10.40.0.0/16", Azs[..azCount]);
 
     private static JsonObject Synth(MultiAzVpcProps props) =>
         ConstructSynth.Stack((stack, _) => new MultiAzVpc(stack, "vpc", props));
@@ -127,7 +127,7 @@ public class MultiAzVpcTests
     [Fact]
     public void Invalid_props_report_every_problem_at_once()
     {
-        var props = new MultiAzVpcProps("easypay-test", "10.40.0.0/24", ["eu-west-1a", "us-east-1b", "eu-west-1a", "eu-west-1c"], "eu-west-1", "123456789012")
+        var props = new MultiAzVpcProps("easypay-test", "10.40.0.0/24", ["eu-west-1a", "us-east-1b", "eu-west-1a", "eu-west-1c"])
         {
             FlowLogRetentionDays = 42,
         };
@@ -135,7 +135,7 @@ public class MultiAzVpcTests
         message.ShouldContain("MultiAzVpcProps.Cidr: 10.40.0.0/24 must have a prefix between /16 and /20");
         message.ShouldContain("MultiAzVpcProps.AvailabilityZones: 4 given");
         message.ShouldContain("MultiAzVpcProps.AvailabilityZones: contains duplicates");
-        message.ShouldContain("MultiAzVpcProps.AvailabilityZones: 'us-east-1b' is not in region eu-west-1");
+        message.ShouldContain("MultiAzVpcProps.AvailabilityZones: 'us-east-1b' is not in the stack's region eu-west-1");
         message.ShouldContain("MultiAzVpcProps.FlowLogRetentionDays: 42 is not a CloudWatch Logs retention period");
     }
 }

@@ -1,7 +1,7 @@
 using Constructs;
 using HashiCorp.Cdktf;
 
-namespace EasyPay.Tf.Modules.Database;
+namespace EasyPay.Tf.Modules.Core;
 
 /// <summary>Settings applied to the Terraform resources a construct created, for constructs (such as
 /// EncryptionKey) that do not expose their resources: keeps their props free of rarely used knobs.</summary>
@@ -14,16 +14,6 @@ internal static class ConstructTree
         foreach (var resource in Resources(root).Where(r => r.TerraformResourceType == type))
         {
             resource.Lifecycle = new TerraformResourceLifecycle { PreventDestroy = true };
-        }
-    }
-
-    /// <summary>Creates every resource under <paramref name="root"/> through <paramref name="provider"/>
-    /// (another region's aliased provider).</summary>
-    public static void UseProvider(IConstruct root, TerraformProvider provider)
-    {
-        foreach (var resource in Resources(root))
-        {
-            resource.Provider = provider;
         }
     }
 

@@ -4,26 +4,26 @@ using HashiCorp.Cdktf.Providers.Aws.IamRole;
 using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
 using HashiCorp.Cdktf.Providers.Aws.IamRolePolicyAttachment;
 
-namespace EasyPay.Tf.Modules.Database;
+namespace EasyPay.Tf.Modules.Security;
 
 /// <summary>Props of <see cref="ServiceRole"/>.</summary>
 /// <param name="Name">Role name, e.g. easypay-prod-rds-monitoring.</param>
 /// <param name="Service">The service principal allowed to assume it, e.g. rds.amazonaws.com.</param>
 internal sealed record ServiceRoleProps(string Name, string Description, string Service)
 {
-    /// <summary>When set, only this account's resources may make the service assume the role
-    /// (confused-deputy protection); leave null for services that do not send aws:SourceAccount.</summary>
-    public string? SourceAccount { get; init; }
+    /// <summary>Only the stack's account's resources may make the service assume the role (aws:SourceAccount,
+    /// confused-deputy protection); turn off for services that do not send aws:SourceAccount. @default true</summary>
+    public bool RestrictToSourceAccount { get; init; } = true;
 
-    /// <summary>AWS managed policies to attach, by ARN.</summary>
+    /// <summary>AWS managed policies to attach, by ARN. @default none</summary>
     public IReadOnlyList<string> ManagedPolicyArns { get; init; } = [];
 
-    /// <summary>An inline policy scoped to this role's resources; empty = none.</summary>
+    /// <summary>An inline policy scoped to this role's resources. @default none</summary>
     public IReadOnlyList<PolicyStatement> InlineStatements { get; init; } = [];
 }
 
-/// <summary>An IAM role that one AWS service assumes, with its managed and inline policies: the
-/// enhanced monitoring, RDS Proxy and AWS Backup roles of the database stack.</summary>
+/// <summary>An IAM role that one AWS service assumes, with its managed and inline policies (the enhanced
+/// monitoring, RDS Proxy and AWS Backup roles).</summary>
 internal sealed class ServiceRole : Construct
 {
     public string Arn { get; }
@@ -43,7 +43,9 @@ internal sealed class ServiceRole : Construct
             AssumeRolePolicy = PolicyDocument.Render(new PolicyStatement(
                 "ServiceAssume", ["sts:AssumeRole"],
                 Principals: PolicyDocument.Service(props.Service!),
-                Conditions: props.SourceAccount is null ? null : PolicyDocument.Condition("StringEquals", "aws:SourceAccount", props.SourceAccount))),
+                Conditions: props.RestrictToSourceAccount
+                    ? PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId)
+                    : null)),
         });
         for (var i = 0; i < props.ManagedPolicyArns.Count; i++)
         {

@@ -1,0 +1,55 @@
+namespace EasyPay.Tf.Stacks.Configuration;
+
+/// <summary>What <c>production: true</c> means for the resources of an environment, decided in one place:
+/// production keeps data and keys safe from a bad plan and waits for maintenance windows; every other
+/// environment is cheap and destroys cleanly. Stacks read these instead of testing <c>Production</c>.</summary>
+public sealed record Posture
+{
+    /// <summary>Waiting period of every KMS key's scheduled deletion: the maximum (30) in production so a
+    /// mistaken deletion can be cancelled, the minimum (7) elsewhere.</summary>
+    public required int KeyDeletionWindowDays { get; init; }
+
+    /// <summary>Deletion protection and prevent_destroy on what holds data or serves traffic (EKS, Aurora, the
+    /// ALB, backup vaults, the Velero bucket).</summary>
+    public required bool DeletionProtection { get; init; }
+
+    /// <summary>Buckets may be destroyed with their objects (access logs, Velero backups, the maintenance page).</summary>
+    public required bool ForceDestroyBuckets { get; init; }
+
+    /// <summary>The EKS public endpoint may be open to 0.0.0.0/0 (the environment file decides the CIDRs).</summary>
+    public required bool AllowPublicApiFromAnywhere { get; init; }
+
+    /// <summary>Aurora changes apply at once instead of in the maintenance window.</summary>
+    public required bool ApplyDatabaseChangesImmediately { get; init; }
+
+    /// <summary>Enhanced monitoring granularity of the database instances.</summary>
+    public required int DatabaseMonitoringIntervalSeconds { get; init; }
+
+    /// <summary>Performance Insights history: the free 7 days outside production; a month in production to
+    /// compare an incident with the weeks before it (paid per vCPU and month).</summary>
+    public required int PerformanceInsightsRetentionDays { get; init; }
+
+    public static readonly Posture Production = new()
+    {
+        KeyDeletionWindowDays = 30,
+        DeletionProtection = true,
+        ForceDestroyBuckets = false,
+        AllowPublicApiFromAnywhere = false,
+        ApplyDatabaseChangesImmediately = false,
+        DatabaseMonitoringIntervalSeconds = 15,
+        PerformanceInsightsRetentionDays = 31,
+    };
+
+    public static readonly Posture Development = new()
+    {
+        KeyDeletionWindowDays = 7,
+        DeletionProtection = false,
+        ForceDestroyBuckets = true,
+        AllowPublicApiFromAnywhere = true,
+        ApplyDatabaseChangesImmediately = true,
+        DatabaseMonitoringIntervalSeconds = 60,
+        PerformanceInsightsRetentionDays = 7,
+    };
+
+    public static Posture Of(EnvironmentConfig env) => env.Production ? Production : Development;
+}
