@@ -16,8 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_ROOT="${EASYPAY_TF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/easypay-tf}"
 FEED_LINK="$ROOT/.packages/jsii-feed"
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. "$ROOT/build/env.sh"
 
 # Generated package id -> npm package directory, in dependency order.
 PACKAGES=(
