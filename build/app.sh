@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DLL="$ROOT/stacks/EasyPay.Tf.Stacks/bin/Release/net10.0/EasyPay.Tf.Stacks.dll"
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. "$ROOT/build/env.sh"
 stale=""
 if [ ! -f "$DLL" ]; then
   stale="not built yet"

@@ -6,6 +6,7 @@
 # packages, this script generates them with jsii-pacmak from the pinned npm packages in
 # build/jsii/package.json (+ lockfile), builds them for net10.0 into a local NuGet feed, and
 # caches the feed per input hash, so later runs (and fresh clones on the same machine) cost seconds.
+# A generation that fails or is interrupted leaves .packages/jsii-feed where it was.
 #
 #   build/bootstrap.sh          packages only (enough for build and test)
 #   build/bootstrap.sh --cli    also installs the pinned cdktf CLI (root package.json) for synth/deploy
@@ -16,8 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_ROOT="${EASYPAY_TF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/easypay-tf}"
 FEED_LINK="$ROOT/.packages/jsii-feed"
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. "$ROOT/build/env.sh"
 
 # Generated package id -> npm package directory, in dependency order.
 PACKAGES=(
@@ -36,7 +36,7 @@ want_cli=0
 for arg in "$@"; do
   case "$arg" in
     --cli) want_cli=1 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^# Environment/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$arg' (expected --cli)" ;;
   esac
 done
@@ -76,27 +76,32 @@ key="$( { cat "$ROOT/build/jsii/package.json" "$ROOT/build/jsii/package-lock.jso
 CACHE="$CACHE_ROOT/jsii-$key"
 mkdir -p "$ROOT/.packages"
 
-link_feed() { ln -sfn "$1" "$FEED_LINK"; }
+# .packages/jsii-feed only ever points at a finished feed (or the empty one when the sources serve the
+# packages): it is switched after the feed is in place, by renaming a new link over it (atomic).
+link_feed() {
+  [ "$(readlink "$FEED_LINK" 2>/dev/null)" = "$1" ] && return 0
+  ln -sfn "$1" "$FEED_LINK.$$.tmp" && mv -fT "$FEED_LINK.$$.tmp" "$FEED_LINK"
+}
+cached() { # links the cached result and says so, if this cache already has one
+  if [ -f "$CACHE/feed/.complete" ]; then link_feed "$CACHE/feed"; return 0; fi
+  if [ -f "$CACHE/.served-by-sources" ]; then mkdir -p "$CACHE/empty-feed"; link_feed "$CACHE/empty-feed"; return 0; fi
+  return 1
+}
 
-if [ -f "$CACHE/feed/.complete" ]; then
-  link_feed "$CACHE/feed"
-  exit 0
-fi
-if [ -f "$CACHE/.served-by-sources" ]; then
-  mkdir -p "$CACHE/empty-feed"; link_feed "$CACHE/empty-feed"
-  exit 0
-fi
+if cached; then exit 0; fi
 
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock 9 # one bootstrap at a time per cache (parallel test runs, CI + a developer)
-if [ -f "$CACHE/feed/.complete" ]; then link_feed "$CACHE/feed"; exit 0; fi
+if cached; then exit 0; fi
 
 # 1. Do the configured sources serve the packages? Restore a probe project into a scratch packages
-#    folder (so the machine-wide NuGet cache, which may hold earlier generated packages, can't answer).
+#    folder (so the machine-wide NuGet cache, which may hold earlier generated packages, can't answer),
+#    with a copy of nuget.config beside it: its relative .packages/jsii-feed source then resolves to an
+#    empty folder in the probe, so neither an earlier feed nor the real link is consulted or touched.
 log "checking whether the configured NuGet sources serve HashiCorp.Cdktf* and Constructs ..."
 probe="$(mktemp -d)"; trap 'rm -rf "$probe"' EXIT
-mkdir -p "$probe/empty-feed"; link_feed "$probe/empty-feed"
+cp "$ROOT/nuget.config" "$probe/nuget.config"; mkdir -p "$probe/.packages/jsii-feed"
 {
   echo '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup>'
   for p in "${PACKAGES[@]}"; do
@@ -106,7 +111,7 @@ mkdir -p "$probe/empty-feed"; link_feed "$probe/empty-feed"
   done
   echo '</ItemGroup></Project>'
 } > "$probe/probe.csproj"
-if dotnet restore "$probe/probe.csproj" --configfile "$ROOT/nuget.config" --packages "$probe/packages" \
+if dotnet restore "$probe/probe.csproj" --configfile "$probe/nuget.config" --packages "$probe/packages" \
      --no-http-cache >"$probe/restore.log" 2>&1; then
   log "the configured NuGet sources serve them: nothing to generate"
   touch "$CACHE/.served-by-sources"; mkdir -p "$CACHE/empty-feed"; link_feed "$CACHE/empty-feed"
@@ -114,10 +119,12 @@ if dotnet restore "$probe/probe.csproj" --configfile "$ROOT/nuget.config" --pack
 fi
 log "not served (NuGet: $(grep -o 'NU1101: Unable to find package [^ ]*' "$probe/restore.log" | head -1 || echo 'see restore log')); generating them from npm"
 
-# 2. npm sources and jsii-pacmak, pinned by build/jsii/package-lock.json.
+# 2. npm sources and jsii-pacmak, pinned by build/jsii/package-lock.json, in a fresh work directory
+#    inside the cache (the same file system, so the finished feed can be renamed into place). A failed
+#    or killed generation leaves it behind for its logs, unlinked; the next generation removes it.
 start=$(date +%s)
-work="$CACHE/work"
-rm -rf "$work"; mkdir -p "$work"
+rm -rf "$CACHE"/work "$CACHE"/work.* "$CACHE"/feed.tmp # left by failed or killed earlier generations
+work="$(mktemp -d "$CACHE/work.XXXXXX")"
 cp "$ROOT/build/jsii/package.json" "$ROOT/build/jsii/package-lock.json" "$work/"
 install_npm_lock "$work"
 
@@ -145,13 +152,16 @@ for p in "${PACKAGES[@]}"; do
   log "$id built in $(elapsed "$t")"
 done
 
-# 5. Publish the feed atomically, then drop the intermediate sources (hundreds of MB).
-rm -rf "$CACHE/feed.tmp"; mkdir -p "$CACHE/feed.tmp"
-find "$work/gen/dotnet" -path '*/bin/Release/*.nupkg' -exec cp {} "$CACHE/feed.tmp/" \;
-count="$(find "$CACHE/feed.tmp" -name '*.nupkg' | wc -l)"
+# 5. Assemble the feed in the work directory, rename it into the cache (complete marker included)
+#    only now that every package is built, and only then switch the link.
+mkdir "$work/feed"
+find "$work/gen/dotnet" -path '*/bin/Release/*.nupkg' -exec cp {} "$work/feed/" \;
+count="$(find "$work/feed" -name '*.nupkg' | wc -l)"
 [ "$count" -eq "${#PACKAGES[@]}" ] || die "expected ${#PACKAGES[@]} packages, found $count in $work/gen/dotnet"
-touch "$CACHE/feed.tmp/.complete"
-rm -rf "$CACHE/feed"; mv "$CACHE/feed.tmp" "$CACHE/feed"
+touch "$work/feed/.complete"
+# An incomplete feed of an older bootstrap (no .complete, so unused) would block the rename.
+if [ -e "$CACHE/feed" ]; then mv "$CACHE/feed" "$work/stale-feed"; fi
+mv -T "$work/feed" "$CACHE/feed"
 link_feed "$CACHE/feed"
 rm -rf "$work"
 log "generated $count packages into $CACHE/feed in $(elapsed "$start")"

@@ -4,8 +4,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+. "$ROOT/build/env.sh"
 bash build/bootstrap.sh --cli
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CHECKPOINT_DISABLE=1
 echo "[synth] building EasyPay.Tf.Stacks ..." >&2
 dotnet build stacks/EasyPay.Tf.Stacks/EasyPay.Tf.Stacks.csproj -c Release --nologo -v q -clp:ErrorsOnly >&2
 # The app validates every environment file before it creates a construct; if it rejects them, remove

@@ -109,6 +109,90 @@ Name of a component's resources: <fullname>-<component>. Call with (dict "ctx" $
 {{ include "easypay.backend.fullname" . }}
 {{- end }}
 
+{{/*
+The component-specific parts of templates/deployments.yaml, one set per component, each called with
+the root context ($). checksums: pod annotations that change when the component's configuration does,
+so the pods roll; containerName; env: the container's envFrom/env (may be empty); volumeMounts and
+volumes: the writable paths of a read-only root filesystem, and the configuration.
+*/}}
+{{- define "easypay.frontend.checksums" -}}
+checksum/nginx-config: {{ include (print .Template.BasePath "/frontend-configmap.yaml") . | sha256sum }}
+{{- end }}
+
+{{- define "easypay.frontend.containerName" -}}
+nginx
+{{- end }}
+
+{{- define "easypay.frontend.env" -}}
+{{- end }}
+
+{{- define "easypay.frontend.volumeMounts" -}}
+- name: nginx-config
+  mountPath: /etc/nginx/conf.d
+  readOnly: true
+- name: tmp
+  mountPath: /tmp
+- name: cache
+  mountPath: /var/cache/nginx
+- name: run
+  mountPath: /var/run
+{{- end }}
+
+{{- define "easypay.frontend.volumes" -}}
+- name: nginx-config
+  configMap:
+    name: {{ include "easypay.frontend.fullname" . }}-nginx
+- name: tmp
+  emptyDir:
+    sizeLimit: 64Mi
+- name: cache
+  emptyDir:
+    sizeLimit: 128Mi
+- name: run
+  emptyDir:
+    medium: Memory
+    sizeLimit: 1Mi
+{{- end }}
+
+{{- define "easypay.backend.checksums" -}}
+checksum/config: {{ include (print .Template.BasePath "/backend-configmap.yaml") . | sha256sum }}
+{{- if .Values.database.credentials.plain.enabled }}
+checksum/db-credentials: {{ include (print .Template.BasePath "/db-credentials-secret.yaml") . | sha256sum }}
+{{- end }}
+{{- end }}
+
+{{- define "easypay.backend.containerName" -}}
+api
+{{- end }}
+
+{{- define "easypay.backend.env" -}}
+envFrom:
+  - configMapRef:
+      name: {{ include "easypay.backend.fullname" . }}-config
+env:
+  - name: DB_USERNAME
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "easypay.dbSecretName" . }}
+        key: username
+  - name: DB_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "easypay.dbSecretName" . }}
+        key: password
+{{- end }}
+
+{{- define "easypay.backend.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "easypay.backend.volumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 256Mi
+{{- end }}
+
 {{- define "easypay.test.selectorLabels" -}}
 {{ include "easypay.componentSelectorLabels" (dict "ctx" . "component" "test") }}
 {{- end }}
