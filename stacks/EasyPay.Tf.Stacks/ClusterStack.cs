@@ -3,6 +3,7 @@ using Constructs;
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Ingress;
 using EasyPay.Tf.Modules.Observability;
+using EasyPay.Tf.Modules.Platform.Addons;
 using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Modules.Storage;
 using EasyPay.Tf.Stacks.Configuration;
@@ -76,14 +77,11 @@ public sealed class ClusterStack : EasyPayStack
     /// <summary>Path of the payment API, routed to its own target group of frontend pods (ApiTargetGroupArn).</summary>
     public const string ApiPathPattern = "/api/*";
 
-    // The service accounts the IRSA roles trust. The platform stack installs the charts with exactly these.
-    public static readonly KubernetesServiceAccount LoadBalancerControllerAccount = new("kube-system", "aws-load-balancer-controller");
-    public static readonly KubernetesServiceAccount ClusterAutoscalerAccount = new("kube-system", "cluster-autoscaler");
+    // The service accounts of the other IRSA roles; the helm add-ons' come from their records (HelmAddons).
 
     /// <summary>The app chart's SecretStore service account, not the External Secrets controller's own: only
     /// SecretStores authenticating as it (in the app namespace) can read the database secret.</summary>
     public static readonly KubernetesServiceAccount ExternalSecretsAccount = new(AppNamespace, "easypay-external-secrets");
-    public static readonly KubernetesServiceAccount VeleroAccount = new("velero", "velero-server");
     public static readonly KubernetesServiceAccount EbsCsiAccount = new("kube-system", "ebs-csi-controller-sa");
     public static readonly KubernetesServiceAccount CloudWatchAgentAccount = new("amazon-cloudwatch", "cloudwatch-agent");
 
@@ -187,15 +185,16 @@ public sealed class ClusterStack : EasyPayStack
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         }, eks.Resource, vpcCni.Resource, kubeProxy.Resource);
 
-        var tgs = alb.TargetGroups;
-        var lbc = Irsa("aws-load-balancer-controller", LoadBalancerControllerAccount, eks,
-            AddonPolicies.LoadBalancerController([.. tgs.Select(t => t.Arn)], nodeSg.Id, Aws));
-        var autoscaler = Irsa("cluster-autoscaler", ClusterAutoscalerAccount, eks,
-            AddonPolicies.ClusterAutoscaler(clusterName, Aws));
+        // Globally unique with the account id; known at synth time, so the policy below names it literally.
+        var veleroBucketName = $"{Prefix}-velero-{Aws.AccountId}";
+        var (veleroBucket, veleroKey) = VeleroStorage(veleroBucketName);
+        // One IRSA role per helm add-on that calls AWS, trusting exactly the service account its record names.
+        var iamInputs = new AddonIamInputs(Aws, clusterName, [.. alb.TargetGroups.Select(t => t.Arn)], nodeSg.Id,
+            SecureBucket.ArnOf(this, veleroBucketName), veleroKey.Arn);
+        var addonRoles = HelmAddons.WithIamRole.ToDictionary(a => a.Name, a => Irsa(a.Name, a.ServiceAccount!, eks, a.IamPolicy!(iamInputs)));
         // No permissions here: the database stack attaches a policy for exactly its secret and key to this
         // role (by name), because the secret does not exist until the database does.
         var externalSecrets = Irsa("external-secrets", ExternalSecretsAccount, eks, []);
-        var (velero, veleroBucket) = Velero(eks);
         var ebsCsi = Irsa("ebs-csi-driver", EbsCsiAccount, eks, [],
             [Aws.ManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy")]);
         var cloudWatch = Irsa("cloudwatch-agent", CloudWatchAgentAccount, eks, [],
@@ -222,11 +221,11 @@ public sealed class ClusterStack : EasyPayStack
             NodeSecurityGroupId = nodeSg.Id,
             ClusterSecurityGroupId = eks.ClusterSecurityGroupId,
             AlbSecurityGroupId = alb.SecurityGroupId,
-            LoadBalancerControllerRoleArn = lbc.Arn,
-            ClusterAutoscalerRoleArn = autoscaler.Arn,
+            LoadBalancerControllerRoleArn = addonRoles[HelmAddons.LoadBalancerController.Name].Arn,
+            ClusterAutoscalerRoleArn = addonRoles[HelmAddons.ClusterAutoscaler.Name].Arn,
             ExternalSecretsRoleArn = externalSecrets.Arn,
             ExternalSecretsRoleName = externalSecrets.Name,
-            VeleroRoleArn = velero.Arn,
+            VeleroRoleArn = addonRoles[HelmAddons.Velero.Name].Arn,
             VeleroBucketName = veleroBucket.Name,
             AlbArn = alb.Arn,
             AlbArnSuffix = alb.ArnSuffix,
@@ -265,15 +264,14 @@ public sealed class ClusterStack : EasyPayStack
             ManagedPolicyArns = managedPolicies ?? [],
         });
 
-    /// <summary>Velero's bucket (name made globally unique with the account id), its key and its IRSA role.
-    /// Production backups survive a destroy: no force_destroy and lifecycle prevent_destroy.</summary>
-    private (IrsaRole Role, SecureBucket Bucket) Velero(EksControlPlane eks)
+    /// <summary>Velero's bucket and its key. Production backups survive a destroy: no force_destroy and
+    /// lifecycle prevent_destroy.</summary>
+    private (SecureBucket Bucket, EncryptionKey Key) VeleroStorage(string name)
     {
         var key = new EncryptionKey(this, "velero-key", new EncryptionKeyProps($"{Prefix}-velero", $"Velero backups of {Prefix}")
         {
             DeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
-        var name = $"{Prefix}-velero-{Aws.AccountId}";
         var bucket = new SecureBucket(this, "velero-bucket", new SecureBucketProps(name, key.Arn)
         {
             ForceDestroy = Posture.ForceDestroyBuckets,
@@ -281,9 +279,7 @@ public sealed class ClusterStack : EasyPayStack
             NoncurrentVersionExpirationDays = 30,
             AbortIncompleteUploadsAfterDays = 7,
         });
-        var role = Irsa("velero", VeleroAccount, eks,
-            AddonPolicies.Velero(SecureBucket.ArnOf(this, name), key.Arn, Aws));
-        return (role, bucket);
+        return (bucket, key);
     }
 
     /// <summary>Every ClusterOutputs field as a stack output (snake_case), for operators (cdktf output) and

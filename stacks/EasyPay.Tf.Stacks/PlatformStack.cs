@@ -23,13 +23,13 @@ public sealed class PlatformStack : EasyPayStack
 
         Addons = new PlatformAddons(this, "addons", new PlatformAddonsProps(
             cluster.ClusterName, network.VpcId,
-            cluster.LoadBalancerControllerRoleArn, cluster.ClusterAutoscalerRoleArn,
-            cluster.VeleroRoleArn, cluster.VeleroBucketName)
-        {
-            LoadBalancerControllerServiceAccount = ClusterStack.LoadBalancerControllerAccount.Name,
-            ClusterAutoscalerServiceAccount = ClusterStack.ClusterAutoscalerAccount.Name,
-            VeleroServiceAccount = ClusterStack.VeleroAccount.Name,
-        }, connection.Helm, connection.Kubernetes);
+            new Dictionary<string, string>
+            {
+                [HelmAddons.LoadBalancerController.Name] = cluster.LoadBalancerControllerRoleArn,
+                [HelmAddons.ClusterAutoscaler.Name] = cluster.ClusterAutoscalerRoleArn,
+                [HelmAddons.Velero.Name] = cluster.VeleroRoleArn,
+            },
+            cluster.VeleroBucketName), connection.Helm, connection.Kubernetes);
 
         Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
             paths.EasypayChart, ApplicationValues(env, network, cluster, database))

@@ -2,7 +2,8 @@ using YamlDotNet.Serialization;
 
 namespace EasyPay.Tf.Modules.Platform.Addons;
 
-// Typed values of the third-party charts: only the keys this platform sets, named as each chart names them.
+// Typed values of the third-party charts: only the keys this platform sets, named as each chart names them
+// (each record is checked against the chart's values.yaml at the version in ChartVersions).
 #pragma warning disable CA1812 // instantiated by the add-on constructs and serialized
 
 /// <summary>tigera-operator: Calico enforces NetworkPolicy while the AWS VPC CNI keeps pod networking (the

@@ -1,0 +1,58 @@
+using EasyPay.Tf.Modules.Platform.Addons;
+using EasyPay.Tf.Tests.Support;
+using HashiCorp.Cdktf.Providers.Helm.Provider;
+using HashiCorp.Cdktf.Providers.Kubernetes.Provider;
+
+namespace EasyPay.Tf.Tests.Modules.Platform;
+
+public class PlatformAddonsTests
+{
+    private static readonly Dictionary<string, string> Roles = new()
+    {
+        ["aws-load-balancer-controller"] = "arn:aws:iam::123456789012:role/lbc",
+        ["cluster-autoscaler"] = "arn:aws:iam::123456789012:role/ca",
+        ["velero"] = "arn:aws:iam::123456789012:role/velero",
+    };
+
+    private static System.Text.Json.Nodes.JsonObject Synth(PlatformAddonsProps props) => ConstructSynth.Stack((stack, _) =>
+        new PlatformAddons(stack, "addons", props, new HelmProvider(stack, "helm", new HelmProviderConfig()),
+            new KubernetesProvider(stack, "kubernetes", new KubernetesProviderConfig())));
+
+    [Fact]
+    public void Every_record_becomes_one_pinned_release_in_its_namespace_and_late_apis_get_a_wait()
+    {
+        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero"));
+        var releases = json.Resources("helm_release").Select(r => r.Body).ToList();
+        releases.Select(r => (r.Str("name"), r.Str("namespace"), r.Str("version"))).ShouldBe(
+            HelmAddons.All.Select(a => ((string?)a.Name, (string?)a.Namespace, (string?)a.Version)), ignoreOrder: true);
+        // Calico's operator registers projectcalico.org/v3 after its release is "ready": one wait Job, after it.
+        var job = json.Single("kubernetes_job_v1");
+        job.Str("metadata.name").ShouldBe($"calico-api-available-{ChartVersions.TigeraOperator.Replace('.', '-')}");
+        job["depends_on"].Strings().ShouldHaveSingleItem().ShouldStartWith("helm_release.addons_calico_release");
+    }
+
+    [Fact]
+    public void A_release_gets_the_role_of_its_own_add_on()
+    {
+        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero"));
+        var velero = json.Resources("helm_release").Single(r => r.Body.Str("name") == "velero").Body.Str("values.0")!;
+        velero.ShouldContain("arn:aws:iam::123456789012:role/velero");
+        velero.ShouldNotContain("role/lbc");
+    }
+
+    [Fact]
+    public void Missing_unknown_and_duplicate_entries_are_reported_together()
+    {
+        var props = new PlatformAddonsProps("easypay-test", "vpc-1",
+            new Dictionary<string, string> { ["cluster-autoscaler"] = "arn:aws:iam::123456789012:role/ca", ["metrics-server"] = "arn:x" }, "")
+        {
+            Addons = [.. HelmAddons.All, HelmAddons.MetricsServer],
+        };
+        var message = Should.Throw<ArgumentException>(() => Synth(props)).Message;
+        message.ShouldContain("PlatformAddonsProps.VeleroBucketName: is required");
+        message.ShouldContain("PlatformAddonsProps.Addons: add-on 'metrics-server' is listed twice");
+        message.ShouldContain("PlatformAddonsProps.RoleArns: no role for add-on 'aws-load-balancer-controller'");
+        message.ShouldContain("PlatformAddonsProps.RoleArns: no role for add-on 'velero'");
+        message.ShouldContain("PlatformAddonsProps.RoleArns: 'metrics-server' is not an add-on with an IAM policy");
+    }
+}
