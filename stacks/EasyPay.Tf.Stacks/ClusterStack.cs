@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Ingress;
@@ -282,15 +281,36 @@ public sealed class ClusterStack : EasyPayStack
         return (bucket, key);
     }
 
-    /// <summary>Every ClusterOutputs field as a stack output (snake_case), for operators (cdktf output) and
-    /// scripts; consumers still get their values through CDKTF's own cross-stack outputs.</summary>
+    /// <summary>Every ClusterOutputs field as a described stack output, for operators (cdktf output) and scripts;
+    /// consumers still get their values through CDKTF's own cross-stack outputs. A test checks that the list
+    /// covers every field.</summary>
     private void ExportOutputs()
     {
-        foreach (var property in typeof(ClusterOutputs).GetProperties())
-        {
-            _ = new TerraformOutput(this, SnakeCase(property.Name), new TerraformOutputConfig { Value = property.GetValue(Outputs)! });
-        }
+        var o = Outputs;
+        Output("cluster_name", "EKS cluster name (aws eks update-kubeconfig --name)", o.ClusterName);
+        Output("cluster_endpoint", "EKS API server endpoint", o.ClusterEndpoint);
+        Output("cluster_certificate_authority_data", "Base64 PEM of the cluster CA, as EKS returns it", o.ClusterCertificateAuthorityData);
+        Output("oidc_provider_arn", "IAM OIDC provider the IRSA roles trust", o.OidcProviderArn);
+        Output("oidc_issuer", "Cluster OIDC issuer without https:// (the IRSA condition key prefix)", o.OidcIssuer);
+        Output("node_security_group_id", "Security group of the nodes and, with the VPC CNI, of the pods", o.NodeSecurityGroupId);
+        Output("cluster_security_group_id", "EKS-managed cluster security group (control plane to nodes)", o.ClusterSecurityGroupId);
+        Output("alb_security_group_id", "Security group of the internet-facing ALB", o.AlbSecurityGroupId);
+        Output("load_balancer_controller_role_arn", "IRSA role of the AWS Load Balancer Controller", o.LoadBalancerControllerRoleArn);
+        Output("cluster_autoscaler_role_arn", "IRSA role of cluster-autoscaler", o.ClusterAutoscalerRoleArn);
+        Output("external_secrets_role_arn", "IRSA role of the app's SecretStore service account (reads the database secret)", o.ExternalSecretsRoleArn);
+        Output("external_secrets_role_name", "Name of that role; the database stack grants it read access to its secret", o.ExternalSecretsRoleName);
+        Output("velero_role_arn", "IRSA role of Velero", o.VeleroRoleArn);
+        Output("velero_bucket_name", "Bucket Velero backs the cluster up to", o.VeleroBucketName);
+        Output("alb_arn", "ARN of the internet-facing ALB", o.AlbArn);
+        Output("alb_arn_suffix", "app/NAME/ID: the LoadBalancer dimension of the ALB's CloudWatch metrics", o.AlbArnSuffix);
+        Output("alb_dns_name", "DNS name of the ALB (the DNS record's alias target)", o.AlbDnsName);
+        Output("alb_zone_id", "Route 53 hosted zone id of the ALB, for alias records", o.AlbZoneId);
+        Output("frontend_target_group_arn", "Default target group: the frontend pods", o.FrontendTargetGroupArn);
+        Output("api_target_group_arn", $"Target group of {ApiPathPattern}: also the frontend pods, apart for the payment API's metrics", o.ApiTargetGroupArn);
+        Output("frontend_target_group_arn_suffix", "targetgroup/NAME/ID of the frontend group (CloudWatch TargetGroup dimension)", o.FrontendTargetGroupArnSuffix);
+        Output("api_target_group_arn_suffix", "targetgroup/NAME/ID of the API group (CloudWatch TargetGroup dimension)", o.ApiTargetGroupArnSuffix);
+        Output("node_group_min_size", "Minimum node count of the cluster (per-AZ minimum times AZs)", o.NodeGroupMinSize);
+        Output("developer_group", "Kubernetes group the developer role is mapped to", o.DeveloperGroup);
+        Output("application_log_group_name", "Log group every pod's stdout and stderr goes to", o.ApplicationLogGroupName);
     }
-
-    private static string SnakeCase(string name) => Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
 }

@@ -34,6 +34,13 @@ public abstract class EasyPayStack : TerraformStack
 
     public static string StackId(string env, string stackName) => $"{env}-{stackName}";
 
+    /// <summary>A stack output for operators (<c>cdktf output</c>), always with a description.</summary>
+    protected void Output(string name, string description, object value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(description);
+        _ = new TerraformOutput(this, name, new TerraformOutputConfig { Value = value, Description = description });
+    }
+
     public static IReadOnlyDictionary<string, string> DefaultTags(EnvironmentConfig env, string stackName) => new Dictionary<string, string>
     {
         ["Project"] = ProjectTag,

@@ -108,8 +108,8 @@ public sealed class MonitoringStack : EasyPayStack
             MaintenanceBucketName = maintenanceBucket,
         };
         // For operators: `cdktf output <env>-monitoring` shows where to look.
-        _ = new TerraformOutput(this, "dashboard_url", new TerraformOutputConfig { Value = dashboard.Url });
-        _ = new TerraformOutput(this, "alarm_topic_arn", new TerraformOutputConfig { Value = topic.Arn });
+        Output("dashboard_url", "CloudWatch dashboard of the environment", dashboard.Url);
+        Output("alarm_topic_arn", "SNS topic every alarm notifies (subscribe incident tooling here)", topic.Arn);
     }
 
     private AlarmTopicProps TopicProps(string name) => new(name)
