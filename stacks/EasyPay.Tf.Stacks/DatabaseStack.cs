@@ -1,5 +1,6 @@
 using System.Globalization;
 using Constructs;
+using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Backup;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Stacks.Configuration;
@@ -48,10 +49,15 @@ public sealed class DatabaseStack : EasyPayStack
         ArgumentNullException.ThrowIfNull(cluster);
         var config = env.Database;
 
-        var aurora = new AuroraPostgresCluster(this, "aurora", new AuroraPostgresClusterProps(
-            Prefix, config.EngineVersion, config.InstanceClass, network.AvailabilityZones, network.VpcId,
-            network.DataSubnetIds, config.DatabaseName)
+        var aurora = new AuroraPostgresCluster(this, "aurora", new AuroraPostgresClusterProps
         {
+            Name = Prefix,
+            EngineVersion = config.EngineVersion,
+            InstanceClass = config.InstanceClass,
+            AvailabilityZones = network.AvailabilityZones,
+            VpcId = network.VpcId,
+            SubnetIds = network.DataSubnetIds,
+            DatabaseName = config.DatabaseName,
             ReaderCount = config.ReaderCount,
             BackupRetentionDays = config.BackupRetentionDays,
             PreferredBackupWindow = config.PreferredBackupWindow,
@@ -64,8 +70,9 @@ public sealed class DatabaseStack : EasyPayStack
             PerformanceInsightsRetentionDays = Posture.PerformanceInsightsRetentionDays,
             ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
         });
-        aurora.AllowPostgresFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
-        aurora.GrantSecretRead("external-secrets-read", cluster.ExternalSecretsRoleName, $"{Prefix}-database-secret-read");
+        var nodes = new SecurityGroupId(cluster.NodeSecurityGroupId);
+        aurora.AllowPostgresFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
+        aurora.GrantSecretRead("external-secrets-read", new IamRoleName(cluster.ExternalSecretsRoleName), $"{Prefix}-database-secret-read");
 
         var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds)
         {
@@ -76,7 +83,7 @@ public sealed class DatabaseStack : EasyPayStack
             // token" mode). Moving the app to IAM tokens (rds-db:connect for an app IRSA role) makes it REQUIRED.
             RequireIamAuth = false,
         });
-        proxy.AllowClientsFrom("from-nodes", cluster.NodeSecurityGroupId, "PostgreSQL from the EKS nodes and pods");
+        proxy.AllowClientsFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
 
         new ScheduledBackup(this, "backup", new ScheduledBackupProps(
             $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays)

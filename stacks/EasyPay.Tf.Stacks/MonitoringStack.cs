@@ -48,18 +48,18 @@ public sealed class MonitoringStack : EasyPayStack
         new DatabaseEvents(this, "database-events", new DatabaseEventsProps(
             $"{Prefix}-db", topic.Arn, database.ClusterIdentifier, database.InstanceIdentifiers));
 
-        var signals = new PlatformSignals(
-            cluster.AlbArnSuffix,
-            cluster.FrontendTargetGroupArnSuffix,
-            cluster.ApiTargetGroupArnSuffix,
-            cluster.ClusterName,
-            cluster.NodeGroupMinSize,
-            database.ClusterIdentifier,
-            database.InstanceIdentifiers,
-            database.MaxConnections,
-            AuroraInstanceClass.Parse(env.Database.InstanceClass).MemoryGiB,
-            network.NatGatewayIds)
+        var signals = new PlatformSignals
         {
+            AlbArnSuffix = cluster.AlbArnSuffix,
+            FrontendTargetGroupArnSuffix = cluster.FrontendTargetGroupArnSuffix,
+            ApiTargetGroupArnSuffix = cluster.ApiTargetGroupArnSuffix,
+            ClusterName = cluster.ClusterName,
+            NodeGroupMinSize = cluster.NodeGroupMinSize,
+            DbClusterIdentifier = database.ClusterIdentifier,
+            DbInstanceIdentifiers = database.InstanceIdentifiers,
+            DbMaxConnections = database.MaxConnections,
+            DbInstanceMemoryGiB = AuroraInstanceClass.Parse(env.Database.InstanceClass).MemoryGiB,
+            NatGatewayIds = network.NatGatewayIds,
             ApplicationLogGroupName = cluster.ApplicationLogGroupName,
         };
         var alarms = new AlarmSet(this, "alarms", new AlarmSetProps(Prefix, topic.Arn, PlatformAlarms.Definitions(signals))

@@ -8,18 +8,36 @@ namespace EasyPay.Tf.Stacks;
 /// <summary>What the network stack gives the stacks that depend on it. Ids are Terraform tokens (each
 /// becomes an output here and a remote-state lookup in the consumer); CIDRs and AZs are plain strings
 /// computed at synth time, so consumers get them without any lookup.</summary>
-public sealed record NetworkOutputs(
-    string VpcId,
-    string VpcCidr,
-    IReadOnlyList<string> AvailabilityZones,
-    IReadOnlyList<string> PublicSubnetIds,
-    IReadOnlyList<string> PrivateSubnetIds,
-    IReadOnlyList<string> DataSubnetIds,
-    IReadOnlyList<string> PublicSubnetCidrs,
-    IReadOnlyList<string> PrivateSubnetCidrs,
-    IReadOnlyList<string> DataSubnetCidrs,
-    IReadOnlyList<string> NatGatewayIds)
+public sealed record NetworkOutputs
 {
+    public required string VpcId { get; init; }
+
+    /// <summary>Known at synth time.</summary>
+    public required string VpcCidr { get; init; }
+
+    /// <summary>Known at synth time; every per-AZ list below is in this order.</summary>
+    public required IReadOnlyList<string> AvailabilityZones { get; init; }
+
+    /// <summary>The ALB's subnets.</summary>
+    public required IReadOnlyList<string> PublicSubnetIds { get; init; }
+
+    /// <summary>Nodes and pods.</summary>
+    public required IReadOnlyList<string> PrivateSubnetIds { get; init; }
+
+    /// <summary>Isolated: Aurora and RDS Proxy.</summary>
+    public required IReadOnlyList<string> DataSubnetIds { get; init; }
+
+    /// <summary>Known at synth time.</summary>
+    public required IReadOnlyList<string> PublicSubnetCidrs { get; init; }
+
+    /// <summary>Known at synth time.</summary>
+    public required IReadOnlyList<string> PrivateSubnetCidrs { get; init; }
+
+    /// <summary>Known at synth time.</summary>
+    public required IReadOnlyList<string> DataSubnetCidrs { get; init; }
+
+    public required IReadOnlyList<string> NatGatewayIds { get; init; }
+
     /// <summary>The EC2 Auto Scaling service-linked role (created by this stack in a fresh account): the node
     /// volume key of the cluster stack names it, and KMS rejects a policy naming a role that does not exist.</summary>
     public required string AutoScalingServiceLinkedRoleArn { get; init; }
@@ -52,18 +70,18 @@ public sealed class NetworkStack : EasyPayStack
             {
                 AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service),
             }));
-        Outputs = new NetworkOutputs(
-            vpc.VpcId,
-            vpc.VpcCidr,
-            vpc.AvailabilityZones,
-            [.. vpc.PublicSubnets.Select(s => s.Id)],
-            [.. vpc.PrivateSubnets.Select(s => s.Id)],
-            [.. vpc.DataSubnets.Select(s => s.Id)],
-            [.. vpc.PublicSubnets.Select(s => s.Cidr)],
-            [.. vpc.PrivateSubnets.Select(s => s.Cidr)],
-            [.. vpc.DataSubnets.Select(s => s.Cidr)],
-            vpc.NatGatewayIds)
+        Outputs = new NetworkOutputs
         {
+            VpcId = vpc.VpcId,
+            VpcCidr = vpc.VpcCidr,
+            AvailabilityZones = vpc.AvailabilityZones,
+            PublicSubnetIds = [.. vpc.PublicSubnets.Select(s => s.Id)],
+            PrivateSubnetIds = [.. vpc.PrivateSubnets.Select(s => s.Id)],
+            DataSubnetIds = [.. vpc.DataSubnets.Select(s => s.Id)],
+            PublicSubnetCidrs = [.. vpc.PublicSubnets.Select(s => s.Cidr)],
+            PrivateSubnetCidrs = [.. vpc.PrivateSubnets.Select(s => s.Cidr)],
+            DataSubnetCidrs = [.. vpc.DataSubnets.Select(s => s.Cidr)],
+            NatGatewayIds = vpc.NatGatewayIds,
             AutoScalingServiceLinkedRoleArn = roles[ServiceLinkedRole.AutoScaling].Arn,
         };
     }

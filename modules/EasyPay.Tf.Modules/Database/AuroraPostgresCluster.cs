@@ -16,20 +16,28 @@ using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupIngressRule;
 namespace EasyPay.Tf.Modules.Database;
 
 /// <summary>Props of <see cref="AuroraPostgresCluster"/>.</summary>
-/// <param name="Name">Cluster identifier and prefix of every resource name, e.g. "easypay-prod".</param>
-/// <param name="EngineVersion">Pinned Aurora PostgreSQL version "major.minor", e.g. "16.6".</param>
-/// <param name="InstanceClass">Class of the writer and the readers, e.g. "db.r6g.large".</param>
-/// <param name="AvailabilityZones">AZs to place instances in: the writer in the first, reader i in AZ i.</param>
-/// <param name="SubnetIds">Isolated data subnets, one per AZ (the DB subnet group).</param>
-public sealed record AuroraPostgresClusterProps(
-    string Name,
-    string EngineVersion,
-    string InstanceClass,
-    IReadOnlyList<string> AvailabilityZones,
-    string VpcId,
-    IReadOnlyList<string> SubnetIds,
-    string DatabaseName)
+public sealed record AuroraPostgresClusterProps
 {
+    /// <summary>Cluster identifier and prefix of every resource name, e.g. "easypay-prod".</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Pinned Aurora PostgreSQL version "major.minor", e.g. "16.6".</summary>
+    public required string EngineVersion { get; init; }
+
+    /// <summary>Class of the writer and the readers, e.g. "db.r6g.large".</summary>
+    public required string InstanceClass { get; init; }
+
+    /// <summary>AZs to place instances in: the writer in the first, reader i in AZ i.</summary>
+    public required IReadOnlyList<string> AvailabilityZones { get; init; }
+
+    public required string VpcId { get; init; }
+
+    /// <summary>Isolated data subnets, one per AZ (the DB subnet group).</summary>
+    public required IReadOnlyList<string> SubnetIds { get; init; }
+
+    /// <summary>The database created in the cluster.</summary>
+    public required string DatabaseName { get; init; }
+
     /// <summary>Readers besides the writer, each in its own AZ: what Aurora fails over to.</summary>
     public int ReaderCount { get; init; } = 1;
 
@@ -274,29 +282,29 @@ public sealed class AuroraPostgresCluster : Construct
     public static string ParameterGroupNamePrefix(string name, string family) => $"{name}-{family}-";
 
     /// <summary>Allows PostgreSQL (5432) from one security group, as its own rule resource.</summary>
-    public void AllowPostgresFrom(string id, string sourceSecurityGroupId, string description) =>
-        AllowPostgres(this, id, SecurityGroupId, sourceSecurityGroupId, description);
+    public void AllowPostgresFrom(string id, SecurityGroupId source, string description) =>
+        AllowPostgres(this, id, new SecurityGroupId(SecurityGroupId), source, description);
 
-    /// <summary>An ingress rule admitting 5432 into <paramref name="securityGroupId"/> from another
+    /// <summary>An ingress rule admitting 5432 into <paramref name="target"/> from another
     /// security group only (never a CIDR).</summary>
-    internal static void AllowPostgres(Construct scope, string id, string securityGroupId, string sourceSecurityGroupId, string description) =>
+    internal static void AllowPostgres(Construct scope, string id, SecurityGroupId target, SecurityGroupId source, string description) =>
         new VpcSecurityGroupIngressRule(scope, id, new VpcSecurityGroupIngressRuleConfig
         {
-            SecurityGroupId = securityGroupId,
+            SecurityGroupId = target.Value,
             Description = description,
             IpProtocol = "tcp",
             FromPort = Port,
             ToPort = Port,
-            ReferencedSecurityGroupId = sourceSecurityGroupId,
+            ReferencedSecurityGroupId = source.Value,
         });
 
-    /// <summary>Lets the existing role <paramref name="roleName"/> read exactly the master secret (and
+    /// <summary>Lets the existing role <paramref name="role"/> read exactly the master secret (and
     /// decrypt it through Secrets Manager only), e.g. the External Secrets operator's IRSA role.</summary>
-    public void GrantSecretRead(string id, string roleName, string policyName) =>
+    public void GrantSecretRead(string id, IamRoleName role, string policyName) =>
         new IamRolePolicy(this, id, new IamRolePolicyConfig
         {
             Name = policyName,
-            Role = roleName,
+            Role = role.Value,
             Policy = PolicyDocument.Render(SecretReadStatements()),
         });
 

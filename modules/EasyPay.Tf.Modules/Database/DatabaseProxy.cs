@@ -85,7 +85,7 @@ public sealed class DatabaseProxy : Construct
             ToPort = port,
             ReferencedSecurityGroupId = cluster.SecurityGroupId,
         });
-        cluster.AllowPostgresFrom("from-proxy", sg.Id, "PostgreSQL from the RDS Proxy");
+        cluster.AllowPostgresFrom("from-proxy", new SecurityGroupId(sg.Id), "PostgreSQL from the RDS Proxy");
 
         var role = new ServiceRole(this, "role", new ServiceRoleProps(
             $"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} read the database's master secret", "rds.amazonaws.com")
@@ -162,9 +162,9 @@ public sealed class DatabaseProxy : Construct
     /// <summary>The log group RDS Proxy writes to.</summary>
     public static string LogGroupName(string proxyName) => $"/aws/rds/proxy/{proxyName}";
 
-    /// <summary>Lets clients in <paramref name="sourceSecurityGroupId"/> connect to the proxy on 5432.</summary>
-    public void AllowClientsFrom(string id, string sourceSecurityGroupId, string description) =>
-        AuroraPostgresCluster.AllowPostgres(this, id, SecurityGroupId, sourceSecurityGroupId, description);
+    /// <summary>Lets clients in <paramref name="source"/> connect to the proxy on 5432.</summary>
+    public void AllowClientsFrom(string id, SecurityGroupId source, string description) =>
+        AuroraPostgresCluster.AllowPostgres(this, id, new SecurityGroupId(SecurityGroupId), source, description);
 
     private static void Validate(DatabaseProxyProps props) =>
         new PropsValidator(nameof(DatabaseProxyProps))

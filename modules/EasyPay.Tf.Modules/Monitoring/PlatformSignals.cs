@@ -4,29 +4,39 @@ namespace EasyPay.Tf.Modules.Monitoring;
 
 /// <summary>The names CloudWatch knows the platform's moving parts by, plus the capacity facts the alarm
 /// thresholds derive from. String values may be Terraform tokens (cross-stack outputs) unless noted.</summary>
-/// <param name="AlbArnSuffix">"app/name/id": the LoadBalancer dimension.</param>
-/// <param name="FrontendTargetGroupArnSuffix">"targetgroup/name/id" of the listener's default group (frontend pods).</param>
-/// <param name="ApiTargetGroupArnSuffix">"targetgroup/name/id" of the /api/* group: the payment API's requests, which
-/// reach the backend through the frontend pods (nginx), so the group's metrics are the API's end to end.</param>
-/// <param name="ClusterName">EKS cluster (Container Insights' ClusterName dimension).</param>
-/// <param name="NodeGroupMinSize">Known at synth time: nodes the cluster never has fewer of.</param>
-/// <param name="DbClusterIdentifier">Aurora cluster.</param>
-/// <param name="DbInstanceIdentifiers">Known at synth time: writer first, then readers.</param>
-/// <param name="DbMaxConnections">Known at synth time: max_connections of the instance class.</param>
-/// <param name="DbInstanceMemoryGiB">Known at synth time: memory of the instance class.</param>
-/// <param name="NatGatewayIds">NAT gateways of the VPC.</param>
-public sealed record PlatformSignals(
-    string AlbArnSuffix,
-    string FrontendTargetGroupArnSuffix,
-    string ApiTargetGroupArnSuffix,
-    string ClusterName,
-    int NodeGroupMinSize,
-    string DbClusterIdentifier,
-    IReadOnlyList<string> DbInstanceIdentifiers,
-    int DbMaxConnections,
-    double DbInstanceMemoryGiB,
-    IReadOnlyList<string> NatGatewayIds)
+public sealed record PlatformSignals
 {
+    /// <summary>"app/name/id": the LoadBalancer dimension.</summary>
+    public required string AlbArnSuffix { get; init; }
+
+    /// <summary>"targetgroup/name/id" of the listener's default group (frontend pods).</summary>
+    public required string FrontendTargetGroupArnSuffix { get; init; }
+
+    /// <summary>"targetgroup/name/id" of the /api/* group: the payment API's requests, which reach the backend
+    /// through the frontend pods (nginx), so the group's metrics are the API's end to end.</summary>
+    public required string ApiTargetGroupArnSuffix { get; init; }
+
+    /// <summary>EKS cluster (Container Insights' ClusterName dimension).</summary>
+    public required string ClusterName { get; init; }
+
+    /// <summary>Known at synth time: nodes the cluster never has fewer of.</summary>
+    public required int NodeGroupMinSize { get; init; }
+
+    /// <summary>Aurora cluster.</summary>
+    public required string DbClusterIdentifier { get; init; }
+
+    /// <summary>Known at synth time: writer first, then readers.</summary>
+    public required IReadOnlyList<string> DbInstanceIdentifiers { get; init; }
+
+    /// <summary>Known at synth time: max_connections of the instance class.</summary>
+    public required int DbMaxConnections { get; init; }
+
+    /// <summary>Known at synth time: memory of the instance class.</summary>
+    public required double DbInstanceMemoryGiB { get; init; }
+
+    /// <summary>NAT gateways of the VPC.</summary>
+    public required IReadOnlyList<string> NatGatewayIds { get; init; }
+
     /// <summary>Where the payment API logs, named in the alarm descriptions; null = "the application log group".</summary>
     public string? ApplicationLogGroupName { get; init; }
 

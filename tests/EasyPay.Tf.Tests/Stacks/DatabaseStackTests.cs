@@ -175,9 +175,9 @@ public class DatabaseStackTests
         ingress.ShouldAllBe(r => r.Str("from_port") == "5432" && r.Str("to_port") == "5432" && r.Str("ip_protocol") == "tcp" && !string.IsNullOrEmpty(r.Str("description")));
         ingress.ShouldAllBe(r => r["cidr_ipv4"] == null && r["cidr_ipv6"] == null && r["prefix_list_id"] == null);
         ingress.Where(r => r.Str("security_group_id") == $"${{aws_security_group.{dbSg}.id}}").Select(r => r.Str("referenced_security_group_id"))
-            .ShouldBe([DatabaseTestInputs.NodeSecurityGroupId, $"${{aws_security_group.{proxySg}.id}}"], ignoreOrder: true);
+            .ShouldBe([UpstreamOutputs.NodeSecurityGroupId, $"${{aws_security_group.{proxySg}.id}}"], ignoreOrder: true);
         ingress.Where(r => r.Str("security_group_id") == $"${{aws_security_group.{proxySg}.id}}").Select(r => r.Str("referenced_security_group_id"))
-            .ShouldBe([DatabaseTestInputs.NodeSecurityGroupId]);
+            .ShouldBe([UpstreamOutputs.NodeSecurityGroupId]);
         var egress = json.Single("aws_vpc_security_group_egress_rule");
         (egress.Str("security_group_id"), egress.Str("referenced_security_group_id"), egress.Str("from_port"))
             .ShouldBe(($"${{aws_security_group.{proxySg}.id}}", $"${{aws_security_group.{dbSg}.id}}", "5432"));

@@ -6,15 +6,11 @@ using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Stacks;
 
-/// <summary>Inputs of the database stack in tests: the real environments and network stack, and a fake
-/// <see cref="ClusterOutputs"/> with literal ids (the cluster stack is built separately).</summary>
+/// <summary>The database stack synthesized against the real environments and network stack, with
+/// <see cref="UpstreamOutputs"/> standing in for the cluster stack.</summary>
 public static class DatabaseTestInputs
 {
-    public const string NodeSecurityGroupId = UpstreamOutputs.NodeSecurityGroupId;
-
     public static EnvironmentConfig Environment(string name) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [name])[0];
-
-    public static ClusterOutputs Cluster(EnvironmentConfig env) => UpstreamOutputs.Cluster(env);
 
     private static readonly ConcurrentDictionary<string, Lazy<Composed>> Cache = new();
 
@@ -29,7 +25,7 @@ public static class DatabaseTestInputs
         var stacks = AppSynth.Run(app =>
         {
             var network = new NetworkStack(app, env);
-            database = new DatabaseStack(app, env, network.Outputs, Cluster(env));
+            database = new DatabaseStack(app, env, network.Outputs, UpstreamOutputs.Cluster(env));
         });
         return new Composed(env, database!.Outputs, stacks[$"{env.Name}-network"], stacks[$"{env.Name}-database"]);
     }

@@ -65,7 +65,7 @@ public class MonitoringStackTests
         var slo = Of("prod").Json.Resources("aws_cloudwatch_metric_alarm").Single(a => a.Body.Str("alarm_name") == "easypay-prod-payment-failure-slo").Body;
         var queries = slo["metric_query"]!.AsArray();
         queries.Single(q => q.Str("return_data") == "true").Str("expression").ShouldBe("IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)");
-        queries.Where(q => q!["metric"] is not null).ShouldAllBe(q => q.Str("metric.dimensions.TargetGroup") == MonitoringTestInputs.ApiTargetGroup);
+        queries.Where(q => q!["metric"] is not null).ShouldAllBe(q => q.Str("metric.dimensions.TargetGroup") == UpstreamOutputs.Cluster(Of("prod").Env).ApiTargetGroupArnSuffix);
         slo.Str("threshold").ShouldBe("0.5");
     }
 
@@ -78,7 +78,7 @@ public class MonitoringStackTests
             .Single(a => a.Body.Str("alarm_name") == $"easypay-{env}-{suffix}").Body.Str("threshold")!;
         var instanceClass = AuroraInstanceClass.Parse(s.Env.Database.InstanceClass);
         double.Parse(Threshold("db-writer-connections"), System.Globalization.CultureInfo.InvariantCulture)
-            .ShouldBe(Math.Floor(MonitoringTestInputs.Database(s.Env).MaxConnections * 0.8));
+            .ShouldBe(Math.Floor(UpstreamOutputs.Database(s.Env).MaxConnections * 0.8));
         double.Parse(Threshold("db-writer-freeable-memory"), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBe(Math.Round(instanceClass.MemoryGiB * 0.1 * 1024 * 1024 * 1024));
         // One node group per AZ, each with minSizePerAz nodes.
@@ -122,7 +122,7 @@ public class MonitoringStackTests
         subscriptions.ShouldAllBe(x => x.Str("sns_topic") == RegionalTopic(prod.Json));
         subscriptions.Single(x => x.Str("source_type") == "db-cluster")["source_ids"].Strings().ShouldBe(["easypay-prod"]);
         subscriptions.Single(x => x.Str("source_type") == "db-instance")["source_ids"].Strings()
-            .ShouldBe(MonitoringTestInputs.Database(prod.Env).InstanceIdentifiers);
+            .ShouldBe(UpstreamOutputs.Database(prod.Env).InstanceIdentifiers);
     }
 
     [Theory]
@@ -159,7 +159,7 @@ public class MonitoringStackTests
         var dns = prod.Env.Monitoring.Dns.ShouldNotBeNull();
         var check = prod.Json.Single("aws_route53_health_check");
         (check.Str("fqdn"), check.Str("type"), check.Str("resource_path"), check.Str("request_interval"))
-            .ShouldBe((MonitoringTestInputs.AlbDnsName, "HTTPS", "/health/deep", "10"));
+            .ShouldBe((UpstreamOutputs.Cluster(prod.Env).AlbDnsName, "HTTPS", "/health/deep", "10"));
         // The path the platform stack has nginx serve (frontend → backend → database), not nginx's own /health.
         check.Str("resource_path").ShouldBe(EasyPay.Tf.Modules.Platform.EasypayDeepHealthCheckValues.DefaultPath);
         var records = prod.Json.Resources("aws_route53_record").Select(r => r.Body).ToList();

@@ -18,11 +18,18 @@ public static class UpstreamOutputs
         var plan = SubnetPlan.Compute(Ipv4Cidr.Parse(env.Network.VpcCidr), env.AvailabilityZones);
         IReadOnlyList<string> Cidrs(SubnetTier t) => [.. plan.Where(p => p.Tier == t).Select(p => p.Cidr.ToString())];
         IReadOnlyList<string> Ids(SubnetTier t) => [.. plan.Where(p => p.Tier == t).Select(p => $"subnet-0{(int)t}{p.AzIndex}a1b2c3d4e5f6a7")];
-        return new NetworkOutputs("vpc-0a1b2c3d4e5f6a7b8", env.Network.VpcCidr, env.AvailabilityZones,
-            Ids(SubnetTier.Public), Ids(SubnetTier.Private), Ids(SubnetTier.Data),
-            Cidrs(SubnetTier.Public), Cidrs(SubnetTier.Private), Cidrs(SubnetTier.Data),
-            [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")])
+        return new NetworkOutputs
         {
+            VpcId = "vpc-0a1b2c3d4e5f6a7b8",
+            VpcCidr = env.Network.VpcCidr,
+            AvailabilityZones = env.AvailabilityZones,
+            PublicSubnetIds = Ids(SubnetTier.Public),
+            PrivateSubnetIds = Ids(SubnetTier.Private),
+            DataSubnetIds = Ids(SubnetTier.Data),
+            PublicSubnetCidrs = Cidrs(SubnetTier.Public),
+            PrivateSubnetCidrs = Cidrs(SubnetTier.Private),
+            DataSubnetCidrs = Cidrs(SubnetTier.Data),
+            NatGatewayIds = [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")],
             AutoScalingServiceLinkedRoleArn = $"arn:aws:iam::{env.AccountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
         };
     }

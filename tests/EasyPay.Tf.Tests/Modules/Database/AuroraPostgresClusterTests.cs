@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Tests.Support;
 
@@ -9,8 +10,15 @@ public class AuroraPostgresClusterTests
     private static readonly string[] Azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
     private static AuroraPostgresClusterProps Props(int readers = 2) =>
-        new("easypay-test", "16.6", "db.r6g.large", Azs, "vpc-0123", ["subnet-a", "subnet-b", "subnet-c"], "easypay")
+        new()
         {
+            Name = "easypay-test",
+            EngineVersion = "16.6",
+            InstanceClass = "db.r6g.large",
+            AvailabilityZones = Azs,
+            VpcId = "vpc-0123",
+            SubnetIds = ["subnet-a", "subnet-b", "subnet-c"],
+            DatabaseName = "easypay",
             ReaderCount = readers,
         };
 
@@ -44,7 +52,7 @@ public class AuroraPostgresClusterTests
         closed.Resources("aws_vpc_security_group_ingress_rule").ShouldBeEmpty();
         closed.Resources("aws_vpc_security_group_egress_rule").ShouldBeEmpty();
 
-        var open = Synth(Props(), c => c.AllowPostgresFrom("from-app", "sg-0app", "PostgreSQL from the app"));
+        var open = Synth(Props(), c => c.AllowPostgresFrom("from-app", new SecurityGroupId("sg-0app"), "PostgreSQL from the app"));
         var rule = open.Single("aws_vpc_security_group_ingress_rule");
         (rule.Str("referenced_security_group_id"), rule.Str("from_port"), rule.Str("to_port"), rule.Str("description"))
             .ShouldBe(("sg-0app", "5432", "5432", "PostgreSQL from the app"));

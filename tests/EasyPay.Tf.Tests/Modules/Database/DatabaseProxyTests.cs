@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Tests.Support;
 
@@ -11,8 +12,16 @@ public class DatabaseProxyTests
     private static JsonObject Synth(Func<AuroraPostgresCluster, DatabaseProxyProps> props, Action<DatabaseProxy>? use = null) =>
         ConstructSynth.Stack((stack, _) =>
         {
-            var cluster = new AuroraPostgresCluster(stack, "db", new AuroraPostgresClusterProps(
-                "easypay-test", "16.6", "db.r6g.large", ["eu-west-1a", "eu-west-1b"], "vpc-0123", Subnets, "easypay"));
+            var cluster = new AuroraPostgresCluster(stack, "db", new AuroraPostgresClusterProps
+            {
+                Name = "easypay-test",
+                EngineVersion = "16.6",
+                InstanceClass = "db.r6g.large",
+                AvailabilityZones = ["eu-west-1a", "eu-west-1b"],
+                VpcId = "vpc-0123",
+                SubnetIds = Subnets,
+                DatabaseName = "easypay",
+            });
             var proxy = new DatabaseProxy(stack, "proxy", props(cluster));
             use?.Invoke(proxy);
         });
@@ -20,7 +29,7 @@ public class DatabaseProxyTests
     [Fact]
     public void The_proxy_reaches_the_database_and_admits_only_allowed_clients()
     {
-        var json = Synth(c => new DatabaseProxyProps("easypay-test", c, Subnets), p => p.AllowClientsFrom("from-app", "sg-0app", "PostgreSQL from the app"));
+        var json = Synth(c => new DatabaseProxyProps("easypay-test", c, Subnets), p => p.AllowClientsFrom("from-app", new SecurityGroupId("sg-0app"), "PostgreSQL from the app"));
         var proxySg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == "easypay-test-rds-proxy").Name;
         var dbSg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == "easypay-test-database").Name;
         var ingress = json.Resources("aws_vpc_security_group_ingress_rule").Select(r => (r.Body.Str("security_group_id"), r.Body.Str("referenced_security_group_id"))).ToList();

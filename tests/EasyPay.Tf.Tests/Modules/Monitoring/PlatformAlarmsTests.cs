@@ -9,10 +9,19 @@ public class PlatformAlarmsTests
 {
     private static readonly AuroraInstanceClass Xlarge = AuroraInstanceClass.Parse("db.r6g.xlarge");
 
-    internal static PlatformSignals Signals(int instances = 3, int nodeMin = 3) => new(
-        "app/easypay-test/1", "targetgroup/frontend/2", "targetgroup/api/3", "easypay-test", nodeMin,
-        "easypay-test", [.. Enumerable.Range(1, instances).Select(i => $"easypay-test-{i}")],
-        Xlarge.DefaultMaxConnections, Xlarge.MemoryGiB, ["nat-1", "nat-2", "nat-3"]);
+    internal static PlatformSignals Signals(int instances = 3, int nodeMin = 3) => new()
+    {
+        AlbArnSuffix = "app/easypay-test/1",
+        FrontendTargetGroupArnSuffix = "targetgroup/frontend/2",
+        ApiTargetGroupArnSuffix = "targetgroup/api/3",
+        ClusterName = "easypay-test",
+        NodeGroupMinSize = nodeMin,
+        DbClusterIdentifier = "easypay-test",
+        DbInstanceIdentifiers = [.. Enumerable.Range(1, instances).Select(i => $"easypay-test-{i}")],
+        DbMaxConnections = Xlarge.DefaultMaxConnections,
+        DbInstanceMemoryGiB = Xlarge.MemoryGiB,
+        NatGatewayIds = ["nat-1", "nat-2", "nat-3"],
+    };
 
     private static AlarmDefinition Alarm(string name, PlatformSignals? s = null) =>
         PlatformAlarms.Definitions(s ?? Signals()).Single(a => a.Name == name);
