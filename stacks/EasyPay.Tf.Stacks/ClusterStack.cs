@@ -1,7 +1,7 @@
 using Constructs;
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Ingress;
-using EasyPay.Tf.Modules.Observability;
+using EasyPay.Tf.Modules.Logging;
 using EasyPay.Tf.Modules.Platform.Addons;
 using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Modules.Storage;
@@ -63,24 +63,8 @@ public sealed class ClusterStack : EasyPayStack
 {
     public const string Name = "cluster";
 
-    /// <summary>Kubernetes group of the developer role; the app chart's RoleBinding in <see cref="AppNamespace"/>
-    /// gives it the namespace-scoped pod rights (no cluster-wide EKS access policy).</summary>
-    public const string DeveloperGroup = "easypay-developers";
-
-    /// <summary>Namespace of the application (chart, SecretStore, developer rights).</summary>
-    public const string AppNamespace = "easypay";
-
-    /// <summary>Container port of the frontend and backend pods; the ALB reaches the frontend's only.</summary>
-    public const int AppPort = 8080;
-
-    /// <summary>Path of the payment API, routed to its own target group of frontend pods (ApiTargetGroupArn).</summary>
-    public const string ApiPathPattern = "/api/*";
-
-    // The service accounts of the other IRSA roles; the helm add-ons' come from their records (HelmAddons).
-
-    /// <summary>The app chart's SecretStore service account, not the External Secrets controller's own: only
-    /// SecretStores authenticating as it (in the app namespace) can read the database secret.</summary>
-    public static readonly KubernetesServiceAccount ExternalSecretsAccount = new(AppNamespace, "easypay-external-secrets");
+    // The service accounts of the EKS add-ons' IRSA roles (AWS names them); the helm add-ons' come from their
+    // records (HelmAddons), the app's from PlatformContract.
     public static readonly KubernetesServiceAccount EbsCsiAccount = new("kube-system", "ebs-csi-controller-sa");
     public static readonly KubernetesServiceAccount CloudWatchAgentAccount = new("amazon-cloudwatch", "cloudwatch-agent");
 
@@ -100,17 +84,13 @@ public sealed class ClusterStack : EasyPayStack
     /// metrics) and Fluent Bit's application (container), dataplane and host logs.</summary>
     public static readonly IReadOnlyList<string> ContainerInsightsLogTypes = ["application", "dataplane", "host", "performance"];
 
-    /// <summary>Known at synth time: the Container Insights log group of one type.</summary>
-    public static string ContainerInsightsLogGroupName(EnvironmentConfig env, string type) =>
-        $"/aws/containerinsights/{NetworkStack.ClusterName(env)}/{type}";
-
     public ClusterOutputs Outputs { get; }
 
     public ClusterStack(Construct scope, EnvironmentConfig env, NetworkOutputs network) : base(scope, env, Name)
     {
         ArgumentNullException.ThrowIfNull(network);
         var config = env.Cluster;
-        var clusterName = NetworkStack.ClusterName(env);
+        var clusterName = PlatformContract.ClusterName(env);
 
         var eks = new EksControlPlane(this, "eks", new EksControlPlaneProps(
             clusterName, config.KubernetesVersion, network.PrivateSubnetIds, config.PublicAccessCidrs)
@@ -132,7 +112,7 @@ public sealed class ClusterStack : EasyPayStack
         });
         _ = new ClusterAccess(this, "developer-access", new ClusterAccessProps(eks.Name, config.DeveloperRoleArn)
         {
-            KubernetesGroups = [DeveloperGroup],
+            KubernetesGroups = [PlatformContract.DeveloperGroup],
         });
 
         var alb = new PublicLoadBalancer(this, "alb", new PublicLoadBalancerProps(
@@ -140,10 +120,10 @@ public sealed class ClusterStack : EasyPayStack
             // Every target is a frontend pod: the internet reaches nginx only, and nginx proxies /api/ to the
             // backend Service inside the cluster. /api/* has a group of its own for the payment SLO's metrics.
             [
-                new LoadBalancerTarget("frontend", AppPort),
-                new LoadBalancerTarget("api", AppPort)
+                new LoadBalancerTarget("frontend", PlatformContract.AppPort),
+                new LoadBalancerTarget("api", PlatformContract.AppPort)
                 {
-                    PathPatterns = [ApiPathPattern],
+                    PathPatterns = [PlatformContract.ApiPathPattern],
                     // Until every environment has applied this release once: the rule that sent /api/* to the
                     // removed backend target group becomes this one (same priority), updated in place.
                     RuleMovedFrom = "aws_lb_listener_rule.alb_rule-backend_E3F24EF6",
@@ -158,7 +138,7 @@ public sealed class ClusterStack : EasyPayStack
         var nodeSg = new NodeSecurityGroup(this, "node-sg", new NodeSecurityGroupProps(
             $"{Prefix}-eks-nodes", network.VpcId, eks.ClusterSecurityGroupId, alb.SecurityGroupId)
         {
-            AppPorts = [AppPort],
+            AppPorts = [PlatformContract.AppPort],
         });
 
         // Networking add-ons come before the nodes (a node is Ready only with the CNI); the rest run on nodes.
@@ -193,7 +173,7 @@ public sealed class ClusterStack : EasyPayStack
         var addonRoles = HelmAddons.WithIamRole.ToDictionary(a => a.Name, a => Irsa(a.Name, a.ServiceAccount!, eks, a.IamPolicy!(iamInputs)));
         // No permissions here: the database stack attaches a policy for exactly its secret and key to this
         // role (by name), because the secret does not exist until the database does.
-        var externalSecrets = Irsa("external-secrets", ExternalSecretsAccount, eks, []);
+        var externalSecrets = Irsa("external-secrets", PlatformContract.SecretStoreAccount, eks, []);
         var ebsCsi = Irsa("ebs-csi-driver", EbsCsiAccount, eks, [],
             [Aws.ManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy")]);
         var cloudWatch = Irsa("cloudwatch-agent", CloudWatchAgentAccount, eks, [],
@@ -204,7 +184,7 @@ public sealed class ClusterStack : EasyPayStack
         // The add-on writes to these groups and would create any that is missing (unencrypted, kept forever):
         // this stack owns them all and creates them before the add-on starts.
         var containerInsightsLogs = ContainerInsightsLogTypes.Select(type => new LogGroup(this, ContainerInsightsLogGroupId(type),
-            new LogGroupProps(ContainerInsightsLogGroupName(env, type), env.LogRetentionDays, eks.LogsKeyArn)).Resource).ToList();
+            new LogGroupProps(PlatformContract.ContainerInsightsLogGroupName(env, type), env.LogRetentionDays, eks.LogsKeyArn)).Resource).ToList();
         _ = Addon(eks, "amazon-cloudwatch-observability", CloudWatchObservabilityVersion, [.. nodes.Resources, .. containerInsightsLogs],
             cloudWatch.Arn, CloudWatchObservabilityConfiguration);
 
@@ -235,8 +215,8 @@ public sealed class ClusterStack : EasyPayStack
             FrontendTargetGroupArnSuffix = frontend.ArnSuffix,
             ApiTargetGroupArnSuffix = api.ArnSuffix,
             NodeGroupMinSize = ng.MinSizePerAz * zones.Count,
-            DeveloperGroup = DeveloperGroup,
-            ApplicationLogGroupName = ContainerInsightsLogGroupName(env, "application"),
+            DeveloperGroup = PlatformContract.DeveloperGroup,
+            ApplicationLogGroupName = PlatformContract.ContainerInsightsLogGroupName(env, "application"),
         };
         ExportOutputs();
     }
@@ -306,7 +286,7 @@ public sealed class ClusterStack : EasyPayStack
         Output("alb_dns_name", "DNS name of the ALB (the DNS record's alias target)", o.AlbDnsName);
         Output("alb_zone_id", "Route 53 hosted zone id of the ALB, for alias records", o.AlbZoneId);
         Output("frontend_target_group_arn", "Default target group: the frontend pods", o.FrontendTargetGroupArn);
-        Output("api_target_group_arn", $"Target group of {ApiPathPattern}: also the frontend pods, apart for the payment API's metrics", o.ApiTargetGroupArn);
+        Output("api_target_group_arn", $"Target group of {PlatformContract.ApiPathPattern}: also the frontend pods, apart for the payment API's metrics", o.ApiTargetGroupArn);
         Output("frontend_target_group_arn_suffix", "targetgroup/NAME/ID of the frontend group (CloudWatch TargetGroup dimension)", o.FrontendTargetGroupArnSuffix);
         Output("api_target_group_arn_suffix", "targetgroup/NAME/ID of the API group (CloudWatch TargetGroup dimension)", o.ApiTargetGroupArnSuffix);
         Output("node_group_min_size", "Minimum node count of the cluster (per-AZ minimum times AZs)", o.NodeGroupMinSize);

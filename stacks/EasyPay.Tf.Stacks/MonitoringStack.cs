@@ -1,5 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Edge;
 using EasyPay.Tf.Modules.Monitoring;
 using EasyPay.Tf.Modules.Platform;
 using EasyPay.Tf.Stacks.Configuration;

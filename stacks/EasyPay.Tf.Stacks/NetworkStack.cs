@@ -62,7 +62,7 @@ public sealed class NetworkStack : EasyPayStack
             NatGateways = env.Network.NatGateways,
             InterfaceEndpoints = env.Network.InterfaceEndpoints,
             FlowLogRetentionDays = env.LogRetentionDays,
-            KubernetesClusterName = ClusterName(env),
+            KubernetesClusterName = PlatformContract.ClusterName(env),
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
         var roles = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
@@ -85,7 +85,4 @@ public sealed class NetworkStack : EasyPayStack
             AutoScalingServiceLinkedRoleArn = roles[ServiceLinkedRole.AutoScaling].Arn,
         };
     }
-
-    /// <summary>The EKS cluster's name, known here so subnets carry its discovery tag.</summary>
-    public static string ClusterName(EnvironmentConfig env) => env.ResourcePrefix;
 }

@@ -34,7 +34,7 @@ public sealed class PlatformStack : EasyPayStack
         Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
             paths.EasypayChart, ApplicationValues(env, network, cluster, database))
         {
-            Namespace = ClusterStack.AppNamespace,
+            Namespace = PlatformContract.AppNamespace,
             DependsOn = Addons.ApplicationPrerequisites,
         }, connection.Kubernetes, connection.Helm);
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
-using EasyPay.Tf.Modules.Observability;
+using EasyPay.Tf.Modules.Logging;
 using EasyPay.Tf.Modules.Security;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.DbSubnetGroup;

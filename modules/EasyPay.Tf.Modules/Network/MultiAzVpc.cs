@@ -1,22 +1,15 @@
 using Constructs;
 using EasyPay.Tf.Modules.Core;
-using EasyPay.Tf.Modules.Observability;
-using EasyPay.Tf.Modules.Security;
+using EasyPay.Tf.Modules.Logging;
 using HashiCorp.Cdktf.Providers.Aws.DefaultSecurityGroup;
 using HashiCorp.Cdktf.Providers.Aws.Eip;
-using HashiCorp.Cdktf.Providers.Aws.FlowLog;
-using HashiCorp.Cdktf.Providers.Aws.IamRole;
-using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
 using HashiCorp.Cdktf.Providers.Aws.InternetGateway;
 using HashiCorp.Cdktf.Providers.Aws.NatGateway;
 using HashiCorp.Cdktf.Providers.Aws.Route;
 using HashiCorp.Cdktf.Providers.Aws.RouteTable;
 using HashiCorp.Cdktf.Providers.Aws.RouteTableAssociation;
-using HashiCorp.Cdktf.Providers.Aws.SecurityGroup;
 using HashiCorp.Cdktf.Providers.Aws.Subnet;
 using HashiCorp.Cdktf.Providers.Aws.Vpc;
-using HashiCorp.Cdktf.Providers.Aws.VpcEndpoint;
-using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupIngressRule;
 
 namespace EasyPay.Tf.Modules.Network;
 
@@ -67,7 +60,7 @@ public sealed record SubnetRef(string Id, string Cidr, string AvailabilityZone, 
 /// <summary>A VPC over 2-3 AZs with public, private (application) and isolated data subnets, an internet
 /// gateway, NAT per AZ or single, one route table per tier (private: per AZ), KMS-encrypted flow logs,
 /// the default security group stripped of rules, an S3 gateway endpoint and optional interface endpoints.</summary>
-public sealed class MultiAzVpc : Construct
+public sealed partial class MultiAzVpc : Construct
 {
     public string VpcId { get; }
     public string VpcCidr { get; }
@@ -197,49 +190,8 @@ public sealed class MultiAzVpc : Construct
 
         FlowLogGroupName = CreateFlowLogs(props, vpc.Id);
 
-        // S3 gateway endpoint: free, and keeps ECR layer downloads and backups off the NAT gateways.
-        new VpcEndpoint(this, "s3-endpoint", new VpcEndpointConfig
-        {
-            VpcId = vpc.Id,
-            ServiceName = $"com.amazonaws.{AwsEnvironment.Of(this).Region}.s3",
-            VpcEndpointType = "Gateway",
-            RouteTableIds = [.. privateRts.Select(r => r.Id), dataRt.Id],
-            Tags = NameTag($"{props.Name}-s3"),
-        });
-
-        if (props.InterfaceEndpoints)
-        {
-            var sg = new SecurityGroup(this, "endpoints-sg", new SecurityGroupConfig
-            {
-                Name = $"{props.Name}-vpc-endpoints",
-                Description = "Interface VPC endpoints: HTTPS from inside the VPC only",
-                VpcId = vpc.Id,
-                Tags = NameTag($"{props.Name}-vpc-endpoints"),
-            });
-            new VpcSecurityGroupIngressRule(this, "endpoints-https", new VpcSecurityGroupIngressRuleConfig
-            {
-                SecurityGroupId = sg.Id,
-                Description = "HTTPS from the VPC",
-                IpProtocol = "tcp",
-                FromPort = 443,
-                ToPort = 443,
-                CidrIpv4 = props.Cidr,
-            });
-            foreach (var service in props.InterfaceEndpointServices)
-            {
-                new VpcEndpoint(this, $"endpoint-{service.Replace('.', '-')}", new VpcEndpointConfig
-                {
-                    VpcId = vpc.Id,
-                    ServiceName = $"com.amazonaws.{AwsEnvironment.Of(this).Region}.{service}",
-                    VpcEndpointType = "Interface",
-                    PrivateDnsEnabled = true,
-                    SubnetIds = [.. props.AvailabilityZones.Select((_, i) => subnets[(SubnetTier.Private, i)].Id)],
-                    SecurityGroupIds = [sg.Id],
-                    Tags = NameTag($"{props.Name}-{service}"),
-                });
-            }
-            EndpointSecurityGroupId = sg.Id;
-        }
+        EndpointSecurityGroupId = CreateEndpoints(props, vpc.Id, [.. privateRts.Select(r => r.Id), dataRt.Id],
+            [.. props.AvailabilityZones.Select((_, i) => subnets[(SubnetTier.Private, i)].Id)]);
 
         VpcId = vpc.Id;
         VpcCidr = props.Cidr;
@@ -251,48 +203,6 @@ public sealed class MultiAzVpc : Construct
 
         IReadOnlyList<SubnetRef> Refs(SubnetTier tier) =>
             [.. plan.Where(p => p.Tier == tier).Select(p => new SubnetRef(subnets[(tier, p.AzIndex)].Id, p.Cidr.ToString(), p.AvailabilityZone, tier))];
-    }
-
-    private string CreateFlowLogs(MultiAzVpcProps props, string vpcId)
-    {
-        var key = new EncryptionKey(this, "flow-logs-key", new EncryptionKeyProps(
-            $"{props.Name}-vpc-flow-logs", $"VPC flow logs of {props.Name}")
-        {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
-            DeletionWindowInDays = props.KeyDeletionWindowInDays,
-        });
-        var group = new LogGroup(this, "flow-logs", new LogGroupProps(
-            $"/aws/vpc/{props.Name}/flow-logs", props.FlowLogRetentionDays, key.Arn));
-
-        var role = new IamRole(this, "flow-logs-role", new IamRoleConfig
-        {
-            Name = $"{props.Name}-vpc-flow-logs",
-            Description = "Lets VPC Flow Logs deliver to its log group",
-            AssumeRolePolicy = PolicyDocument.Render(new PolicyStatement(
-                "VpcFlowLogsAssume", ["sts:AssumeRole"],
-                Principals: PolicyDocument.Service("vpc-flow-logs.amazonaws.com"),
-                Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId))),
-        });
-        new IamRolePolicy(this, "flow-logs-policy", new IamRolePolicyConfig
-        {
-            Name = "deliver-flow-logs",
-            Role = role.Id,
-            Policy = PolicyDocument.Render(new PolicyStatement(
-                "DeliverToOwnLogGroup",
-                ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                [group.Arn, $"{group.Arn}:*"])),
-        });
-        new FlowLog(this, "flow-log", new FlowLogConfig
-        {
-            VpcId = vpcId,
-            TrafficType = "ALL",
-            LogDestinationType = "cloud-watch-logs",
-            LogDestination = group.Arn,
-            IamRoleArn = role.Arn,
-            MaxAggregationInterval = 60, // one-minute records: fast enough to investigate an incident
-            Tags = NameTag($"{props.Name}-flow-logs"),
-        });
-        return group.Name;
     }
 
     private RouteTable RouteTable(string id, string vpcId, string name, string? az = null) =>

@@ -162,7 +162,7 @@ public class ClusterStackTests
     {
         var config = Env("prod").Cluster;
         var json = Stack("prod");
-        Named(json, "aws_eks_access_entry", "principal_arn", config.DeveloperRoleArn)["kubernetes_groups"].Strings().ShouldBe([ClusterStack.DeveloperGroup]);
+        Named(json, "aws_eks_access_entry", "principal_arn", config.DeveloperRoleArn)["kubernetes_groups"].Strings().ShouldBe(["easypay-developers"]);
         var associations = json.Resources("aws_eks_access_policy_association").Select(a => a.Body).ToList();
         // arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy (EKS user guide, access-policy-reference).
         associations.ShouldAllBe(a => a.Str("policy_arn") == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" && a.Str("access_scope.type") == "cluster");

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using EasyPay.Tf.Modules.Monitoring;
+using EasyPay.Tf.Modules.Edge;
 using EasyPay.Tf.Tests.Support;
 
-namespace EasyPay.Tf.Tests.Modules.Monitoring;
+namespace EasyPay.Tf.Tests.Modules.Edge;
 
 public class DnsFailoverTests
 {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using EasyPay.Tf.Modules.Ingress;
 using EasyPay.Tf.Tests.Support;
 
-namespace EasyPay.Tf.Tests.Modules.Cluster;
+namespace EasyPay.Tf.Tests.Modules.Ingress;
 
 public class PublicLoadBalancerTests
 {

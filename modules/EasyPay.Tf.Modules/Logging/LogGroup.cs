@@ -3,7 +3,7 @@ using EasyPay.Tf.Modules.Core;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.CloudwatchLogGroup;
 
-namespace EasyPay.Tf.Modules.Observability;
+namespace EasyPay.Tf.Modules.Logging;
 
 /// <summary>Props of <see cref="LogGroup"/>.</summary>
 /// <param name="Name">Log group name, e.g. /aws/vpc/easypay-prod/flow-logs.</param>

@@ -4,7 +4,7 @@ using EasyPay.Tf.Modules.Core;
 using HashiCorp.Cdktf.Providers.Aws.Route53HealthCheck;
 using HashiCorp.Cdktf.Providers.Aws.Route53Record;
 
-namespace EasyPay.Tf.Modules.Monitoring;
+namespace EasyPay.Tf.Modules.Edge;
 
 /// <summary>Props of <see cref="DnsFailover"/>.</summary>
 /// <param name="Name">Name prefix for tags, e.g. "easypay-prod".</param>

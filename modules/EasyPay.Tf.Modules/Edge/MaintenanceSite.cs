@@ -11,7 +11,7 @@ using HashiCorp.Cdktf.Providers.Aws.S3BucketVersioning;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketWebsiteConfiguration;
 using HashiCorp.Cdktf.Providers.Aws.S3Object;
 
-namespace EasyPay.Tf.Modules.Monitoring;
+namespace EasyPay.Tf.Modules.Edge;
 
 /// <summary>Props of <see cref="MaintenanceSite"/>.</summary>
 /// <param name="BucketName">Must equal the DNS name that fails over to the site: Route 53 can alias a
