@@ -10,8 +10,16 @@ using HashiCorp.Cdktf.Providers.Aws.LaunchTemplate;
 
 namespace EasyPay.Tf.Modules.Cluster;
 
-/// <summary>A Kubernetes node taint (effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE, as EKS spells it).</summary>
-public sealed record NodeTaint(string Key, string Value, string Effect);
+/// <summary>What a taint does to pods that do not tolerate it (Kubernetes' NoSchedule, NoExecute, PreferNoSchedule).</summary>
+public enum NodeTaintEffect
+{
+    NoSchedule,
+    NoExecute,
+    PreferNoSchedule,
+}
+
+/// <summary>A Kubernetes node taint of every node of the pool.</summary>
+public sealed record NodeTaint(string Key, string Value, NodeTaintEffect Effect);
 
 /// <summary>One AZ of a <see cref="ManagedNodeGroup"/>: it gets an EKS node group of its own there.</summary>
 /// <param name="AvailabilityZone">e.g. eu-west-1a; its last segment (1a) goes into the node group's name.</param>
@@ -72,6 +80,7 @@ public sealed record ManagedNodeGroupProps(
     /// <summary>Kubernetes labels of every node; workloads select the pool with them.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>@default none</summary>
     public IReadOnlyList<NodeTaint> Taints { get; init; } = [];
 
     /// <summary>Tags for the instances and volumes the template launches. The provider's default_tags stop
@@ -194,7 +203,7 @@ public sealed class ManagedNodeGroup : Construct
             UpdateConfig = new EksNodeGroupUpdateConfig { MaxUnavailablePercentage = props.MaxUnavailablePercentage },
             Labels = props.Labels.Count > 0 ? props.Labels.ToDictionary() : null,
             Taint = props.Taints.Count > 0
-                ? props.Taints.Select(t => new EksNodeGroupTaint { Key = t.Key, Value = t.Value, Effect = t.Effect }).ToArray()
+                ? props.Taints.Select(t => new EksNodeGroupTaint { Key = t.Key, Value = t.Value, Effect = TaintEffectValue(t.Effect) }).ToArray()
                 : null,
             Tags = AutoscalerTags(props.ClusterName).ToDictionary(),
             Lifecycle = new TerraformResourceLifecycle
@@ -234,7 +243,14 @@ public sealed class ManagedNodeGroup : Construct
     /// <summary>Fields cluster-autoscaler changes at run time.</summary>
     private static readonly string[] AutoscalerOwnedFields = ["scaling_config[0].desired_size"];
 
-    private static readonly string[] Effects = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
+    /// <summary>The effect as EKS spells it (EKS API Taint.effect: NO_SCHEDULE | NO_EXECUTE | PREFER_NO_SCHEDULE).</summary>
+    public static string TaintEffectValue(NodeTaintEffect effect) => effect switch
+    {
+        NodeTaintEffect.NoSchedule => "NO_SCHEDULE",
+        NodeTaintEffect.NoExecute => "NO_EXECUTE",
+        NodeTaintEffect.PreferNoSchedule => "PREFER_NO_SCHEDULE",
+        _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, null),
+    };
 
     /// <summary>The capacity_type value EKS takes (EKS API Nodegroup.capacityType: ON_DEMAND | SPOT | CAPACITY_BLOCK).</summary>
     public static string CapacityTypeValue(NodeCapacityType type) => type switch
@@ -271,7 +287,7 @@ public sealed class ManagedNodeGroup : Construct
         }
         foreach (var taint in props.Taints)
         {
-            v.Check(Effects.Contains(taint.Effect), nameof(props.Taints), $"taint {taint.Key} has effect '{taint.Effect}'; use one of {string.Join(", ", Effects)}");
+            v.Check(Enum.IsDefined(taint.Effect), nameof(props.Taints), $"taint {taint.Key} has effect '{taint.Effect}', which is not a {nameof(NodeTaintEffect)}");
         }
         v.ThrowIfInvalid();
     }

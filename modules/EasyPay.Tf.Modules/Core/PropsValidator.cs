@@ -27,8 +27,6 @@ public sealed class PropsValidator(string propsName)
     public PropsValidator CheckNotEmpty(string? value, string field) =>
         Check(!string.IsNullOrWhiteSpace(value), field, "is required and must not be empty");
 
-    public IReadOnlyList<string> Problems => _problems;
-
     /// <summary>Throws an <see cref="ArgumentException"/> listing every problem, if there are any.</summary>
     public void ThrowIfInvalid()
     {

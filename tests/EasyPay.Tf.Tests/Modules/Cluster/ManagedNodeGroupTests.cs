@@ -88,9 +88,10 @@ public class ManagedNodeGroupTests
         var group = Synth(Props() with
         {
             Labels = new Dictionary<string, string> { ["easypay.io/node-pool"] = "batch" },
-            Taints = [new NodeTaint("dedicated", "batch", "NO_SCHEDULE")],
+            Taints = [new NodeTaint("dedicated", "batch", NodeTaintEffect.NoSchedule)],
         }).Resources("aws_eks_node_group")[0].Body;
         group["labels"]!["easypay.io/node-pool"]!.ToString().ShouldBe("batch");
+        // EKS API reference, Taint.effect: NO_SCHEDULE | NO_EXECUTE | PREFER_NO_SCHEDULE.
         group.Str("taint.0.effect").ShouldBe("NO_SCHEDULE");
         group.Str("taint.0.key").ShouldBe("dedicated");
     }
@@ -130,7 +131,7 @@ public class ManagedNodeGroupTests
             DesiredSizePerAz = 2,
             MaxSizePerAz = 4,
             DiskSizeGiB = 8,
-            Taints = [new NodeTaint("k", "v", "NoSchedule")],
+            Taints = [new NodeTaint("k", "v", (NodeTaintEffect)9)],
         };
         var message = Should.Throw<ArgumentException>(() => Synth(props)).Message;
         message.ShouldContain("ManagedNodeGroupProps.Zones: give the private subnets of at least two AZs");
@@ -139,6 +140,6 @@ public class ManagedNodeGroupTests
         message.ShouldContain("ManagedNodeGroupProps.MinSizePerAz: 5 must be between 1 (a node in every AZ) and MaxSizePerAz 4");
         message.ShouldContain("ManagedNodeGroupProps.DesiredSizePerAz: 2 must lie between MinSizePerAz 5 and MaxSizePerAz 4");
         message.ShouldContain("ManagedNodeGroupProps.DiskSizeGiB: 8 GiB is too small");
-        message.ShouldContain("ManagedNodeGroupProps.Taints: taint k has effect 'NoSchedule'");
+        message.ShouldContain("ManagedNodeGroupProps.Taints: taint k has effect '9', which is not a NodeTaintEffect");
     }
 }
