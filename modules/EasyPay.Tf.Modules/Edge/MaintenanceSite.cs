@@ -1,13 +1,8 @@
 using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
-using HashiCorp.Cdktf;
-using HashiCorp.Cdktf.Providers.Aws.S3Bucket;
-using HashiCorp.Cdktf.Providers.Aws.S3BucketOwnershipControls;
+using EasyPay.Tf.Modules.Storage;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketPolicy;
-using HashiCorp.Cdktf.Providers.Aws.S3BucketPublicAccessBlock;
-using HashiCorp.Cdktf.Providers.Aws.S3BucketServerSideEncryptionConfiguration;
-using HashiCorp.Cdktf.Providers.Aws.S3BucketVersioning;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketWebsiteConfiguration;
 using HashiCorp.Cdktf.Providers.Aws.S3Object;
 
@@ -50,41 +45,8 @@ public sealed partial class MaintenanceSite : Construct
                 nameof(props.IndexHtml), "contains '${' or '%{', which Terraform would read as template syntax; escape them as '$${' / '%%{'")
             .ThrowIfInvalid();
 
-        var bucket = new S3Bucket(this, "bucket", new S3BucketConfig
-        {
-            Bucket = props.BucketName,
-            ForceDestroy = props.ForceDestroy,
-        });
-        new S3BucketOwnershipControls(this, "ownership", new S3BucketOwnershipControlsConfig
-        {
-            Bucket = bucket.Id,
-            Rule = new S3BucketOwnershipControlsRule { ObjectOwnership = "BucketOwnerEnforced" }, // no ACLs at all
-        });
-        var publicAccess = new S3BucketPublicAccessBlock(this, "public-access", new S3BucketPublicAccessBlockConfig
-        {
-            Bucket = bucket.Id,
-            BlockPublicAcls = true,
-            IgnorePublicAcls = true,
-            // The bucket policy below is the public grant; these two would block it.
-            BlockPublicPolicy = false,
-            RestrictPublicBuckets = false,
-        });
-        new S3BucketVersioningA(this, "versioning", new S3BucketVersioningAConfig
-        {
-            Bucket = bucket.Id,
-            VersioningConfiguration = new S3BucketVersioningVersioningConfiguration { Status = "Enabled" },
-        });
-        new S3BucketServerSideEncryptionConfigurationA(this, "encryption", new S3BucketServerSideEncryptionConfigurationAConfig
-        {
-            Bucket = bucket.Id,
-            Rule = new[]
-            {
-                new S3BucketServerSideEncryptionConfigurationRuleA
-                {
-                    ApplyServerSideEncryptionByDefault = new S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA { SseAlgorithm = "AES256" },
-                },
-            },
-        });
+        // The platform's bucket baseline (ownership, versioning, encryption), with SSE-S3 and a public policy.
+        var (bucket, publicAccess) = SecureBucket.CreateBaseline(this, props.BucketName!, kmsKeyArn: null, props.ForceDestroy, preventDestroy: false, publicPolicy: true);
         var website = new S3BucketWebsiteConfiguration(this, "website", new S3BucketWebsiteConfigurationConfig
         {
             Bucket = bucket.Id,

@@ -58,47 +58,7 @@ public sealed class SecureBucket : Construct
             .Check(!(props.ForceDestroy && props.PreventDestroy), nameof(props.ForceDestroy), "contradicts PreventDestroy; a protected bucket cannot be force-destroyed")
             .ThrowIfInvalid();
 
-        var bucket = new S3Bucket(this, "bucket", new S3BucketConfig
-        {
-            Bucket = props.Name,
-            ForceDestroy = props.ForceDestroy,
-            Lifecycle = props.PreventDestroy ? new TerraformResourceLifecycle { PreventDestroy = true } : null,
-        });
-        new S3BucketOwnershipControls(this, "ownership", new S3BucketOwnershipControlsConfig
-        {
-            Bucket = bucket.Id,
-            Rule = new S3BucketOwnershipControlsRule { ObjectOwnership = "BucketOwnerEnforced" },
-        });
-        var publicAccess = new S3BucketPublicAccessBlock(this, "public-access", new S3BucketPublicAccessBlockConfig
-        {
-            Bucket = bucket.Id,
-            BlockPublicAcls = true,
-            BlockPublicPolicy = true,
-            IgnorePublicAcls = true,
-            RestrictPublicBuckets = true,
-        });
-        new S3BucketVersioningA(this, "versioning", new S3BucketVersioningAConfig
-        {
-            Bucket = bucket.Id,
-            VersioningConfiguration = new S3BucketVersioningVersioningConfiguration { Status = "Enabled" },
-        });
-        new S3BucketServerSideEncryptionConfigurationA(this, "encryption", new S3BucketServerSideEncryptionConfigurationAConfig
-        {
-            Bucket = bucket.Id,
-            Rule = new[]
-            {
-                new S3BucketServerSideEncryptionConfigurationRuleA
-                {
-                    ApplyServerSideEncryptionByDefault = new S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA
-                    {
-                        SseAlgorithm = props.KmsKeyArn is null ? "AES256" : "aws:kms",
-                        KmsMasterKeyId = props.KmsKeyArn,
-                    },
-                    // One data key per bucket instead of per object: fewer KMS calls, lower cost.
-                    BucketKeyEnabled = props.KmsKeyArn is null ? null : true,
-                },
-            },
-        });
+        var (bucket, publicAccess) = CreateBaseline(this, props.Name!, props.KmsKeyArn, props.ForceDestroy, props.PreventDestroy, publicPolicy: false);
         new S3BucketLifecycleConfiguration(this, "lifecycle", new S3BucketLifecycleConfigurationConfig
         {
             Bucket = bucket.Id,
@@ -133,6 +93,58 @@ public sealed class SecureBucket : Construct
 
         Name = bucket.Bucket;
         Arn = bucket.Arn;
+    }
+
+    /// <summary>What every bucket of the platform has, created in <paramref name="scope"/> (ids bucket, ownership,
+    /// public-access, versioning, encryption): owner-enforced ownership (no ACLs), the public access block,
+    /// versioning, and default encryption with <paramref name="kmsKeyArn"/> and a bucket key, or SSE-S3 when
+    /// null. <paramref name="publicPolicy"/> lets a bucket policy grant public read (the maintenance website
+    /// only); ACLs stay blocked either way.</summary>
+    internal static (S3Bucket Bucket, S3BucketPublicAccessBlock PublicAccess) CreateBaseline(
+        Construct scope, string name, string? kmsKeyArn, bool forceDestroy, bool preventDestroy, bool publicPolicy)
+    {
+        var bucket = new S3Bucket(scope, "bucket", new S3BucketConfig
+        {
+            Bucket = name,
+            ForceDestroy = forceDestroy,
+            Lifecycle = preventDestroy ? new TerraformResourceLifecycle { PreventDestroy = true } : null,
+        });
+        new S3BucketOwnershipControls(scope, "ownership", new S3BucketOwnershipControlsConfig
+        {
+            Bucket = bucket.Id,
+            Rule = new S3BucketOwnershipControlsRule { ObjectOwnership = "BucketOwnerEnforced" }, // no ACLs at all
+        });
+        var publicAccess = new S3BucketPublicAccessBlock(scope, "public-access", new S3BucketPublicAccessBlockConfig
+        {
+            Bucket = bucket.Id,
+            BlockPublicAcls = true,
+            IgnorePublicAcls = true,
+            BlockPublicPolicy = !publicPolicy,
+            RestrictPublicBuckets = !publicPolicy,
+        });
+        new S3BucketVersioningA(scope, "versioning", new S3BucketVersioningAConfig
+        {
+            Bucket = bucket.Id,
+            VersioningConfiguration = new S3BucketVersioningVersioningConfiguration { Status = "Enabled" },
+        });
+        new S3BucketServerSideEncryptionConfigurationA(scope, "encryption", new S3BucketServerSideEncryptionConfigurationAConfig
+        {
+            Bucket = bucket.Id,
+            Rule = new[]
+            {
+                new S3BucketServerSideEncryptionConfigurationRuleA
+                {
+                    ApplyServerSideEncryptionByDefault = new S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA
+                    {
+                        SseAlgorithm = kmsKeyArn is null ? "AES256" : "aws:kms",
+                        KmsMasterKeyId = kmsKeyArn,
+                    },
+                    // One data key per bucket instead of per object: fewer KMS calls, lower cost.
+                    BucketKeyEnabled = kmsKeyArn is null ? null : true,
+                },
+            },
+        });
+        return (bucket, publicAccess);
     }
 
     /// <summary>The ARN of bucket (or object path) <paramref name="bucketOrObjects"/> in the partition of
