@@ -16,7 +16,7 @@ public class EasypayChartAccessTests
               password: local-only-password
         """;
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Developer_role_grants_exactly_the_agreed_verbs(string environment)
     {
@@ -83,7 +83,7 @@ public class EasypayChartAccessTests
         tierBinding.Nodes("subjects").ShouldHaveSingleItem().Text("name").ShouldBe(EasypayChart.Values(environment).Text("rbac.developerGroup"));
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Developer_role_has_no_access_to_secrets_and_no_wildcards(string environment)
     {
@@ -99,7 +99,7 @@ public class EasypayChartAccessTests
         }
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Developer_role_is_bound_to_the_developer_group_and_service_account(string environment)
     {
@@ -113,7 +113,7 @@ public class EasypayChartAccessTests
         render.Single("ServiceAccount", "easypay-developer").Flag("automountServiceAccountToken").ShouldBe(false);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void No_secret_with_data_is_rendered_while_external_secrets_deliver_the_credentials(string environment)
     {
@@ -123,7 +123,7 @@ public class EasypayChartAccessTests
         render.OfKind("ExternalSecret").Count.ShouldBe(1);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void External_secret_copies_username_and_password_from_the_secret_arn_in_values(string environment)
     {
@@ -151,7 +151,7 @@ public class EasypayChartAccessTests
         account.Annotations["eks.amazonaws.com/role-arn"].ShouldStartWith($"arn:aws:iam::{AccountOf(environment)}:role/");
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Plain_mode_renders_the_credentials_secret_instead_of_the_external_secret()
     {
         var render = EasypayChart.Render(EasypayChart.Args("dev", PlainModeYaml));
@@ -166,7 +166,7 @@ public class EasypayChartAccessTests
         render.Deployment("backend").StringMap("spec.template.metadata.annotations").ShouldContainKey("checksum/db-credentials");
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Namespace_is_rendered_only_on_request_and_enforces_the_restricted_standard()
     {
         EasypayChart.Render("prod").OfKind("Namespace").ShouldBeEmpty();

@@ -23,7 +23,7 @@ public class PolicyRealStackTests
         outcomes.Where(o => !o.Passed).ShouldBeEmpty($"{rule}:\n{PolicyEngine.Describe(outcomes)}");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(Environments))]
     public void Chart_rules_hold_for_the_environment_values(string environment)
     {

@@ -14,13 +14,13 @@ public class PolicyReport(ITestOutputHelper output)
         var app = SynthesizedApp.Repository;
         var environments = app.Environments.Select(e => e.Env).ToList();
         var outcomes = PolicyEngine.Run(PolicyRegistry.StackRules, PolicyEngine.Contexts(app)).ToList();
-        if (HelmCli.IsAvailable)
+        if (ToolRequirement.SkipReason(Tool.Helm) is { } missing)
         {
-            outcomes.AddRange(PolicyEngine.Run(PolicyRegistry.ChartRules, [.. environments.Select(e => ChartContexts.For(e.Name))]));
+            output.WriteLine($"chart rules not run: {missing}");
         }
         else
         {
-            output.WriteLine($"chart rules not run: {HelmCli.SkipMessage}");
+            outcomes.AddRange(PolicyEngine.Run(PolicyRegistry.ChartRules, [.. environments.Select(e => ChartContexts.For(e.Name))]));
         }
         output.WriteLine($"Stacks: {string.Join(", ", app.StackIds.Order(StringComparer.Ordinal))}");
         output.WriteLine(PolicyEngine.Table(PolicyRegistry.All, environments, outcomes));

@@ -54,7 +54,7 @@ public class PlatformOrderingTests
         return seen;
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void The_application_release_waits_for_every_webhook_and_api_its_objects_use()
     {
         var json = Prod.Value;

@@ -182,7 +182,7 @@ public class PlatformStackTests
         after.Str("atomic").ShouldBe("true");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("dev")]
     [InlineData("staging")]
     [InlineData("prod")]
@@ -195,7 +195,7 @@ public class PlatformStackTests
         lint.Succeeded.ShouldBeTrue(lint.Output);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("dev")]
     [InlineData("staging")]
     [InlineData("prod")]
@@ -222,7 +222,7 @@ public class PlatformStackTests
             .ShouldBe($"{e.Application.BackendImage.Repository}:{e.Application.BackendImage.Tag}");
     }
 
-    [KubeValidateTheory]
+    [ToolTheory(Tool.Helm | Tool.KubeValidate)]
     [InlineData("dev")]
     [InlineData("prod")]
     public void Manifests_rendered_with_the_generated_values_are_valid_kubernetes(string env)
