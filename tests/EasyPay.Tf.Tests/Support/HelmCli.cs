@@ -15,16 +15,13 @@ public static class HelmCli
     private static readonly Lazy<string?> HelmPath = new(FindHelm);
     private static readonly ConcurrentDictionary<string, Lazy<CliResult>> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>The repository root (see <see cref="RepoPaths"/>).</summary>
-    public static string RepoRoot => RepoPaths.Root;
-
     /// <summary>The helm executable the tests use, or null when there is none.</summary>
     public static string? Executable => HelmPath.Value;
 
     public static bool IsAvailable => Executable is not null;
 
     /// <summary>Absolute path of a chart of the repository (charts/NAME).</summary>
-    public static string ChartDirectory(string chart = "easypay") => Path.Combine(RepoRoot, "charts", chart);
+    public static string ChartDirectory(string chart = "easypay") => Path.Combine(RepoPaths.Root, "charts", chart);
 
     /// <summary><c>helm template RELEASE CHART -n NAMESPACE [-f file]... [-f yaml-as-temp-file] [extra args]</c>.</summary>
     public static CliResult Template(HelmArgs args)
@@ -83,7 +80,7 @@ public static class HelmCli
         {
             return onPath;
         }
-        var shared = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "tools", "helm"));
+        var shared = RepoPaths.SharedTool("helm");
         return ProcessRunner.IsExecutable(shared) ? shared : null;
     }
 }

@@ -16,7 +16,7 @@ public static partial class KubeValidate
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5); // the first run npm-installs its schemas
     private static readonly ConcurrentDictionary<string, Lazy<KubeValidateResult>> Cache = new(StringComparer.Ordinal);
 
-    public static string ToolPath => Path.GetFullPath(Path.Combine(HelmCli.RepoRoot, "..", "shared", "tools", "kube-validate"));
+    public static string ToolPath => RepoPaths.SharedTool("kube-validate");
 
     public static bool IsAvailable => ProcessRunner.IsExecutable(ToolPath);
 
