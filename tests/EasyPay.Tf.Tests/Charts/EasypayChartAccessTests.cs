@@ -187,8 +187,5 @@ public class EasypayChartAccessTests
     }
 
     /// <summary>The account the values point at: the environment's, or the documentation account of the chart defaults.</summary>
-    internal static string AccountOf(string environment) => environment == "default" ? "123456789012" : EnvOf(environment).AccountId;
-
-    internal static EasyPay.Tf.Stacks.Configuration.EnvironmentConfig EnvOf(string environment) =>
-        EasyPay.Tf.Stacks.Configuration.EnvironmentLoader.LoadAll(RepoPaths.Environments, [environment])[0];
+    internal static string AccountOf(string environment) => environment == "default" ? "123456789012" : TestEnvironments.Repository(environment).AccountId;
 }

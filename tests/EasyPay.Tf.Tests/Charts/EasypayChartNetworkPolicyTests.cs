@@ -96,7 +96,7 @@ public class EasypayChartNetworkPolicyTests
         Ports(aws).ShouldBe(["TCP/443"]);
         Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsApiEgressCidrs"));
         // The platform narrows AWS API egress to the VPC where interface endpoints serve the APIs (prod).
-        var env = environment == "default" ? null : EasyPay.Tf.Stacks.Configuration.EnvironmentLoader.LoadAll(RepoPaths.Environments, [environment])[0];
+        var env = environment == "default" ? null : TestEnvironments.Repository(environment);
         values.Texts("network.awsApiEgressCidrs").ShouldBe(env?.Network.InterfaceEndpoints == true ? [env.Network.VpcCidr] : ["0.0.0.0/0"]);
     }
 

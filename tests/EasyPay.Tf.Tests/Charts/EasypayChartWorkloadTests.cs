@@ -133,7 +133,7 @@ public class EasypayChartWorkloadTests
             }
             else
             {
-                zone.Number("minDomains").ShouldBe(EasypayChartAccessTests.EnvOf(environment).AvailabilityZones.Count);
+                zone.Number("minDomains").ShouldBe(TestEnvironments.Repository(environment).AvailabilityZones.Count);
             }
             zone.StringMap("labelSelector.matchLabels").ShouldBe(SelectorLabels(component), ignoreOrder: true);
             var host = constraints["kubernetes.io/hostname"];

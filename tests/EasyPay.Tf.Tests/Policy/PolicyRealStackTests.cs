@@ -42,5 +42,5 @@ public class PolicyRealStackTests
 public static class ChartContexts
 {
     public static ChartContext For(string environment) =>
-        new(SynthesizedApp.Repository.Environments.Single(e => e.Env.Name == environment).Env, EasypayChart.Render(environment).All);
+        new(TestEnvironments.Repository(environment), EasypayChart.Render(environment).All);
 }

@@ -12,7 +12,7 @@ public class PolicyReport(ITestOutputHelper output)
     public void Prints_the_rule_by_environment_table()
     {
         var app = SynthesizedApp.Repository;
-        var environments = app.Environments.Select(e => e.Env).ToList();
+        var environments = TestEnvironments.All;
         var outcomes = PolicyEngine.Run(PolicyRegistry.StackRules, PolicyEngine.Contexts(app)).ToList();
         if (ToolRequirement.SkipReason(Tool.Helm) is { } missing)
         {

@@ -14,7 +14,7 @@ public class ClusterStackTests
         var outputs = new Dictionary<string, ClusterOutputs>();
         var json = AppSynth.Run(app =>
         {
-            foreach (var env in EnvironmentLoader.LoadAll(RepoPaths.Environments))
+            foreach (var env in TestEnvironments.All)
             {
                 var network = new NetworkStack(app, env);
                 outputs[env.Name] = new ClusterStack(app, env, network.Outputs).Outputs;
@@ -25,7 +25,7 @@ public class ClusterStackTests
 
     private static JsonObject Stack(string env) => (JsonObject)Synthesized.Value.Json[$"{env}-cluster"].DeepClone();
 
-    private static EnvironmentConfig Env(string env) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [env])[0];
+    private static EnvironmentConfig Env(string env) => TestEnvironments.Repository(env);
 
     private static JsonObject Named(JsonObject json, string type, string field, string value) =>
         json.Resources(type).Single(r => r.Body.Str(field) == value).Body;

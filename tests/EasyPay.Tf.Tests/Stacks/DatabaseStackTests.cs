@@ -228,7 +228,7 @@ public class DatabaseStackTests
         var json = Database("prod");
         var policies = json.Resources("aws_iam_role_policy").Select(p => p.Body).ToList();
         policies.Count.ShouldBe(2);
-        policies.Select(p => p.Str("role")).ShouldContain(UpstreamOutputs.Cluster(DatabaseTestInputs.Environment("prod")).ExternalSecretsRoleName);
+        policies.Select(p => p.Str("role")).ShouldContain(UpstreamOutputs.Cluster(TestEnvironments.Repository("prod")).ExternalSecretsRoleName);
         foreach (var policy in policies)
         {
             var statements = JsonNode.Parse(policy.Str("policy")!)!["Statement"]!.AsArray();
@@ -305,7 +305,7 @@ public class DatabaseStackTests
     [MemberData(nameof(Environments))]
     public void The_runbook_table_matches_the_environment_files(string env)
     {
-        var config = DatabaseTestInputs.Environment(env);
+        var config = TestEnvironments.Repository(env);
         var db = config.Database;
         var row = string.Join(" | ",
             env, config.AvailabilityZones.Count, db.ReaderCount, db.InstanceClass, db.BackupRetentionDays, db.SnapshotRetentionDays,

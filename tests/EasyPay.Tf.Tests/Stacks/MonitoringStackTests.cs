@@ -16,7 +16,7 @@ public class MonitoringStackTests
     private static readonly Dictionary<string, Lazy<Synthesized>> Cache = new[] { "dev", "staging", "prod" }.ToDictionary(
         e => e, e => new Lazy<Synthesized>(() =>
         {
-            var env = MonitoringTestInputs.Load(e);
+            var env = TestEnvironments.Repository(e);
             var stacks = MonitoringTestInputs.Synth(env, out var outputs);
             return new Synthesized(env, stacks[$"{e}-monitoring"], outputs);
         }));
@@ -196,7 +196,7 @@ public class MonitoringStackTests
     [Fact]
     public void A_dns_zone_without_a_certificate_checks_over_http_and_lets_the_bucket_be_destroyed()
     {
-        var env = MonitoringTestInputs.Load("dev") with
+        var env = TestEnvironments.Repository("dev") with
         {
             Monitoring = new MonitoringConfig { AlarmEmails = [], Dns = new DnsConfig { HostedZoneId = "Z0123456789DEVZONE", RecordName = "pay.dev.easypay.example" } },
         };

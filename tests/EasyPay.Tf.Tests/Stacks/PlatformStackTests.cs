@@ -8,10 +8,7 @@ namespace EasyPay.Tf.Tests.Stacks;
 
 public class PlatformStackTests
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, EnvironmentConfig>> Envs =
-        new(() => EnvironmentLoader.LoadAll(RepoPaths.Environments).ToDictionary(e => e.Name));
-
-    private static EnvironmentConfig Env(string name) => Envs.Value[name];
+    private static EnvironmentConfig Env(string name) => TestEnvironments.Repository(name);
 
     private static JsonObject Synth(EnvironmentConfig env) => AppSynth.Run(app =>
     {
