@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using EasyPay.Tf.Modules.Backup;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Stacks;
 using EasyPay.Tf.Tests.Support;
@@ -129,7 +128,6 @@ public class DatabaseStackTests
 
         var rule = composed.Database.Single("aws_backup_plan")["rule"]![0]!;
         rule.Str("schedule").ShouldBe("cron(0 */6 * * ? *)");
-        rule.Str("schedule").ShouldBe(ScheduledBackup.EverySixHours);
         rule.Str("lifecycle.delete_after").ShouldBe(db.SnapshotRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var selection = composed.Database.Single("aws_backup_selection");
         selection["resources"].Strings().ShouldBe([Ref(composed.Database, "aws_rds_cluster", "arn")]);
