@@ -161,20 +161,20 @@ public class PlatformStackTests
     [Fact]
     public void A_values_change_is_an_in_place_release_upgrade_showing_only_that_value()
     {
-        var before = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var (beforeAddress, before) = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay");
         var newTag = Env("prod") with
         {
             Application = Env("prod").Application with { BackendImage = Env("prod").Application.BackendImage with { Tag = "1.4.3" } },
         };
-        var after = Synth(newTag).Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var (afterAddress, after) = Synth(newTag).Resources("helm_release").Single(r => r.Body.Str("name") == "easypay");
         var beforeLines = before["values"]![0]!.ToString().Split('\n');
         var afterLines = after["values"]![0]!.ToString().Split('\n');
         afterLines.Length.ShouldBe(beforeLines.Length);
         var changed = beforeLines.Zip(afterLines).Where(p => p.First != p.Second).ToList();
         changed.ShouldBe([("    tag: \"1.4.2\"", "    tag: \"1.4.3\"")]);
-        // Same release, same chart: helm upgrades in place, and the chart's RollingUpdate (maxUnavailable 0)
-        // with atomic rollback makes it zero-downtime.
-        after.Str("name").ShouldBe(before.Str("name"));
+        // Same resource address, same chart: Terraform updates the release in place (helm upgrade), and the
+        // chart's RollingUpdate (maxUnavailable 0) with atomic rollback makes it zero-downtime.
+        afterAddress.ShouldBe(beforeAddress);
         after.Str("chart").ShouldBe(before.Str("chart"));
         after.Str("atomic").ShouldBe("true");
     }
