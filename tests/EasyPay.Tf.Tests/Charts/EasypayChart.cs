@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using EasyPay.Tf.Modules.Platform;
 using EasyPay.Tf.Stacks;
-using EasyPay.Tf.Stacks.Configuration;
 using EasyPay.Tf.Tests.Stacks;
 using EasyPay.Tf.Tests.Support;
 using YamlDotNet.Serialization;
@@ -32,7 +31,7 @@ public static class EasypayChart
     /// <summary>The values the platform stack gives the chart in <paramref name="environment"/>, as YAML.</summary>
     public static string GeneratedValuesYaml(string environment) => Generated.GetOrAdd(environment, name =>
     {
-        var env = EnvironmentLoader.LoadAll(RepoPaths.Environments, [name])[0];
+        var env = TestEnvironments.Repository(name);
         return HelmValues.ToYaml(PlatformStack.ApplicationValues(
             env, UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env)));
     });

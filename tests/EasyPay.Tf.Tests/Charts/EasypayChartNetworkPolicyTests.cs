@@ -5,7 +5,7 @@ namespace EasyPay.Tf.Tests.Charts;
 /// <summary>Kubernetes NetworkPolicies (enforced by Calico) and the Calico log-and-deny policy.</summary>
 public class EasypayChartNetworkPolicyTests
 {
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Default_deny_covers_ingress_and_egress_of_every_pod(string environment)
     {
@@ -17,7 +17,7 @@ public class EasypayChartNetworkPolicyTests
         deny.Has("spec.egress").ShouldBeFalse();
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Every_pod_may_reach_kube_dns_on_port_53_only(string environment)
     {
@@ -31,7 +31,7 @@ public class EasypayChartNetworkPolicyTests
         Ports(rule).ShouldBe(["UDP/53", "TCP/53"], ignoreOrder: true);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Frontend_accepts_the_alb_subnets_and_may_call_only_the_backend(string environment)
     {
@@ -52,7 +52,7 @@ public class EasypayChartNetworkPolicyTests
         Ports(egress).ShouldBe(["TCP/8080"]);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Backend_accepts_only_the_frontend_and_the_test_pod_on_8080(string environment)
     {
@@ -77,7 +77,7 @@ public class EasypayChartNetworkPolicyTests
         testPeer.StringMap("podSelector.matchLabels").ShouldBeSubsetOf(render.TestPod.Labels);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Backend_may_reach_the_database_subnets_on_5432_and_aws_apis_on_443_only(string environment)
     {
@@ -96,11 +96,11 @@ public class EasypayChartNetworkPolicyTests
         Ports(aws).ShouldBe(["TCP/443"]);
         Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsApiEgressCidrs"));
         // The platform narrows AWS API egress to the VPC where interface endpoints serve the APIs (prod).
-        var env = environment == "default" ? null : EasyPay.Tf.Stacks.Configuration.EnvironmentLoader.LoadAll(RepoPaths.Environments, [environment])[0];
+        var env = environment == "default" ? null : TestEnvironments.Repository(environment);
         values.Texts("network.awsApiEgressCidrs").ShouldBe(env?.Network.InterfaceEndpoints == true ? [env.Network.VpcCidr] : ["0.0.0.0/0"]);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Helm_test_pod_may_call_the_backend(string environment)
     {
@@ -114,7 +114,7 @@ public class EasypayChartNetworkPolicyTests
         Ports(egress).ShouldBe(["TCP/8080"]);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Calico_logs_then_denies_database_port_egress_from_every_pod_but_the_backend(string environment)
     {
@@ -135,7 +135,7 @@ public class EasypayChartNetworkPolicyTests
         calico.Has("spec.ingress").ShouldBeFalse();
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Calico_policy_is_rendered_only_when_enabled()
     {
         var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["network.calicoPolicy.enabled=false"]));

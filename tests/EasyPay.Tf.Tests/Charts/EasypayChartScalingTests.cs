@@ -5,7 +5,7 @@ namespace EasyPay.Tf.Tests.Charts;
 /// <summary>HorizontalPodAutoscalers and PodDisruptionBudgets.</summary>
 public class EasypayChartScalingTests
 {
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("default", "frontend", 3, 8, 2)]
     [InlineData("default", "backend", 3, 10, 2)]
     [InlineData("dev", "frontend", 2, 4, 1)]
@@ -36,7 +36,7 @@ public class EasypayChartScalingTests
         pdb.ApiVersion.ShouldBe("policy/v1");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Hpas_scale_on_cpu_and_memory_up_fast_and_down_slowly(string environment)
     {
@@ -62,7 +62,7 @@ public class EasypayChartScalingTests
         EasypayChart.Render(environment).OfKind("HorizontalPodAutoscaler").Count.ShouldBe(2);
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Without_an_hpa_the_pdb_is_checked_against_the_fixed_replica_count()
     {
         var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["backend.autoscaling.enabled=false", "backend.replicas=3"]));

@@ -5,7 +5,7 @@ namespace EasyPay.Tf.Tests.Charts;
 /// <summary>Services, TargetGroupBindings to the Terraform-owned ALB, the optional Ingress and the helm test.</summary>
 public class EasypayChartTrafficTests
 {
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Services_are_cluster_ip_and_select_their_component(string environment)
     {
@@ -21,7 +21,7 @@ public class EasypayChartTrafficTests
         }
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
     public void Both_target_groups_bind_the_frontend_service_and_nothing_binds_the_backend(string environment)
     {
@@ -45,7 +45,7 @@ public class EasypayChartTrafficTests
         render.OfKind("Ingress").ShouldBeEmpty();
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Target_group_bindings_open_the_pod_port_to_the_alb_security_group_when_given()
     {
         var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["alb.securityGroupId=sg-0123456789abcdef0"]));
@@ -59,7 +59,7 @@ public class EasypayChartTrafficTests
         }
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Chart_defaults_expose_nothing_until_a_target_group_or_the_ingress_is_configured()
     {
         var render = EasypayChart.Render("default");
@@ -67,7 +67,7 @@ public class EasypayChartTrafficTests
         render.OfKind("Ingress").ShouldBeEmpty();
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Ingress_sends_every_path_to_the_frontend()
     {
         var render = EasypayChart.Render(EasypayChart.Args("default", set: ["ingress.enabled=true", "ingress.host=pay.example.com"]));
@@ -81,7 +81,7 @@ public class EasypayChartTrafficTests
         render.OfKind("TargetGroupBinding").ShouldBeEmpty();
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Helm_test_calls_the_backend_health_endpoint_through_its_service(string environment)
     {

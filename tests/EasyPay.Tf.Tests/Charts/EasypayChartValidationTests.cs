@@ -7,7 +7,7 @@ public class EasypayChartValidationTests
 {
     private const string SchemaError = "values don't meet the specifications of the schema";
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Helm_lint_strict_is_clean(string environment)
     {
@@ -18,7 +18,7 @@ public class EasypayChartValidationTests
         lint.Output.ShouldNotContain("[ERROR]", Case.Sensitive, lint.Output);
     }
 
-    [KubeValidateTheory]
+    [ToolTheory(Tool.Helm | Tool.KubeValidate)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Every_rendered_manifest_passes_the_kubernetes_api_schemas(string environment)
     {
@@ -33,7 +33,7 @@ public class EasypayChartValidationTests
         validation.Valid.ShouldBe(validation.Documents - crds);
     }
 
-    [KubeValidateFact]
+    [ToolFact(Tool.Helm | Tool.KubeValidate)]
     public void Plain_mode_and_ingress_renders_pass_the_kubernetes_api_schemas_too()
     {
         var template = HelmCli.Template(EasypayChart.Args("default", """
@@ -46,7 +46,7 @@ public class EasypayChartValidationTests
         KubeValidate.Run(template.StdOut).Invalid.ShouldBe(0);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
     public void Each_ci_values_file_satisfies_the_schema(string environment)
     {
@@ -71,7 +71,7 @@ public class EasypayChartValidationTests
             $"{Path.GetRelativePath(RepoPaths.Root, path)} is not what the platform stack generates; regenerate: EASYPAY_UPDATE_CI_VALUES=1 npm test -- --filter Ci_values_files_are_the_generated_values");
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void A_misspelt_key_is_rejected_by_the_schema()
     {
         var result = HelmCli.Template(EasypayChart.Args("prod", "frontend:\n  replicaz: 3\n"));
@@ -81,7 +81,7 @@ public class EasypayChartValidationTests
         ShouldNameField(result.StdErr, "frontend");
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void A_wrong_type_is_rejected_by_the_schema()
     {
         var result = HelmCli.Template(EasypayChart.Args("prod", "backend:\n  autoscaling:\n    maxReplicas: \"ten\"\n"));
@@ -91,7 +91,7 @@ public class EasypayChartValidationTests
         result.StdErr.ShouldContain("integer");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("frontend:\n  image:\n    tag: latest\n", "frontend.image.tag")]
     [InlineData("network:\n  albSourceCidrs: [10.30.0.0/33]\n", "network.albSourceCidrs.0")]
     [InlineData("database:\n  subnetCidrs: [\"10.30.224.0\"]\n", "database.subnetCidrs.0")]
@@ -112,7 +112,7 @@ public class EasypayChartValidationTests
         ShouldNameField(result.StdErr, field);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("frontend.pdb.minAvailable=3", "frontend.pdb.minAvailable (3) must be lower than frontend.autoscaling.minReplicas (3)")]
     [InlineData("backend.autoscaling.minReplicas=2", "backend.pdb.minAvailable (2) must be lower than backend.autoscaling.minReplicas (2)")]
     public void A_pdb_that_would_block_every_drain_fails_the_render(string set, string message)
@@ -123,7 +123,7 @@ public class EasypayChartValidationTests
         result.StdErr.ShouldContain("blocks every node drain");
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Without_an_hpa_the_pdb_guard_compares_with_the_replica_count()
     {
         var result = HelmCli.Template(EasypayChart.Args("prod", set: ["backend.autoscaling.enabled=false", "backend.replicas=2"]));
@@ -131,7 +131,7 @@ public class EasypayChartValidationTests
         result.StdErr.ShouldContain("backend.pdb.minAvailable (2) must be lower than backend.replicas (2)");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData(true)]
     [InlineData(false)]
     public void Exactly_one_credentials_mode_must_be_enabled(bool both)
@@ -148,7 +148,7 @@ public class EasypayChartValidationTests
         result.StdErr.ShouldContain("exactly one of database.credentials.externalSecret.enabled and database.credentials.plain.enabled must be true");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("frontend.terminationGracePeriodSeconds=10", "frontend.terminationGracePeriodSeconds (10) must be greater than frontend.preStopSleepSeconds (10)")]
     [InlineData("backend.autoscaling.minReplicas=11", "backend.autoscaling.minReplicas (11) must not exceed backend.autoscaling.maxReplicas (10)")]
     [InlineData("ingress.enabled=true", "ingress.enabled must be false when frontend.targetGroupArn or frontend.apiTargetGroupArn is set")]
@@ -163,7 +163,7 @@ public class EasypayChartValidationTests
         result.StdErr.ShouldContain(message);
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Plain_mode_requires_credentials()
     {
         var result = HelmCli.Template(EasypayChart.Args("prod", set: ["database.credentials.externalSecret.enabled=false", "database.credentials.plain.enabled=true"]));

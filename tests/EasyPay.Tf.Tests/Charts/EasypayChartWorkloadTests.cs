@@ -7,7 +7,7 @@ public class EasypayChartWorkloadTests
 {
     private static readonly string[] Components = ["frontend", "backend"];
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Deployments_leave_replicas_to_the_hpa_and_roll_without_losing_capacity(string environment)
     {
@@ -24,7 +24,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Replicas_come_from_values_when_autoscaling_is_off()
     {
         var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["frontend.autoscaling.enabled=false", "frontend.replicas=4"]));
@@ -34,7 +34,7 @@ public class EasypayChartWorkloadTests
         render.Find("HorizontalPodAutoscaler", "easypay-backend").ShouldNotBeNull();
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Every_app_container_has_readiness_liveness_and_startup_probes_on_health(string environment)
     {
@@ -55,7 +55,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Every_pod_and_container_meets_the_restricted_pod_security_standard(string environment)
     {
@@ -94,7 +94,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Nginx_writes_only_to_empty_dirs_and_reads_its_config_from_the_configmap()
     {
         var pod = EasypayChart.Render("prod").Deployment("frontend").Node("spec.template.spec");
@@ -110,7 +110,7 @@ public class EasypayChartWorkloadTests
         pod.Number("securityContext.runAsUser").ShouldBe(101); // the nginx user of nginx-unprivileged
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("default", "DoNotSchedule")]
     [InlineData("dev", "DoNotSchedule")]
     [InlineData("staging", "DoNotSchedule")]
@@ -133,7 +133,7 @@ public class EasypayChartWorkloadTests
             }
             else
             {
-                zone.Number("minDomains").ShouldBe(EasypayChartAccessTests.EnvOf(environment).AvailabilityZones.Count);
+                zone.Number("minDomains").ShouldBe(TestEnvironments.Repository(environment).AvailabilityZones.Count);
             }
             zone.StringMap("labelSelector.matchLabels").ShouldBe(SelectorLabels(component), ignoreOrder: true);
             var host = constraints["kubernetes.io/hostname"];
@@ -142,7 +142,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Shutdown_grace_outlasts_the_alb_deregistration_delay_plus_the_pre_stop_sleep(string environment)
     {
@@ -157,7 +157,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Pre_stop_falls_back_to_exec_sleep_on_kubernetes_1_29()
     {
         var render = EasypayChart.Render(EasypayChart.Args("prod") with { ExtraArgs = ["--kube-version", "1.29.0"] });
@@ -166,7 +166,7 @@ public class EasypayChartWorkloadTests
         container.Texts("lifecycle.preStop.exec.command").ShouldBe(["sleep", "15"]);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("default", "100m", "250m")]
     [InlineData("dev", "100m", "250m")] // the platform sets no resources: every environment runs the chart's sizing
     [InlineData("prod", "100m", "250m")]
@@ -177,7 +177,7 @@ public class EasypayChartWorkloadTests
         render.Deployment("backend").Text("spec.template.spec.containers[0].resources.requests.cpu").ShouldBe(backendCpu);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Backend_gets_database_settings_from_a_configmap_and_credentials_from_the_secret(string environment)
     {
@@ -203,7 +203,7 @@ public class EasypayChartWorkloadTests
         env.Values.ShouldAllBe(e => !e.Has("value"), "no literal values in env: config comes from the ConfigMap");
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Config_changes_roll_only_the_pods_that_use_the_config()
     {
         var before = EasypayChart.Render("prod");
@@ -219,7 +219,7 @@ public class EasypayChartWorkloadTests
         Checksum(dbMoved, "backend", "checksum/config").ShouldNotBe(Checksum(before, "backend", "checksum/config"));
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("default", "nginxinc/nginx-unprivileged:1.27.4-alpine", "ghcr.io/easypay/payment-api:1.4.2")]
     [InlineData("staging", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay/frontend:1.4.2", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay/payment-api:1.4.2")]
     [InlineData("prod", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay/frontend:1.4.2", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay/payment-api:1.4.2")]
@@ -231,7 +231,7 @@ public class EasypayChartWorkloadTests
         render.Deployment("backend").Text("spec.template.spec.containers[0].imagePullPolicy").ShouldBe("IfNotPresent");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Each_component_runs_as_its_own_service_account_without_an_api_token(string environment)
     {
@@ -244,7 +244,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Every_resource_carries_the_standard_labels(string environment)
     {
@@ -262,7 +262,7 @@ public class EasypayChartWorkloadTests
         }
     }
 
-    [HelmFact]
+    [ToolFact(Tool.Helm)]
     public void Frontend_pods_proxy_api_calls_to_the_backend_service()
     {
         var render = EasypayChart.Render("prod");

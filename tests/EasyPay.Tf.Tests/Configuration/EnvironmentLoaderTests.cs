@@ -10,7 +10,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void The_repository_environments_load_and_pass_every_rule()
     {
-        var envs = EnvironmentLoader.LoadAll(RepoPaths.Environments);
+        var envs = TestEnvironments.All;
         envs.Select(e => e.Name).ShouldBe(["dev", "prod", "staging"]);
         var prod = envs.Single(e => e.Name == "prod");
         prod.Production.ShouldBeTrue();
@@ -24,7 +24,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Every_environment_file_references_the_schema_for_editors()
     {
-        foreach (var file in Directory.GetFiles(RepoPaths.Environments, "*.json").Where(f => !f.EndsWith(EnvironmentLoader.SchemaFileName, StringComparison.Ordinal)))
+        foreach (var file in TestEnvironments.Files)
         {
             JsonNode.Parse(File.ReadAllText(file))!["$schema"]!.ToString().ShouldBe("./environment.schema.json", file);
         }

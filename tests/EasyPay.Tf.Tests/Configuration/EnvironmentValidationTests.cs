@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Configuration;
 

@@ -14,7 +14,7 @@ public class PolicyEngineTests
 {
     private static readonly Lazy<(EnvironmentConfig Env, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject> Stacks)> Synthesized = new(() =>
     {
-        var env = EnvironmentLoader.LoadAll(RepoPaths.Environments, ["staging"])[0];
+        var env = TestEnvironments.Repository("staging");
         var stacks = AppSynth.Run(app =>
         {
             var network = new NetworkStack(app, env);

@@ -13,9 +13,6 @@ public sealed class PolicyFixture
 {
     public const string Compliant = "compliant base";
 
-    private static readonly Lazy<IReadOnlyDictionary<string, EnvironmentConfig>> Envs =
-        new(() => EnvironmentLoader.LoadAll(RepoPaths.Environments).ToDictionary(e => e.Name));
-
     private readonly JsonObject _json;
 
     private PolicyFixture(string ruleId, JsonObject json)
@@ -51,7 +48,7 @@ public sealed class PolicyFixture
     public EnvironmentConfig Env(string caseName)
     {
         var name = (caseName == Compliant ? null : TfValue.Text(Case(caseName)["env"])) ?? TfValue.Text(_json["env"]) ?? "prod";
-        return Envs.Value[name];
+        return TestEnvironments.Repository(name);
     }
 
     /// <summary>Runs the fixture's rule on a case and returns the distinct "&lt;target&gt; &lt;resource&gt;" it reports.</summary>

@@ -23,7 +23,7 @@ public class PolicyRealStackTests
         outcomes.Where(o => !o.Passed).ShouldBeEmpty($"{rule}:\n{PolicyEngine.Describe(outcomes)}");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [MemberData(nameof(Environments))]
     public void Chart_rules_hold_for_the_environment_values(string environment)
     {
@@ -42,5 +42,5 @@ public class PolicyRealStackTests
 public static class ChartContexts
 {
     public static ChartContext For(string environment) =>
-        new(SynthesizedApp.Repository.Environments.Single(e => e.Env.Name == environment).Env, EasypayChart.Render(environment).All);
+        new(TestEnvironments.Repository(environment), EasypayChart.Render(environment).All);
 }

@@ -33,7 +33,7 @@ public class BackendTests
         foreach (var env in new[] { "dev", "staging", "prod" })
         {
             var provider = SynthesizedApp.Repository.Stack($"{env}-network")["provider"]!["aws"]![0]!;
-            var config = EnvironmentLoader.LoadAll(RepoPaths.Environments, [env])[0];
+            var config = TestEnvironments.Repository(env);
             provider["region"]!.ToString().ShouldBe(config.Region);
             provider["allowed_account_ids"].Strings().ShouldBe([config.AccountId]);
             var tags = provider["default_tags"]![0]!["tags"]!.AsObject();
@@ -66,7 +66,7 @@ public class BackendTests
     [Fact]
     public void Cross_stack_references_read_the_producers_local_state_by_a_relative_path()
     {
-        var dev = EnvironmentLoader.LoadAll(RepoPaths.Environments, ["dev"])[0];
+        var dev = TestEnvironments.Repository("dev");
         var (producer, consumer) = SynthPair(dev);
         var lookup = consumer.DataSources("terraform_remote_state").ShouldHaveSingleItem().Body;
         lookup["backend"]!.ToString().ShouldBe("local");
@@ -78,7 +78,7 @@ public class BackendTests
     [Fact]
     public void Cross_stack_references_read_the_producers_terraform_cloud_workspace()
     {
-        var prod = EnvironmentLoader.LoadAll(RepoPaths.Environments, ["prod"])[0];
+        var prod = TestEnvironments.Repository("prod");
         var (_, consumer) = SynthPair(prod);
         var lookup = consumer.DataSources("terraform_remote_state").ShouldHaveSingleItem().Body;
         lookup["backend"]!.ToString().ShouldBe("remote");

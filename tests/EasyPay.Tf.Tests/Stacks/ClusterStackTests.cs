@@ -14,7 +14,7 @@ public class ClusterStackTests
         var outputs = new Dictionary<string, ClusterOutputs>();
         var json = AppSynth.Run(app =>
         {
-            foreach (var env in EnvironmentLoader.LoadAll(RepoPaths.Environments))
+            foreach (var env in TestEnvironments.All)
             {
                 var network = new NetworkStack(app, env);
                 outputs[env.Name] = new ClusterStack(app, env, network.Outputs).Outputs;
@@ -25,7 +25,7 @@ public class ClusterStackTests
 
     private static JsonObject Stack(string env) => (JsonObject)Synthesized.Value.Json[$"{env}-cluster"].DeepClone();
 
-    private static EnvironmentConfig Env(string env) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [env])[0];
+    private static EnvironmentConfig Env(string env) => TestEnvironments.Repository(env);
 
     private static JsonObject Named(JsonObject json, string type, string field, string value) =>
         json.Resources(type).Single(r => r.Body.Str(field) == value).Body;
@@ -49,7 +49,10 @@ public class ClusterStackTests
         // The volume key names the Auto Scaling service-linked role the network stack creates first.
         var volumeKey = json.Resources("aws_kms_key").Single(k => k.Body.Str("description")!.StartsWith("Root volumes", StringComparison.Ordinal)).Body;
         volumeKey.Str("policy")!.ShouldContain($"{prefix}cross-stack-output-aws_iam_service_linked_role");
-        Synthesized.Value.Json[$"{env}-network"]["output"]!.AsObject().Count.ShouldBeGreaterThan(0);
+        // The network exports exactly the outputs the cluster reads through that lookup.
+        var read = System.Text.RegularExpressions.Regex.Matches(json.ToJsonString(), $@"data\.terraform_remote_state\.{System.Text.RegularExpressions.Regex.Escape(lookup.Name)}\.outputs\.([A-Za-z0-9_-]+)")
+            .Select(m => m.Groups[1].Value).Distinct();
+        Synthesized.Value.Json[$"{env}-network"]["output"]!.AsObject().Select(o => o.Key).ShouldBe(read, ignoreOrder: true);
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using EasyPay.Tf.Modules.Backup;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Stacks;
 using EasyPay.Tf.Tests.Support;
@@ -129,7 +128,6 @@ public class DatabaseStackTests
 
         var rule = composed.Database.Single("aws_backup_plan")["rule"]![0]!;
         rule.Str("schedule").ShouldBe("cron(0 */6 * * ? *)");
-        rule.Str("schedule").ShouldBe(ScheduledBackup.EverySixHours);
         rule.Str("lifecycle.delete_after").ShouldBe(db.SnapshotRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var selection = composed.Database.Single("aws_backup_selection");
         selection["resources"].Strings().ShouldBe([Ref(composed.Database, "aws_rds_cluster", "arn")]);
@@ -228,7 +226,7 @@ public class DatabaseStackTests
         var json = Database("prod");
         var policies = json.Resources("aws_iam_role_policy").Select(p => p.Body).ToList();
         policies.Count.ShouldBe(2);
-        policies.Select(p => p.Str("role")).ShouldContain(UpstreamOutputs.Cluster(DatabaseTestInputs.Environment("prod")).ExternalSecretsRoleName);
+        policies.Select(p => p.Str("role")).ShouldContain(UpstreamOutputs.Cluster(TestEnvironments.Repository("prod")).ExternalSecretsRoleName);
         foreach (var policy in policies)
         {
             var statements = JsonNode.Parse(policy.Str("policy")!)!["Statement"]!.AsArray();
@@ -305,7 +303,7 @@ public class DatabaseStackTests
     [MemberData(nameof(Environments))]
     public void The_runbook_table_matches_the_environment_files(string env)
     {
-        var config = DatabaseTestInputs.Environment(env);
+        var config = TestEnvironments.Repository(env);
         var db = config.Database;
         var row = string.Join(" | ",
             env, config.AvailabilityZones.Count, db.ReaderCount, db.InstanceClass, db.BackupRetentionDays, db.SnapshotRetentionDays,

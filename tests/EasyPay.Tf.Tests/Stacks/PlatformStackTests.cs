@@ -8,10 +8,7 @@ namespace EasyPay.Tf.Tests.Stacks;
 
 public class PlatformStackTests
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, EnvironmentConfig>> Envs =
-        new(() => EnvironmentLoader.LoadAll(RepoPaths.Environments).ToDictionary(e => e.Name));
-
-    private static EnvironmentConfig Env(string name) => Envs.Value[name];
+    private static EnvironmentConfig Env(string name) => TestEnvironments.Repository(name);
 
     private static JsonObject Synth(EnvironmentConfig env) => AppSynth.Run(app =>
     {
@@ -164,25 +161,25 @@ public class PlatformStackTests
     [Fact]
     public void A_values_change_is_an_in_place_release_upgrade_showing_only_that_value()
     {
-        var before = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var (beforeAddress, before) = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay");
         var newTag = Env("prod") with
         {
             Application = Env("prod").Application with { BackendImage = Env("prod").Application.BackendImage with { Tag = "1.4.3" } },
         };
-        var after = Synth(newTag).Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
+        var (afterAddress, after) = Synth(newTag).Resources("helm_release").Single(r => r.Body.Str("name") == "easypay");
         var beforeLines = before["values"]![0]!.ToString().Split('\n');
         var afterLines = after["values"]![0]!.ToString().Split('\n');
         afterLines.Length.ShouldBe(beforeLines.Length);
         var changed = beforeLines.Zip(afterLines).Where(p => p.First != p.Second).ToList();
         changed.ShouldBe([("    tag: \"1.4.2\"", "    tag: \"1.4.3\"")]);
-        // Same release, same chart: helm upgrades in place, and the chart's RollingUpdate (maxUnavailable 0)
-        // with atomic rollback makes it zero-downtime.
-        after.Str("name").ShouldBe(before.Str("name"));
+        // Same resource address, same chart: Terraform updates the release in place (helm upgrade), and the
+        // chart's RollingUpdate (maxUnavailable 0) with atomic rollback makes it zero-downtime.
+        afterAddress.ShouldBe(beforeAddress);
         after.Str("chart").ShouldBe(before.Str("chart"));
         after.Str("atomic").ShouldBe("true");
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("dev")]
     [InlineData("staging")]
     [InlineData("prod")]
@@ -195,7 +192,7 @@ public class PlatformStackTests
         lint.Succeeded.ShouldBeTrue(lint.Output);
     }
 
-    [HelmTheory]
+    [ToolTheory(Tool.Helm)]
     [InlineData("dev")]
     [InlineData("staging")]
     [InlineData("prod")]
@@ -222,7 +219,7 @@ public class PlatformStackTests
             .ShouldBe($"{e.Application.BackendImage.Repository}:{e.Application.BackendImage.Tag}");
     }
 
-    [KubeValidateTheory]
+    [ToolTheory(Tool.Helm | Tool.KubeValidate)]
     [InlineData("dev")]
     [InlineData("prod")]
     public void Manifests_rendered_with_the_generated_values_are_valid_kubernetes(string env)

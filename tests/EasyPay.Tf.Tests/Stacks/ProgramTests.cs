@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Stacks;
@@ -10,27 +9,21 @@ public class ProgramTests
     [Fact]
     public void Invalid_environment_files_exit_non_zero_with_one_line_per_problem_and_write_nothing()
     {
-        var work = Path.Combine(Path.GetTempPath(), "easypay-program-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(work, "environments"));
-        File.Copy(Path.Combine(RepoPaths.Root, "cdktf.json"), Path.Combine(work, "cdktf.json"));
-        foreach (var file in Directory.GetFiles(RepoPaths.Environments))
+        using var files = new EnvironmentFiles();
+        files.Edit("prod", prod =>
         {
-            File.Copy(file, Path.Combine(work, "environments", Path.GetFileName(file)));
-        }
-        var prodPath = Path.Combine(work, "environments", "prod.json");
-        var prod = JsonNode.Parse(File.ReadAllText(prodPath))!;
-        prod["network"]!["vpcCidr"] = "10.30.0.0/33";
-        prod["database"]!["readerCount"] = 3;
-        File.WriteAllText(prodPath, prod.ToJsonString());
+            prod["network"]!["vpcCidr"] = "10.30.0.0/33";
+            prod["database"]!["readerCount"] = 3;
+        });
+        File.Copy(Path.Combine(RepoPaths.Root, "cdktf.json"), Path.Combine(files.Root, "cdktf.json"));
 
-        var (exitCode, stderr) = RunApp(work);
+        var (exitCode, stderr) = RunApp(files.Root);
 
         exitCode.ShouldBe(1);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         lines.ShouldContain(l => l.StartsWith("environments/prod.json: network.vpcCidr: '10.30.0.0/33' has a malformed prefix length", StringComparison.Ordinal));
         lines.ShouldContain(l => l.StartsWith("environments/prod.json: database.readerCount: 3 is above the maximum 2", StringComparison.Ordinal));
-        Directory.Exists(Path.Combine(work, "cdktf.out")).ShouldBeFalse();
-        Directory.Delete(work, recursive: true);
+        Directory.Exists(Path.Combine(files.Root, "cdktf.out")).ShouldBeFalse();
     }
 
     private static (int ExitCode, string Stderr) RunApp(string workingDirectory)

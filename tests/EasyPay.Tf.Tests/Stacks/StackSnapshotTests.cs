@@ -1,4 +1,3 @@
-using EasyPay.Tf.Stacks.Configuration;
 using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Stacks;
@@ -11,7 +10,7 @@ public class StackSnapshotTests
     public static TheoryData<string> StackIds()
     {
         var data = new TheoryData<string>();
-        foreach (var env in EnvironmentLoader.LoadAll(RepoPaths.Environments))
+        foreach (var env in TestEnvironments.All)
         {
             foreach (var stack in KnownStacks.Names)
             {

@@ -10,4 +10,7 @@ public static class RepoPaths
     public static string Root => App.RepositoryRoot;
 
     public static string Environments => App.Environments;
+
+    /// <summary>A tool of the repository's sibling <c>../shared/tools</c> (it may not exist).</summary>
+    public static string SharedTool(string name) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "tools", name));
 }

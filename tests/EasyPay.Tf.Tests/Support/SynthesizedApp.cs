@@ -10,7 +10,7 @@ namespace EasyPay.Tf.Tests.Support;
 public sealed class SynthesizedApp
 {
     private static readonly Lazy<SynthesizedApp> RepositoryApp = new(() =>
-        Synthesize(EnvironmentLoader.LoadAll(RepoPaths.Environments)));
+        Synthesize(TestEnvironments.All));
 
     /// <summary>Every environment of the repository, synthesized once per test run (jsii start-up and
     /// synthesis dominate the suite's time) and shared by every test that reads it.</summary>

@@ -1,18 +1,23 @@
 using System.Text.Json.Nodes;
 using EasyPay.Tf.Stacks.Configuration;
-using EasyPay.Tf.Tests.Support;
 
-namespace EasyPay.Tf.Tests.Configuration;
+namespace EasyPay.Tf.Tests.Support;
 
-/// <summary>A scratch copy of environments/ that a test edits, then loads.</summary>
+/// <summary>A scratch copy of the repository's environments/ that a test edits, then loads (or runs the app
+/// on: <see cref="Root"/> is laid out like the repository, with the files in <c>environments/</c>). For the
+/// repository's own files use <see cref="TestEnvironments"/>.</summary>
 public sealed class EnvironmentFiles : IDisposable
 {
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "easypay-env-" + Guid.NewGuid().ToString("N"));
+    /// <summary>The scratch folder: <see cref="Directory"/> is its <c>environments/</c>.</summary>
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "easypay-env-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The copied environment files (and their schema).</summary>
+    public string Directory => Path.Combine(Root, "environments");
 
     public EnvironmentFiles()
     {
         System.IO.Directory.CreateDirectory(Directory);
-        foreach (var file in System.IO.Directory.GetFiles(RepoPaths.Environments, "*.json"))
+        foreach (var file in System.IO.Directory.GetFiles(TestEnvironments.Directory, "*.json"))
         {
             File.Copy(file, Path.Combine(Directory, Path.GetFileName(file)));
         }
@@ -40,5 +45,5 @@ public sealed class EnvironmentFiles : IDisposable
     public IReadOnlyList<string> Problems(params string[] only) =>
         Should.Throw<EnvironmentConfigException>(() => Load(only)).Problems;
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose() => System.IO.Directory.Delete(Root, recursive: true);
 }
