@@ -10,14 +10,12 @@ namespace EasyPay.Tf.Tests.Stacks;
 /// <see cref="UpstreamOutputs"/> standing in for the cluster stack.</summary>
 public static class DatabaseTestInputs
 {
-    public static EnvironmentConfig Environment(string name) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [name])[0];
-
     private static readonly ConcurrentDictionary<string, Lazy<Composed>> Cache = new();
 
     /// <summary>The network and database stacks of environment <paramref name="name"/>, synthesized once
     /// per test run.</summary>
     public static Composed Synth(string name) =>
-        Cache.GetOrAdd(name, n => new Lazy<Composed>(() => Compose(Environment(n)))).Value;
+        Cache.GetOrAdd(name, n => new Lazy<Composed>(() => Compose(TestEnvironments.Repository(n)))).Value;
 
     public static Composed Compose(EnvironmentConfig env)
     {

@@ -9,8 +9,6 @@ namespace EasyPay.Tf.Tests.Stacks;
 /// <see cref="UpstreamOutputs"/> standing in for the cluster and database stacks.</summary>
 public static class MonitoringTestInputs
 {
-    public static EnvironmentConfig Load(string env) => EnvironmentLoader.LoadAll(RepoPaths.Environments, [env])[0];
-
     /// <summary>Synthesizes the real network stack and the monitoring stack of <paramref name="env"/>.</summary>
     public static IReadOnlyDictionary<string, JsonObject> Synth(EnvironmentConfig env) => Synth(env, out _);
 
