@@ -27,6 +27,9 @@ public sealed record EnvironmentConfig
     /// <summary>CloudWatch log retention for every log group of the environment.</summary>
     public required int LogRetentionDays { get; init; }
 
+    /// <summary>Availability and recovery targets the resilience report checks this environment against.</summary>
+    public required TargetsConfig Targets { get; init; }
+
     /// <summary>Terraform Cloud organisation and workspace prefix; null = local state.</summary>
     public TerraformCloudConfig? TerraformCloud { get; init; }
 
@@ -44,6 +47,44 @@ public sealed record EnvironmentConfig
 
     /// <summary>What <see cref="Production"/> means for the resources (deletion windows, protections, ...).</summary>
     public Posture Posture => Posture.Of(this);
+}
+
+public sealed record TargetsConfig
+{
+    /// <summary>Monthly availability target in percent, e.g. 99.99.</summary>
+    public required double AvailabilityPercent { get; init; }
+
+    public required RecoveryTargets Recovery { get; init; }
+}
+
+/// <summary>RTO and RPO per disruption type (AWS Resilience Hub's four: application, infrastructure,
+/// availability zone, region).</summary>
+public sealed record RecoveryTargets
+{
+    /// <summary>A pod, a bad deployment, a secret rotation.</summary>
+    public required RecoveryTarget Application { get; init; }
+
+    /// <summary>A node, the database writer, a NAT gateway.</summary>
+    public required RecoveryTarget Infrastructure { get; init; }
+
+    /// <summary>One AZ of the environment.</summary>
+    public required RecoveryTarget AvailabilityZone { get; init; }
+
+    /// <summary>The environment's region.</summary>
+    public required RecoveryTarget Region { get; init; }
+
+    /// <summary>The four, with the JSON field names (for messages and reports).</summary>
+    public IReadOnlyList<(string Field, RecoveryTarget Target)> All =>
+        [("application", Application), ("infrastructure", Infrastructure), ("availabilityZone", AvailabilityZone), ("region", Region)];
+}
+
+public sealed record RecoveryTarget
+{
+    /// <summary>Minutes until the service is back.</summary>
+    public required int RtoMinutes { get; init; }
+
+    /// <summary>Minutes of committed data that may be lost.</summary>
+    public required int RpoMinutes { get; init; }
 }
 
 public sealed record TerraformCloudConfig

@@ -15,6 +15,11 @@ public static class EnvironmentRules
     /// <summary>PCI DSS 10.5.1: keep audit logs for at least a year.</summary>
     public const int ProductionLogRetentionDays = 365;
 
+    /// <summary>The business targets (README): 99.9% availability at least, RPO under 6 h, recovery in minutes.</summary>
+    public const double ProductionAvailabilityPercent = 99.9;
+    public const int ProductionRpoMinutes = 360;
+    public const int ProductionRtoMinutes = 60;
+
     public const int ProductionBackupRetentionDays = 7;
 
     /// <summary>Problems of one environment, as (field path, message) pairs.</summary>
@@ -146,6 +151,21 @@ public static class EnvironmentRules
         if (env.LogRetentionDays < ProductionLogRetentionDays)
         {
             yield return ("logRetentionDays", $"{env.LogRetentionDays} is below the production floor of {ProductionLogRetentionDays} days (PCI DSS 10.5.1)");
+        }
+        if (env.Targets.AvailabilityPercent < ProductionAvailabilityPercent)
+        {
+            yield return ("targets.availabilityPercent", $"{env.Targets.AvailabilityPercent} is below the business target of {ProductionAvailabilityPercent}% for production");
+        }
+        foreach (var (field, target) in env.Targets.Recovery.All)
+        {
+            if (target.RpoMinutes > ProductionRpoMinutes)
+            {
+                yield return ($"targets.recovery.{field}.rpoMinutes", $"{target.RpoMinutes} is above the business RPO of {ProductionRpoMinutes} minutes (6 h)");
+            }
+            if (field != "region" && target.RtoMinutes > ProductionRtoMinutes)
+            {
+                yield return ($"targets.recovery.{field}.rtoMinutes", $"{target.RtoMinutes} is above {ProductionRtoMinutes} minutes: production recovers from anything short of a region loss in minutes");
+            }
         }
         if (env.Monitoring.AlarmEmails.Count == 0)
         {

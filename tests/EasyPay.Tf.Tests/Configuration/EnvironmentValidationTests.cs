@@ -115,6 +115,34 @@ public class EnvironmentValidationTests
     }
 
     [Fact]
+    public void Production_targets_may_not_fall_below_the_business_targets()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("prod", j =>
+        {
+            j["targets"]!["availabilityPercent"] = 99.5;
+            j["targets"]!["recovery"]!["region"]!["rpoMinutes"] = 720;
+            j["targets"]!["recovery"]!["availabilityZone"]!["rtoMinutes"] = 120;
+            j["targets"]!["recovery"]!["region"]!["rtoMinutes"] = 1440; // a region loss may take longer
+        }).Problems();
+        problems.ShouldBe(
+        [
+            "environments/prod.json: targets.availabilityPercent: 99.5 is below the business target of 99.9% for production",
+            "environments/prod.json: targets.recovery.availabilityZone.rtoMinutes: 120 is above 60 minutes: production recovers from anything short of a region loss in minutes",
+            "environments/prod.json: targets.recovery.region.rpoMinutes: 720 is above the business RPO of 360 minutes (6 h)",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Targets_are_required_and_shaped_by_the_schema()
+    {
+        ProblemOf("dev", j => j["targets"]!["recovery"]!.AsObject().Remove("region"))
+            .ShouldBe("environments/dev.json: targets.recovery.region: is required but missing");
+        ProblemOf("staging", j => j["targets"]!["recovery"]!["application"]!["rtoMinutes"] = 0)
+            .ShouldContain("targets.recovery.application.rtoMinutes");
+    }
+
+    [Fact]
     public void An_unknown_nat_mode_is_rejected_by_the_schema()
     {
         ProblemOf("dev", j => j["network"]!["natGateways"] = "two")
