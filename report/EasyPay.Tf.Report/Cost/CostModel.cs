@@ -1,0 +1,232 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Report.Data;
+using EasyPay.Tf.Report.Facts;
+
+namespace EasyPay.Tf.Report.Cost;
+
+/// <summary>One priced line: quantity × unit price, with the price's source and the usage assumption.</summary>
+public sealed record CostLine(string Stack, string Item, double Quantity, string QuantityUnit, Figure? Price, string? Assumption)
+{
+    /// <summary>USD per month; null when the price is not in the table (the line is listed as unpriced).</summary>
+    public double? MonthlyUsd => Price?.Value is { } p ? Quantity * p : null;
+}
+
+/// <summary>A resource type the table has no price for: listed, never silently zero.</summary>
+public sealed record UnpricedItem(string Stack, string What, string Why);
+
+public sealed record CostEstimate(string Environment, string Region, IReadOnlyList<CostLine> Lines, IReadOnlyList<UnpricedItem> Unpriced, IReadOnlyList<string> Assumptions)
+{
+    public double TotalUsd => Lines.Sum(l => l.MonthlyUsd ?? 0);
+
+    /// <summary>The part of the total priced with a stand-in (another region's price).</summary>
+    public double StandInUsd => Lines.Where(l => l.Price?.StandIn is not null).Sum(l => l.MonthlyUsd ?? 0);
+
+    public IReadOnlyDictionary<string, double> ByStack => Lines.GroupBy(l => l.Stack).ToDictionary(g => g.Key, g => g.Sum(l => l.MonthlyUsd ?? 0));
+}
+
+/// <summary>Monthly cost of one environment from its synthesized stacks, the pinned price table and the usage
+/// assumptions. Every resource type is either priced here, declared free of charge with the reason, or listed
+/// as unpriced.</summary>
+public static class CostModel
+{
+    /// <summary>Resource types AWS does not bill for (or that only configure a billed resource priced elsewhere).</summary>
+    public static readonly IReadOnlyDictionary<string, string> NoCharge = new Dictionary<string, string>
+    {
+        ["aws_iam_role"] = "IAM is free",
+        ["aws_iam_role_policy"] = "IAM is free",
+        ["aws_iam_role_policy_attachment"] = "IAM is free",
+        ["aws_iam_openid_connect_provider"] = "IAM is free",
+        ["aws_iam_service_linked_role"] = "IAM is free",
+        ["aws_vpc"] = "VPCs are free",
+        ["aws_subnet"] = "subnets are free",
+        ["aws_route_table"] = "route tables are free",
+        ["aws_route"] = "routes are free",
+        ["aws_route_table_association"] = "free",
+        ["aws_internet_gateway"] = "internet gateways are free (traffic is billed as data transfer)",
+        ["aws_default_security_group"] = "security groups are free",
+        ["aws_security_group"] = "security groups are free",
+        ["aws_vpc_security_group_ingress_rule"] = "security groups are free",
+        ["aws_vpc_security_group_egress_rule"] = "security groups are free",
+        ["aws_flow_log"] = "priced as log ingestion (aws_cloudwatch_log_group)",
+        ["aws_cloudwatch_log_group"] = "priced below as log ingestion and storage",
+        ["aws_kms_alias"] = "aliases are free",
+        ["aws_launch_template"] = "launch templates are free",
+        ["aws_eks_access_entry"] = "free",
+        ["aws_eks_access_policy_association"] = "free",
+        ["aws_eks_addon"] = "EKS add-ons are free; their pods run on the priced nodes",
+        ["aws_lb_listener"] = "part of the ALB's price",
+        ["aws_lb_listener_rule"] = "part of the ALB's price (rule evaluations count in LCUs)",
+        ["aws_lb_target_group"] = "part of the ALB's price",
+        ["aws_s3_bucket_lifecycle_configuration"] = "configuration of a priced bucket",
+        ["aws_s3_bucket_ownership_controls"] = "configuration of a priced bucket",
+        ["aws_s3_bucket_policy"] = "configuration of a priced bucket",
+        ["aws_s3_bucket_public_access_block"] = "configuration of a priced bucket",
+        ["aws_s3_bucket_server_side_encryption_configuration"] = "configuration of a priced bucket",
+        ["aws_s3_bucket_versioning"] = "configuration of a priced bucket",
+        ["aws_s3_bucket_website_configuration"] = "configuration of a priced bucket",
+        ["aws_s3_object"] = "a few KB in a priced bucket",
+        ["aws_s3_bucket"] = "priced below as stored GB",
+        ["aws_db_subnet_group"] = "free",
+        ["aws_rds_cluster_parameter_group"] = "free",
+        ["aws_rds_cluster"] = "priced below as storage, I/O and the managed secret",
+        ["aws_db_proxy_default_target_group"] = "part of RDS Proxy",
+        ["aws_db_proxy_target"] = "part of RDS Proxy",
+        ["aws_backup_plan"] = "priced below as backup storage",
+        ["aws_backup_selection"] = "free",
+        ["aws_backup_vault"] = "priced below as backup storage",
+        ["aws_db_event_subscription"] = "RDS event notifications are free; SNS deliveries priced with the topic",
+        ["aws_ssm_parameter"] = "standard parameters are free",
+        ["aws_sns_topic_policy"] = "free",
+        ["aws_sns_topic_subscription"] = "email deliveries within SNS's free tier",
+        ["aws_route53_record"] = "alias queries to AWS resources are free; other queries priced with usage",
+        ["helm_release"] = "runs on the priced nodes",
+        ["kubernetes_job_v1"] = "runs on the priced nodes",
+        ["kubernetes_namespace_v1"] = "free",
+    };
+
+    public static CostEstimate Estimate(EnvironmentFacts facts, ReportData data)
+    {
+        var prices = data.Prices;
+        var usage = data.Usage;
+        var env = facts.Env.Name;
+        var lines = new List<CostLine>();
+        var unpriced = new List<UnpricedItem>();
+        var assumptions = new List<string>();
+        var hours = prices.Root["hoursPerMonth"]?.GetValue<double>() ?? 730;
+
+        double Use(string key)
+        {
+            var f = usage.Get($"{env}.{key}");
+            assumptions.Add($"{key} = {f.Value} {f.Unit}{(f.Note is null ? "" : $" ({f.Note})")}");
+            return f.Value ?? 0;
+        }
+        void Line(string stack, string item, double quantity, string unit, string priceKey, string? assumption = null)
+        {
+            if (quantity == 0)
+            {
+                return;
+            }
+            if (prices.TryGet(priceKey, out var price) && price.Known)
+            {
+                lines.Add(new CostLine(stack, item, quantity, unit, price, assumption));
+            }
+            else
+            {
+                unpriced.Add(new UnpricedItem(stack, $"{item} ({quantity:0.##} {unit})", $"no price \"{priceKey}\" in {Path.GetFileName(prices.File)}"));
+            }
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "aws_nat_gateway", "aws_eip", "aws_vpc_endpoint", "aws_kms_key", "aws_eks_cluster", "aws_eks_node_group", "aws_lb",
+            "aws_rds_cluster_instance", "aws_db_proxy", "aws_db_proxy_endpoint", "aws_cloudwatch_metric_alarm",
+            "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard", "aws_route53_health_check", "aws_sns_topic",
+        };
+        foreach (var (stack, json) in facts.Stacks)
+        {
+            foreach (var type in json.ResourceTypes().Where(t => !known.Contains(t) && !NoCharge.ContainsKey(t)))
+            {
+                unpriced.Add(new UnpricedItem(stack, type, "resource type the cost model does not know: add a price or a no-charge reason"));
+            }
+            var kms = json.Count("aws_kms_key");
+            Line(stack, "KMS customer-managed keys", kms, "keys", "kms.key.month");
+        }
+
+        // network
+        var network = facts.Stacks["network"];
+        Line("network", "NAT gateways", facts.NatGateways * hours, "gateway-hours", "natgateway.hour");
+        Line("network", "NAT gateway data", Use("natGbPerMonth"), "GB", "natgateway.gb", "natGbPerMonth");
+        Line("network", "Public IPv4 addresses (NAT EIPs)", network.Count("aws_eip") * hours, "address-hours", "ec2.publicIpv4.hour");
+        var endpointAzHours = network.Resources("aws_vpc_endpoint").Where(e => e.Body.Str("vpc_endpoint_type") == "Interface")
+            .Sum(e => (e.Body["subnet_ids"] as JsonArray)?.Count ?? facts.Zones.Count) * hours;
+        Line("network", "Interface VPC endpoints", endpointAzHours, "endpoint-AZ-hours", "vpcendpoint.interface.azHour");
+        if (facts.InterfaceEndpoints > 0)
+        {
+            Line("network", "Interface endpoint data", Use("interfaceEndpointGbPerMonth"), "GB", "vpcendpoint.interface.gb", "interfaceEndpointGbPerMonth");
+        }
+
+        // cluster
+        Line("cluster", "EKS control plane", facts.Stacks["cluster"].Count("aws_eks_cluster") * hours, "cluster-hours", "eks.cluster.hour");
+        foreach (var group in facts.NodeGroups.GroupBy(g => (Type: g.InstanceTypes.FirstOrDefault() ?? "?", g.CapacityType)))
+        {
+            var nodes = group.Sum(g => g.Desired);
+            var spot = group.Key.CapacityType == "SPOT";
+            var discount = spot && prices.Root["prices"]?["ec2.spotDiscount"]?["typicalFraction"] is JsonValue fraction ? fraction.GetValue<double>() : 0;
+            if (discount > 0)
+            {
+                assumptions.Add($"spot nodes at {discount:P0} below on-demand (prices-{facts.Env.Region}.json ec2.spotDiscount.typicalFraction: {prices.Root["prices"]?["ec2.spotDiscount"]?["source"]})");
+            }
+            if (spot && discount == 0)
+            {
+                assumptions.Add("SPOT nodes priced at the on-demand rate: the table has no spot discount");
+            }
+            Line("cluster", $"Nodes {group.Key.Type} {(spot ? "spot" : "on-demand")} ({nodes} at the desired size)", nodes * hours * (1 - discount),
+                "instance-hours" + (discount > 0 ? $" after a {discount:P0} spot discount" : ""), $"ec2.hour.{group.Key.Type}");
+            Line("cluster", "Node root volumes gp3", nodes * facts.NodeDiskGiB, "GB-month", "ebs.gp3.gbMonth");
+        }
+        Line("cluster", "Application Load Balancer", facts.Stacks["cluster"].Count("aws_lb") * hours, "ALB-hours", "alb.hour");
+        Line("cluster", "ALB capacity units", Use("albAverageLcu") * hours, "LCU-hours", "alb.lcuHour", "albAverageLcu");
+        // An internet-facing ALB has a public IPv4 address in each of its AZs (at least), billed like any other.
+        Line("cluster", "Public IPv4 addresses (ALB, one per AZ)", facts.Stacks["cluster"].Count("aws_lb") * facts.Zones.Count * hours, "address-hours", "ec2.publicIpv4.hour");
+        var ingest = Use("logsIngestGbPerMonth");
+        Line("cluster", "CloudWatch Logs ingestion (all stacks)", ingest, "GB", "cloudwatch.logs.ingest.gb", "logsIngestGbPerMonth");
+        var retentionMonths = Math.Min(facts.Env.LogRetentionDays, 3653) / 30.0;
+        Line("cluster", $"CloudWatch Logs storage ({facts.Env.LogRetentionDays} days kept)", ingest * Use("logsStoredCompression") * retentionMonths, "GB-month",
+            "cloudwatch.logs.storage.gbMonth", "steady state: monthly ingest × compression × months kept");
+        Line("cluster", "S3 storage (Velero, ALB logs, maintenance page)", Use("s3StoredGb"), "GB-month", "s3.standard.gbMonth", "s3StoredGb");
+
+        // database
+        var database = facts.Stacks["database"];
+        foreach (var group in facts.Database.Instances.GroupBy(i => i.InstanceClass))
+        {
+            Line("database", $"Aurora PostgreSQL {group.Key} × {group.Count()}", group.Count() * hours, "instance-hours", $"aurora.hour.{group.Key}");
+        }
+        Line("database", "Aurora storage", Use("auroraStorageGb"), "GB-month", "aurora.storage.gbMonth", "auroraStorageGb");
+        Line("database", "Aurora I/O", Use("auroraIoMillionPerMonth"), "million requests", "aurora.io.million", "auroraIoMillionPerMonth");
+        var vcpus = facts.Database.Instances.Sum(i => data.Size(i.InstanceClass).Vcpu);
+        if (facts.Database.Proxy)
+        {
+            Line("database", $"RDS Proxy ({vcpus} vCPU of the instances, minimum 2)", Math.Max(2, vcpus) * hours, "vCPU-hours", "rdsproxy.vcpuHour");
+        }
+        if (facts.Database.PerformanceInsightsDays > 7)
+        {
+            Line("database", $"Performance Insights {facts.Database.PerformanceInsightsDays} days", vcpus, "vCPU-month", "rds.performanceInsights.vcpuMonth");
+        }
+        Line("database", "Secrets Manager (RDS-managed master secret)", database.Resources("aws_rds_cluster").Count(r => r.Body.Flag("manage_master_user_password")), "secrets", "secretsmanager.secret.month");
+        Line("database", "AWS Backup snapshots", Use("backupStoredGb"), "GB-month", "backup.aurora.warm.gbMonth", "backupStoredGb");
+        if (facts.Backup.CrossRegionCopy)
+        {
+            Line("database", "AWS Backup copy in the DR region", Use("backupStoredGb"), "GB-month", "backup.aurora.warm.gbMonth", "the copy keeps as much as the source");
+            Line("database", "Cross-region copy transfer", Use("backupCopyGbPerMonth"), "GB", "backup.crossRegionTransfer.gb", "backupCopyGbPerMonth");
+        }
+        if (database.Count("aws_db_proxy_endpoint") > 0)
+        {
+            unpriced.Add(new UnpricedItem("database", "aws_db_proxy_endpoint (read-only proxy endpoint)", "the price table has no source for additional RDS Proxy endpoints"));
+        }
+
+        // monitoring
+        var monitoring = facts.Stacks["monitoring"];
+        var alarms = monitoring.Resources("aws_cloudwatch_metric_alarm").ToList();
+        // Metric math alarms are billed per metric in the expression (CloudWatch pricing, alarms).
+        var alarmMetrics = alarms.Sum(a => a.Body["metric_query"] is JsonArray q ? q.Count(x => x?["metric"] is not null) : 1);
+        Line("monitoring", $"CloudWatch alarms ({alarms.Count}, {alarmMetrics} metrics)", alarmMetrics, "alarm metrics", "cloudwatch.alarm.standard.month");
+        Line("monitoring", "CloudWatch composite alarms", monitoring.Count("aws_cloudwatch_composite_alarm"), "alarms", "cloudwatch.alarm.composite.month");
+        Line("monitoring", "CloudWatch dashboards", monitoring.Count("aws_cloudwatch_dashboard"), "dashboards", "cloudwatch.dashboard.month",
+            "the account's first 3 dashboards are free; priced here as if used up");
+        foreach (var check in monitoring.Resources("aws_route53_health_check"))
+        {
+            Line("monitoring", "Route 53 health check (AWS endpoint)", 1, "checks", "route53.healthCheck.aws.month");
+            if (check.Body.Str("type") == "HTTPS")
+            {
+                Line("monitoring", "Route 53 health check HTTPS option", 1, "checks", "route53.healthCheck.https.month");
+            }
+            if (check.Body.Num("request_interval") == 10)
+            {
+                Line("monitoring", "Route 53 health check fast interval (10 s) option", 1, "checks", "route53.healthCheck.fastInterval.month");
+            }
+        }
+        Line("monitoring", "Route 53 queries (non-alias)", Use("route53QueriesMillionPerMonth"), "million queries", "route53.queries.million", "route53QueriesMillionPerMonth");
+
+        return new CostEstimate(env, facts.Env.Region, lines, unpriced, [.. assumptions.Distinct()]);
+    }
+}

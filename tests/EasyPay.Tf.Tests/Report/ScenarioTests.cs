@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Report.Resilience;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Report;
+
+/// <summary>Changes that break a target must show in the report.</summary>
+public class ScenarioTests
+{
+    [Fact]
+    public void Prod_without_readers_misses_its_infrastructure_target_when_the_writer_fails()
+    {
+        var prod = TestEnvironments.Repository("prod");
+        // The environment rules reject this for production; the report must say why independently of them.
+        var facts = ReportFixture.Facts(prod, stacks =>
+        {
+            var instances = stacks["database"]["resource"]!["aws_rds_cluster_instance"]!.AsObject();
+            foreach (var reader in instances.Select(kv => kv.Key).Skip(1).ToList())
+            {
+                instances.Remove(reader);
+            }
+        });
+        var writer = ReportFixture.Scenario(facts, "database-writer");
+        // Aurora User Guide, high availability: without a replica the primary is recreated, "typically less than 10 minutes".
+        writer.ServiceImpact.Value.ShouldBe(600);
+        writer.Capacity.ShouldBe(CapacityVerdict.Insufficient);
+        var judged = ResilienceModel.Assess(facts, ReportFixture.Data, []).Scenarios.Single(s => s.Id == "database-writer");
+        judged.Verdict.ShouldBe(Verdict.NotMet); // prod's infrastructure RTO is 5 min
+        judged.Reasons.ShouldContain(r => r.StartsWith("RTO:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pods_too_big_for_the_nodes_left_after_an_az_loss_fail_the_az_scenario()
+    {
+        var prod = TestEnvironments.Repository("prod");
+        var defaults = ReportFixture.ChartDefaults.Replace("      cpu: 250m", "      cpu: \"4\"", StringComparison.Ordinal);
+        var zone = ResilienceModel.Assess(ReportFixture.Facts(prod, chartDefaults: defaults), ReportFixture.Data, [])
+            .Scenarios.Single(s => s.Id == "availability-zone");
+        zone.Capacity.ShouldBe(CapacityVerdict.Insufficient);
+        zone.ServiceImpact.Bounded.ShouldBeFalse();
+        zone.Verdict.ShouldBe(Verdict.NotMet);
+    }
+
+    [Fact]
+    public void A_five_minute_alarm_period_shows_in_the_detection_time_of_a_bad_release()
+    {
+        var prod = TestEnvironments.Repository("prod");
+        var before = ReportFixture.Scenario(ReportFixture.Facts(prod), "bad-deployment");
+        var facts = ReportFixture.Facts(prod, stacks =>
+        {
+            var slo = stacks["monitoring"]["resource"]!["aws_cloudwatch_metric_alarm"]!.AsObject()
+                .Single(a => a.Value!["alarm_name"]!.ToString().EndsWith("-payment-failure-slo", StringComparison.Ordinal)).Value!;
+            foreach (var query in slo["metric_query"]!.AsArray().Where(q => q!["metric"] is not null))
+            {
+                query!["metric"]!["period"] = 300;
+            }
+        });
+        var after = ReportFixture.Scenario(facts, "bad-deployment");
+        // CloudWatch "Evaluating an alarm": M breaching datapoints of period P, so at least M × P.
+        (before.Detection.Value, after.Detection.Value).ShouldBe((60d, 300d));
+        after.ServiceImpact.Value.ShouldBe(before.ServiceImpact.Value + 240);
+    }
+
+    [Fact]
+    public void The_az_scenario_reports_that_zone_spread_caps_scale_out_while_the_zone_is_down()
+    {
+        // Kubernetes topology spread: with DoNotSchedule and the lost zone at zero pods, each remaining zone may
+        // hold at most maxSkew pods more than the minimum (0).
+        var zone = ReportFixture.Of("prod").Resilience.Scenarios.Single(s => s.Id == "availability-zone");
+        zone.Capacity.ShouldBe(CapacityVerdict.Degraded);
+        zone.CapacityLeft.ShouldContain("backend at most 2 pods (HPA max 10)");
+    }
+
+    [Fact]
+    public void A_waiver_for_a_scenario_that_meets_its_targets_is_stale()
+    {
+        var stale = EasyPay.Tf.Report.ReportBuilder.StaleWaivers(ReportFixture.Reports,
+            [new Waiver("prod", "pod", "no longer true", "nowhere"), new Waiver("prod", "region", "real gap", "issue")]);
+        stale.ShouldBe(["report/waivers.json: prod/pod: the scenario is not missed (or does not exist): remove the waiver"]);
+    }
+}
