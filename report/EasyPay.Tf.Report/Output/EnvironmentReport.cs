@@ -133,6 +133,11 @@ public static class ReportWriter
             var hc = h["costUsd"]!.GetValue<double>();
             var bc = b?["costUsd"]?.GetValue<double>();
             sb.AppendLine($"| {env} | {(bc is null ? "new" : Usd(bc.Value))} → {Usd(hc)} | {(bc is null or 0 ? "" : $"{(hc - bc.Value) / bc.Value:+0.#%;-0.#%;0%}")} |");
+            if (b is null)
+            {
+                changes.Add($"- {env}: no base report (new environment, or the base predates the report)");
+                continue;
+            }
             foreach (var (id, scenario) in h["scenarios"]!.AsObject())
             {
                 var before = b?["scenarios"]?[id]?.AsObject();
