@@ -48,14 +48,8 @@ if (argv.Count > 0)
 }
 
 var paths = AppPaths.Find(Directory.GetCurrentDirectory());
-IReadOnlyList<EnvironmentConfig> environments;
-try
+if (EnvironmentLoader.LoadOrReport(paths.Environments, only, Console.Error) is not { } environments)
 {
-    environments = EnvironmentLoader.LoadAll(paths.Environments, only);
-}
-catch (EnvironmentConfigException e)
-{
-    Console.Error.WriteLine(e.Message);
     return 1;
 }
 

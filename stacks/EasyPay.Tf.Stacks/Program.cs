@@ -8,15 +8,9 @@ var paths = AppPaths.Find(Directory.GetCurrentDirectory());
 var only = (Environment.GetEnvironmentVariable("EASYPAY_ENVIRONMENTS") ?? string.Empty)
     .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-IReadOnlyList<EnvironmentConfig> environments;
-try
+// Everything is validated before the first construct exists: a bad file writes nothing.
+if (EnvironmentLoader.LoadOrReport(paths.Environments, only, Console.Error) is not { } environments)
 {
-    // Everything is validated before the first construct exists: a bad file writes nothing.
-    environments = EnvironmentLoader.LoadAll(paths.Environments, only);
-}
-catch (EnvironmentConfigException e)
-{
-    Console.Error.WriteLine(e.Message);
     return 1;
 }
 

@@ -35,6 +35,21 @@ public static class EnvironmentLoader
         },
     };
 
+    /// <summary>For command-line programs: <see cref="LoadAll"/>, or null after writing every problem to
+    /// <paramref name="error"/> (the caller exits 1 with nothing built).</summary>
+    public static IReadOnlyList<EnvironmentConfig>? LoadOrReport(string directory, IReadOnlyCollection<string> only, TextWriter error)
+    {
+        try
+        {
+            return LoadAll(directory, only);
+        }
+        catch (EnvironmentConfigException e)
+        {
+            error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
     /// <summary>Loads and validates every environment file in <paramref name="directory"/>, then returns the
     /// ones named in <paramref name="only"/> (all when null or empty), in file-name order.</summary>
     /// <param name="displayDirectory">How file names appear in messages (e.g. "environments").</param>
