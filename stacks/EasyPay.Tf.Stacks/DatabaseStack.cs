@@ -16,8 +16,8 @@ public sealed record DatabaseOutputs
     public required string ReaderEndpoint { get; init; }
     /// <summary>RDS Proxy read-write endpoint: what the application connects to.</summary>
     public required string ProxyEndpoint { get; init; }
-    /// <summary>RDS Proxy read-only endpoint over the readers; the read-write endpoint when the
-    /// environment has no reader (dev), so consumers always get a working address.</summary>
+    /// <summary>RDS Proxy read-only endpoint over the readers; the read-write endpoint when a single failure can
+    /// leave no reader (fewer than two), so consumers always get an address that answers.</summary>
     public required string ProxyReadOnlyEndpoint { get; init; }
     /// <summary>Known at synth time.</summary>
     public required int Port { get; init; }
@@ -40,6 +40,10 @@ public sealed record DatabaseOutputs
 public sealed class DatabaseStack : EasyPayStack
 {
     public const string Name = "database";
+
+    /// <summary>Readers an environment needs before reads go to the proxy's read-only endpoint: one reader is
+    /// promoted on a writer failure (Aurora User Guide, high availability), which leaves the endpoint empty.</summary>
+    public const int MinReadersForReadOnlyEndpoint = 2;
 
     public DatabaseOutputs Outputs { get; }
 
@@ -76,7 +80,9 @@ public sealed class DatabaseStack : EasyPayStack
 
         var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds)
         {
-            ReadOnlyEndpoint = config.ReaderCount > 0,
+            // A read-only endpoint only where a reader survives any single failure: with one reader, a failover
+            // makes it the writer and the endpoint has no target, so reads would fail exactly when the writer did.
+            ReadOnlyEndpoint = config.ReaderCount >= MinReadersForReadOnlyEndpoint,
             LogRetentionDays = env.LogRetentionDays,
             // The app reads the managed secret's credentials through External Secrets and logs in with the
             // password over TLS, so IAM auth is DISABLED (RDS Proxy for PostgreSQL has no "password or

@@ -77,7 +77,10 @@ public static class UpstreamOutputs
             WriterEndpoint = host,
             ReaderEndpoint = host.Replace(".cluster-", ".cluster-ro-", StringComparison.Ordinal),
             ProxyEndpoint = $"{env.ResourcePrefix}.proxy-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com",
-            ProxyReadOnlyEndpoint = $"{env.ResourcePrefix}-read-only.endpoint.proxy-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com",
+            // As the database stack decides it: a read-only endpoint only with two readers or more.
+            ProxyReadOnlyEndpoint = env.Database.ReaderCount >= DatabaseStack.MinReadersForReadOnlyEndpoint
+                ? $"{env.ResourcePrefix}-read-only.endpoint.proxy-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com"
+                : $"{env.ResourcePrefix}.proxy-c1a2b3c4d5e6.{env.Region}.rds.amazonaws.com",
             Port = 5432,
             DatabaseName = env.Database.DatabaseName,
             SecretArn = $"arn:aws:secretsmanager:{env.Region}:{env.AccountId}:secret:rds!cluster-0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f-AbCdEf",
