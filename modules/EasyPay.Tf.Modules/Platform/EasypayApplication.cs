@@ -21,6 +21,12 @@ public sealed record EasypayApplicationProps(string ChartDirectory, EasypayChart
     /// <summary>Pod Security Admission level the namespace enforces.</summary>
     public string PodSecurityLevel { get; init; } = "restricted";
 
+    /// <summary>How long helm waits for the release to be ready before its atomic upgrade rolls it back. With the
+    /// chart's progressDeadlineSeconds (240) below it, a crashing rollout is reported, failed and rolled back within
+    /// the README's 5-minute deployment target; a healthy rollout of every replica (maxSurge 25%, one pod at a
+    /// time at the minimum) needs about two minutes. @default 270</summary>
+    public int TimeoutSeconds { get; init; } = 270;
+
     /// <summary>Releases installing the CRDs and webhooks the chart uses.</summary>
     public IReadOnlyList<ITerraformDependable> DependsOn { get; init; } = [];
 }
@@ -76,6 +82,7 @@ public sealed class EasypayApplication : Construct
         {
             CreateNamespace = false,
             Description = $"easypay chart {ChartVersion}, content sha256:{ChartHash}",
+            TimeoutSeconds = props.TimeoutSeconds,
             DependsOn = [ns, .. props.DependsOn],
         }, helm);
     }
