@@ -34,7 +34,7 @@ public sealed record DatabaseOutputs
 }
 
 /// <summary>&lt;env&gt;-database: the Aurora PostgreSQL cluster the payments run on, the RDS Proxy the
-/// application connects through, its 6-hourly AWS Backup plan, and its connection parameters in SSM.
+/// application connects through, its 3-hourly AWS Backup plan, and its connection parameters in SSM.
 /// The RDS event subscription (failover, failure, maintenance) lives in the monitoring stack, which owns
 /// the alarm topic and depends on this stack.</summary>
 public sealed class DatabaseStack : EasyPayStack

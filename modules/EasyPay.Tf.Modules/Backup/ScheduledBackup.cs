@@ -15,15 +15,22 @@ namespace EasyPay.Tf.Modules.Backup;
 /// <param name="RetentionDays">Days each recovery point (and its copy) is kept.</param>
 public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> ResourceArns, int RetentionDays)
 {
-    /// <summary>AWS Backup schedule expression; every 6 hours by default (RPO under 6 h without PITR).
-    /// @default <see cref="ScheduledBackup.EverySixHours"/></summary>
-    public string Schedule { get; init; } = ScheduledBackup.EverySixHours;
+    /// <summary>Hours between scheduled backups, a divisor of 24 so the gap across midnight is the same
+    /// (cron(0 */N * * ? *), UTC). 3 keeps the newest usable point at most 6 h old: 3 h + a start up to 60 min
+    /// late + up to 120 min to complete. @default 3</summary>
+    public int IntervalHours { get; init; } = 3;
 
-    /// <summary>Minutes after the scheduled time a job may still start. @default 60</summary>
+    /// <summary>Minutes after the scheduled time a job may still start (AWS Backup: at least 60). A late start
+    /// moves the recovery point, so consecutive points can be IntervalHours + StartWindowMinutes apart. @default 60</summary>
     public int StartWindowMinutes { get; init; } = 60;
 
-    /// <summary>Minutes a started job may take; shorter than the schedule interval so jobs never pile up. @default 240</summary>
-    public int CompletionWindowMinutes { get; init; } = 240;
+    /// <summary>Minutes a started job may take before AWS Backup cancels it; no longer than the interval so jobs
+    /// never pile up. @default 120</summary>
+    public int CompletionWindowMinutes { get; init; } = 120;
+
+    /// <summary>The promise the schedule must keep: the most time that may pass between two consecutive
+    /// recovery points (IntervalHours × 60 + StartWindowMinutes must not exceed it). @default 360 (6 h)</summary>
+    public int MaxRecoveryPointSpacingMinutes { get; init; } = 360;
 
     /// <summary>Copy every recovery point to a vault (with its own key) in this region, another than the stack's,
     /// for regional disaster recovery. @default null (no copy)</summary>
@@ -43,7 +50,16 @@ public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> Res
 /// one provider, no alias).</summary>
 public sealed class ScheduledBackup : Construct
 {
-    public const string EverySixHours = "cron(0 */6 * * ? *)";
+    /// <summary>The AWS Backup schedule expression of an every-<paramref name="hours"/>-hours plan (UTC).</summary>
+    public static string EveryHours(int hours) => $"cron(0 */{hours} * * ? *)";
+
+    /// <summary>The most time between two consecutive recovery points: the interval plus a start as late as the
+    /// start window allows (a job that cannot start in it is EXPIRED, and the backup-job alarm fires).</summary>
+    public TimeSpan MaxRecoveryPointSpacing { get; }
+
+    /// <summary>The most time from a recovery point's snapshot until the next one is usable: the spacing plus the
+    /// completion window (conservatively counted from the job's start, as the BackupRule API describes it).</summary>
+    public TimeSpan MaxTimeToNextUsableRecoveryPoint { get; }
 
     public string VaultName { get; }
     public string VaultArn { get; }
@@ -86,7 +102,7 @@ public sealed class ScheduledBackup : Construct
                 {
                     RuleName = "scheduled",
                     TargetVaultName = vault.Name,
-                    Schedule = props.Schedule,
+                    Schedule = EveryHours(props.IntervalHours),
                     StartWindow = props.StartWindowMinutes,
                     CompletionWindow = props.CompletionWindowMinutes,
                     Lifecycle = new BackupPlanRuleLifecycle { DeleteAfter = props.RetentionDays },
@@ -114,6 +130,8 @@ public sealed class ScheduledBackup : Construct
         PlanId = plan.Id;
         RoleArn = role.Arn;
         CopyVaultArn = copyVaultArn;
+        MaxRecoveryPointSpacing = TimeSpan.FromMinutes(props.IntervalHours * 60 + props.StartWindowMinutes);
+        MaxTimeToNextUsableRecoveryPoint = MaxRecoveryPointSpacing + TimeSpan.FromMinutes(props.CompletionWindowMinutes);
     }
 
     /// <param name="region">null: the stack's region.</param>
@@ -147,11 +165,15 @@ public sealed class ScheduledBackup : Construct
                 $"'{props.Name}' is not a backup name: letters, digits, - _ . and at most 45 characters (room for -copy)")
             .Check((props.ResourceArns ?? []).Count > 0, nameof(props.ResourceArns), "is empty: name at least one resource to back up")
             .Check(props.RetentionDays >= 1, nameof(props.RetentionDays), $"{props.RetentionDays} keeps nothing; use at least 1 day")
-            .Check(Regex.IsMatch(props.Schedule ?? "", "^(cron|rate)\\(.+\\)$"), nameof(props.Schedule),
-                $"'{props.Schedule}' is not a schedule expression such as {EverySixHours}")
+            .Check(props.IntervalHours is >= 1 and <= 24 && 24 % props.IntervalHours == 0, nameof(props.IntervalHours),
+                $"{props.IntervalHours} is not a divisor of 24 (1, 2, 3, 4, 6, 8, 12 or 24): the last gap of the day would differ")
             .Check(props.StartWindowMinutes >= 60, nameof(props.StartWindowMinutes), $"{props.StartWindowMinutes} is below AWS Backup's minimum of 60 minutes")
             .Check(props.CompletionWindowMinutes >= props.StartWindowMinutes + 60, nameof(props.CompletionWindowMinutes),
                 $"{props.CompletionWindowMinutes} must be at least 60 minutes longer than StartWindowMinutes ({props.StartWindowMinutes})")
+            .Check(props.CompletionWindowMinutes <= props.IntervalHours * 60, nameof(props.CompletionWindowMinutes),
+                $"{props.CompletionWindowMinutes} is longer than the {props.IntervalHours} h interval: jobs would pile up")
+            .Check(props.IntervalHours * 60 + props.StartWindowMinutes <= props.MaxRecoveryPointSpacingMinutes, nameof(props.IntervalHours),
+                $"every {props.IntervalHours} h with a {props.StartWindowMinutes}-minute start window puts recovery points up to {props.IntervalHours * 60 + props.StartWindowMinutes} minutes apart, more than MaxRecoveryPointSpacingMinutes ({props.MaxRecoveryPointSpacingMinutes}); shorten the interval or the start window")
             .Check(props.CopyToRegion is null || (Regex.IsMatch(props.CopyToRegion, AwsEnvironment.RegionPattern) && props.CopyToRegion != region), nameof(props.CopyToRegion),
                 $"'{props.CopyToRegion}' must be a region name other than the stack's region {region}")
             .ThrowIfInvalid();

@@ -21,8 +21,12 @@ public sealed record DatabaseFacts(IReadOnlyList<(string InstanceClass, string Z
     public int Readers => Instances.Count - 1;
 }
 
-public sealed record BackupFacts(string Schedule, int RetentionDays, bool CrossRegionCopy, int CompletionWindowMinutes)
+public sealed record BackupFacts(string Schedule, int RetentionDays, bool CrossRegionCopy, int StartWindowMinutes, int CompletionWindowMinutes)
 {
+    /// <summary>The newest usable recovery point's worst age: a point can start a start window late and the next
+    /// one may need its whole completion window (AWS Backup BackupRule: StartWindowMinutes, CompletionWindowMinutes).</summary>
+    public double WorstAgeMinutes => IntervalHours * 60 + StartWindowMinutes + CompletionWindowMinutes;
+
     /// <summary>Hours between scheduled backups, from an "every N hours" cron (cron(0 */N * * ? *)); 24 for a daily one.</summary>
     public double IntervalHours
     {
@@ -107,7 +111,7 @@ public sealed record EnvironmentFacts
                 (int)(database.Resources("aws_rds_cluster_instance").Select(i => i.Body.Num("performance_insights_retention_period")).FirstOrDefault() ?? 7),
                 database.Count("aws_db_proxy") > 0),
             Backup = new BackupFacts(rule.Str("schedule")!, (int)(rule.Num("lifecycle.delete_after") ?? 0),
-                rule["copy_action"] is JsonArray { Count: > 0 }, (int)(rule.Num("completion_window") ?? 0)),
+                rule["copy_action"] is JsonArray { Count: > 0 }, (int)(rule.Num("start_window") ?? 60), (int)(rule.Num("completion_window") ?? 10080)),
             Alarms = alarms,
             HealthCheck = check is null ? null : ((int)(check.Num("request_interval") ?? 30), (int)(check.Num("failure_threshold") ?? 3)),
             Chart = ChartFacts.From(chartDefaultsYaml, releases.TryGetValue("easypay", out var app) ? app.Str("values.0") ?? "" : ""),

@@ -271,8 +271,8 @@ public static class ResilienceModel
     {
         var f = ctx.Facts;
         var copy = f.Backup.CrossRegionCopy;
-        var interval = f.Backup.IntervalHours * 3600;
-        var dataLoss = copy ? Seconds.Of(interval + f.Backup.CompletionWindowMinutes * 60) : Seconds.Unbounded;
+        // The copy job has no completion window AWS promises: its transfer time comes on top.
+        var dataLoss = copy ? Seconds.Of(f.Backup.WorstAgeMinutes * 60) : Seconds.Unbounded;
         var check = f.HealthCheck;
         return Result(ctx, "region", $"The region {f.Env.Region} fails", DisruptionType.Region,
             check is { } c ? Seconds.Of(c.IntervalSeconds * c.FailureThreshold) : Seconds.Unbounded,
@@ -280,7 +280,7 @@ public static class ResilienceModel
             Seconds.Unbounded, Seconds.Unbounded,
             copy ? "a human builds network, cluster and database in the DR region and restores the latest copied recovery point (docs/runbook-database.md)" : "no copy in another region: rebuild empty",
             CapacityVerdict.Insufficient, "nothing runs in another region",
-            dataLoss, copy ? $"backup every {f.Backup.IntervalHours:0} h + up to {f.Backup.CompletionWindowMinutes} min for the job and its copy" : "everything (no cross-region copy)");
+            dataLoss, copy ? $"backup every {f.Backup.IntervalHours:0} h + a start up to {f.Backup.StartWindowMinutes} min late + up to {f.Backup.CompletionWindowMinutes} min for the job, then the copy's transfer (no SLA)" : "everything (no cross-region copy)");
     }
 
     private sealed record Resources(double Cpu, double MemoryGiB);

@@ -193,7 +193,7 @@ public sealed record DatabaseConfig
     /// <summary>UTC "ddd:hh:mm-ddd:hh:mm".</summary>
     public required string PreferredMaintenanceWindow { get; init; }
 
-    /// <summary>Retention of the 6-hourly AWS Backup recovery points (production at least 7).</summary>
+    /// <summary>Retention of the 3-hourly AWS Backup recovery points (production at least 7).</summary>
     public required int SnapshotRetentionDays { get; init; }
 
     /// <summary>Region to copy recovery points to for regional disaster recovery; null = no copy.</summary>

@@ -127,7 +127,7 @@ public class DatabaseStackTests
         cluster.Str("copy_tags_to_snapshot").ShouldBe("true");
 
         var rule = composed.Database.Single("aws_backup_plan")["rule"]![0]!;
-        rule.Str("schedule").ShouldBe("cron(0 */6 * * ? *)");
+        rule.Str("schedule").ShouldBe("cron(0 */3 * * ? *)");
         rule.Str("lifecycle.delete_after").ShouldBe(db.SnapshotRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var selection = composed.Database.Single("aws_backup_selection");
         selection["resources"].Strings().ShouldBe([Ref(composed.Database, "aws_rds_cluster", "arn")]);

@@ -15,11 +15,14 @@ public class ScheduledBackupTests
         ConstructSynth.Stack((stack, _) => new ScheduledBackup(stack, "backup", props));
 
     [Fact]
-    public void Backs_up_every_6_hours_into_a_kms_encrypted_vault_and_expires_recovery_points()
+    public void Backs_up_every_3_hours_into_a_kms_encrypted_vault_and_expires_recovery_points()
     {
         var json = Synth(Props());
         var rule = json.Single("aws_backup_plan")["rule"]![0]!;
-        rule.Str("schedule").ShouldBe("cron(0 */6 * * ? *)");
+        // AWS Backup cron: six fields, UTC, '?' in day-of-week (Backup developer guide, "Schedule expressions").
+        rule.Str("schedule").ShouldBe("cron(0 */3 * * ? *)");
+        rule.Str("start_window").ShouldBe("60");
+        rule.Str("completion_window").ShouldBe("120");
         rule.Str("lifecycle.delete_after").ShouldBe("14");
         rule.Str("copy_action").ShouldBeNull();
         json.Single("aws_backup_vault").Str("kms_key_arn").ShouldBe($"${{aws_kms_key.{json.Resources("aws_kms_key").Single().Name}.arn}}");
@@ -27,6 +30,24 @@ public class ScheduledBackupTests
         json.Resources("aws_iam_role_policy_attachment").Select(a => a.Body.Str("policy_arn")).ShouldBe(
             ["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"],
             ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Recovery_points_are_at_most_4_hours_apart_and_the_newest_usable_one_at_most_6_hours_old()
+    {
+        ScheduledBackup backup = null!;
+        ConstructSynth.Stack((stack, _) => backup = new ScheduledBackup(stack, "backup", Props()));
+        // 3 h interval + a start up to 60 min late (StartWindowMinutes, BackupRule API); + 120 min to complete.
+        backup.MaxRecoveryPointSpacing.ShouldBe(TimeSpan.FromHours(4));
+        backup.MaxTimeToNextUsableRecoveryPoint.ShouldBe(TimeSpan.FromHours(6));
+    }
+
+    [Fact]
+    public void The_old_6_hourly_schedule_breaks_the_6_hour_spacing_promise()
+    {
+        // 6 h + a 60-minute start window: two recovery points up to 7 h apart.
+        var message = Should.Throw<ArgumentException>(() => Synth(Props() with { IntervalHours = 6 })).Message;
+        message.ShouldContain("ScheduledBackupProps.IntervalHours: every 6 h with a 60-minute start window puts recovery points up to 420 minutes apart, more than MaxRecoveryPointSpacingMinutes (360)");
     }
 
     [Fact]
@@ -58,7 +79,7 @@ public class ScheduledBackupTests
     {
         var props = new ScheduledBackupProps("easypay test", [], 0)
         {
-            Schedule = "every 6 hours",
+            IntervalHours = 5,
             CompletionWindowMinutes = 90,
             CopyToRegion = ConstructSynth.Region,
         };
@@ -66,7 +87,7 @@ public class ScheduledBackupTests
         message.ShouldContain("ScheduledBackupProps.Name: 'easypay test' is not a backup name");
         message.ShouldContain("ScheduledBackupProps.ResourceArns: is empty");
         message.ShouldContain("ScheduledBackupProps.RetentionDays: 0 keeps nothing");
-        message.ShouldContain("ScheduledBackupProps.Schedule: 'every 6 hours' is not a schedule expression");
+        message.ShouldContain("ScheduledBackupProps.IntervalHours: 5 is not a divisor of 24");
         message.ShouldContain("ScheduledBackupProps.CompletionWindowMinutes: 90 must be at least 60 minutes longer than StartWindowMinutes (60)");
         message.ShouldContain("ScheduledBackupProps.CopyToRegion: 'eu-west-1' must be a region name other than the stack's region eu-west-1");
     }
