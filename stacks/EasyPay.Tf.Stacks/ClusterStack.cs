@@ -71,8 +71,11 @@ public sealed class ClusterStack : EasyPayStack
     /// <summary>Container Insights (the metrics the monitoring stack alarms on: node_cpu_utilization,
     /// cluster_node_count, pod_number_of_container_restarts). Pinned here rather than per environment
     /// because no environment needs another; bump it with the Kubernetes version
-    /// (aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability).</summary>
-    public const string CloudWatchObservabilityVersion = "v4.5.0-eksbuild.1";
+    /// (aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability --kubernetes-version 1.35).
+    /// v6.7.0-eksbuild.1: the default EKS returned for 1.35/1.36 in Sep 2026 (third-party records; docs/cluster.md
+    /// "Add-on versions per Kubernetes version"); chart 6.4.0 still has containerLogs.enabled and the same
+    /// /aws/containerinsights/&lt;cluster&gt;/{application,dataplane,host} groups.</summary>
+    public const string CloudWatchObservabilityVersion = "v6.7.0-eksbuild.1";
 
     /// <summary>Container logs on: the add-on's Fluent Bit ships every pod's stdout/stderr (and the node's
     /// dataplane and host logs) to the Container Insights log groups, which this stack creates first so they
@@ -99,6 +102,7 @@ public sealed class ClusterStack : EasyPayStack
             DeletionProtection = Posture.DeletionProtection,
             AllowPublicAccessFromAnywhere = Posture.AllowPublicApiFromAnywhere,
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            SupportType = config.UpgradePolicy?.SupportType ?? EksSupportType.Standard,
         });
         _ = new ClusterAccess(this, "admin-access", new ClusterAccessProps(eks.Name, config.AdminRoleArn)
         {
@@ -157,6 +161,7 @@ public sealed class ClusterStack : EasyPayStack
             DesiredSizePerAz = ng.DesiredSizePerAz,
             MaxSizePerAz = ng.MaxSizePerAz,
             DiskSizeGiB = ng.DiskSizeGiB,
+            KubernetesVersion = ng.KubernetesVersion ?? config.KubernetesVersion,
             LaunchedResourceTags = DefaultTags(env, Name),
             // One general-purpose pool runs everything, so no taints; the label lets workloads pin to it and
             // keeps room for tainted special-purpose pools later.

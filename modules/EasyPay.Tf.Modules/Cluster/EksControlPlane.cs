@@ -14,7 +14,7 @@ namespace EasyPay.Tf.Modules.Cluster;
 
 /// <summary>Props of <see cref="EksControlPlane"/>.</summary>
 /// <param name="Name">Cluster name, e.g. easypay-prod (the subnets carry its discovery tag).</param>
-/// <param name="KubernetesVersion">Pinned minor version, e.g. "1.33".</param>
+/// <param name="KubernetesVersion">Pinned minor version, e.g. "1.35". EKS upgrades one minor version per update.</param>
 /// <param name="SubnetIds">Private subnets of every AZ: EKS places the control plane ENIs there.</param>
 /// <param name="PublicAccessCidrs">Who may reach the public API endpoint; never empty.</param>
 public sealed record EksControlPlaneProps(
@@ -34,6 +34,11 @@ public sealed record EksControlPlaneProps(
 
     /// <summary>Waiting period before a scheduled deletion of the secrets and log keys. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
+
+    /// <summary>What happens at the end of standard support. Set explicitly (EKS's default for a cluster created
+    /// without it is extended support, billed at the extended rate once the version ages). @default
+    /// <see cref="EksSupportType.Standard"/></summary>
+    public EksSupportType SupportType { get; init; } = EksSupportType.Standard;
 }
 
 /// <summary>An EKS control plane over the private subnets of every AZ: Kubernetes secrets envelope-encrypted
@@ -50,6 +55,9 @@ public sealed class EksControlPlane : Construct
     public string Endpoint { get; }
     public string CertificateAuthorityData { get; }
     public string Version { get; }
+
+    /// <summary>The upgrade policy the cluster was given.</summary>
+    public EksSupportType SupportType { get; }
 
     /// <summary>The security group EKS creates for the control plane ENIs and nodes.</summary>
     public string ClusterSecurityGroupId { get; }
@@ -113,6 +121,8 @@ public sealed class EksControlPlane : Construct
             Name = props.Name,
             Version = props.KubernetesVersion,
             RoleArn = role.Arn,
+            // EKS API UpgradePolicyRequest.supportType: STANDARD | EXTENDED (provider 6.25 upgrade_policy.support_type).
+            UpgradePolicy = new EksClusterUpgradePolicy { SupportType = props.SupportType == EksSupportType.Extended ? "EXTENDED" : "STANDARD" },
             VpcConfig = new EksClusterVpcConfig
             {
                 SubnetIds = [.. props.SubnetIds],
@@ -151,6 +161,7 @@ public sealed class EksControlPlane : Construct
         Endpoint = cluster.Endpoint;
         CertificateAuthorityData = cluster.CertificateAuthority.Get(0).Data;
         Version = cluster.Version;
+        SupportType = props.SupportType;
         ClusterSecurityGroupId = cluster.VpcConfig.ClusterSecurityGroupId;
         OidcProviderArn = oidc.Arn;
         // A local keeps the policy JSON that embeds the issuer free of function calls (and their quotes).
@@ -167,7 +178,7 @@ public sealed class EksControlPlane : Construct
             .Check(Regex.IsMatch(props.Name ?? "", "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}$"), nameof(props.Name),
                 $"'{props.Name}' is not a valid EKS cluster name (letters, digits, '-', '_'; at most 100)")
             .Check(Regex.IsMatch(props.KubernetesVersion ?? "", @"^1\.[0-9]{2}$"), nameof(props.KubernetesVersion),
-                $"'{props.KubernetesVersion}' is not a pinned Kubernetes minor version such as 1.33")
+                $"'{props.KubernetesVersion}' is not a pinned Kubernetes minor version such as 1.35")
             .Check((props.SubnetIds ?? []).Count >= 2, nameof(props.SubnetIds), "EKS needs subnets in at least two AZs")
             .Check((props.PublicAccessCidrs ?? []).Count > 0, nameof(props.PublicAccessCidrs),
                 "is empty, which EKS reads as 0.0.0.0/0; list the office/VPN egress CIDRs")

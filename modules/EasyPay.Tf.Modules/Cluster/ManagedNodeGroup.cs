@@ -89,6 +89,17 @@ public sealed record ManagedNodeGroupProps(
 
     /// <summary>Waiting period before a scheduled deletion of the volume key. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
+
+    /// <summary>The nodes' Kubernetes minor version ("1.35"): the control plane's, or up to three minors older
+    /// while an upgrade is under way (Kubernetes version skew policy: kubelet may be up to three minors older than
+    /// the API server, never newer). Changing it rolls the AZs' groups one after the other. @default null (the
+    /// cluster's version when a group is created; later control-plane upgrades leave the nodes behind)</summary>
+    public string? KubernetesVersion { get; init; }
+
+    /// <summary>EKS node auto repair: a node NotReady for 30 minutes (or deleted) is replaced, one node per AZ's
+    /// group at a time. EKS halts repairs itself when more than 20% of a group of more than five nodes is
+    /// unhealthy, and during an ARC zonal shift. @default true</summary>
+    public bool AutoRepair { get; init; } = true;
 }
 
 /// <summary>A pool of EKS managed node groups on Amazon Linux 2023, one per AZ, launched from one template that
@@ -189,13 +200,19 @@ public sealed class ManagedNodeGroup : Construct
 
         // One node group per AZ: cluster-autoscaler can then add a node in exactly the AZ a Pending pod needs
         // (a group spanning AZs lets the ASG pick the AZ), and balance-similar-node-groups keeps them even.
-        var groups = props.Zones.Select(zone => (ITerraformDependable)new EksNodeGroup(this, $"group-{zone.AvailabilityZone}", new EksNodeGroupConfig
+        // Each AZ's group waits for the previous AZ's: a version or template change then rolls one AZ at a
+        // time while the others keep their full capacity (first creation is serial too, a few minutes longer).
+        var groups = new List<ITerraformDependable>();
+        foreach (var zone in props.Zones)
+        {
+            groups.Add(new EksNodeGroup(this, $"group-{zone.AvailabilityZone}", new EksNodeGroupConfig
         {
             ClusterName = props.ClusterName,
             NodeGroupNamePrefix = NodeGroupNamePrefix(props.Name, zone.AvailabilityZone),
             NodeRoleArn = role.Arn,
             SubnetIds = [zone.SubnetId],
             AmiType = AmiType,
+            Version = props.KubernetesVersion,
             InstanceTypes = [.. props.InstanceTypes],
             CapacityType = CapacityTypeValue(props.CapacityType),
             LaunchTemplate = new EksNodeGroupLaunchTemplate { Id = template.Id, Version = Token.AsString(template.LatestVersion) },
@@ -205,6 +222,8 @@ public sealed class ManagedNodeGroup : Construct
             Taint = props.Taints.Count > 0
                 ? props.Taints.Select(t => new EksNodeGroupTaint { Key = t.Key, Value = t.Value, Effect = TaintEffectValue(t.Effect) }).ToArray()
                 : null,
+            // EKS node health (node-repair guide): the Ready condition alone needs no monitoring agent.
+            NodeRepairConfig = new EksNodeGroupNodeRepairConfig { Enabled = props.AutoRepair, MaxParallelNodesRepairedCount = props.AutoRepair ? 1 : null },
             Tags = AutoscalerTags(props.ClusterName).ToDictionary(),
             Lifecycle = new TerraformResourceLifecycle
             {
@@ -214,8 +233,9 @@ public sealed class ManagedNodeGroup : Construct
                 // cluster-autoscaler owns the desired size once the group exists; a plan must not reset it.
                 IgnoreChanges = AutoscalerOwnedFields,
             },
-            DependsOn = [.. attachments, .. dependsOn],
-        })).ToList();
+            DependsOn = [.. attachments, .. dependsOn, .. groups.TakeLast(1)],
+        }));
+        }
 
         Name = props.Name;
         RoleArn = role.Arn;
@@ -278,7 +298,9 @@ public sealed class ManagedNodeGroup : Construct
                 $"{props.DesiredSizePerAz} must lie between MinSizePerAz {props.MinSizePerAz} and MaxSizePerAz {props.MaxSizePerAz}")
             .Check(props.DiskSizeGiB >= 20, nameof(props.DiskSizeGiB), $"{props.DiskSizeGiB} GiB is too small for the AL2023 AMI and images; use 20 or more")
             .Check(props.MaxUnavailablePercentage is >= 1 and <= 100, nameof(props.MaxUnavailablePercentage), "must be 1-100")
-            .Check(props.MetadataHopLimit is >= 1 and <= 64, nameof(props.MetadataHopLimit), "must be 1-64 (1 keeps pods off IMDS)");
+            .Check(props.MetadataHopLimit is >= 1 and <= 64, nameof(props.MetadataHopLimit), "must be 1-64 (1 keeps pods off IMDS)")
+            .Check(props.KubernetesVersion is null || Regex.IsMatch(props.KubernetesVersion, @"^1\.[0-9]{2}$"), nameof(props.KubernetesVersion),
+                $"'{props.KubernetesVersion}' is not a Kubernetes minor version such as 1.35");
         foreach (var type in props.InstanceTypes ?? [])
         {
             // Graviton families carry a 'g' after the generation digit (m7g, c6gn, t4g): they need the arm64 AMI.

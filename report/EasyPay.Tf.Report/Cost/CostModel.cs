@@ -146,7 +146,12 @@ public static class CostModel
         }
 
         // cluster
-        Line("cluster", "EKS control plane", facts.Stacks["cluster"].Count("aws_eks_cluster") * hours, "cluster-hours", "eks.cluster.hour");
+        // A version past the end of standard support (on the day the pinned calendar was read) bills the extended rate.
+        var version = facts.Stacks["cluster"].Resources("aws_eks_cluster").Select(c => c.Body.Str("version")).FirstOrDefault();
+        var extended = version is not null && EasyPay.Tf.Modules.Cluster.EksSupportCalendar.Find(version) is { } support
+            && support.StandardSupportDaysLeft(EasyPay.Tf.Modules.Cluster.EksSupportCalendar.ReadOn) < 0;
+        Line("cluster", extended ? $"EKS control plane (Kubernetes {version}: extended support)" : "EKS control plane",
+            facts.Stacks["cluster"].Count("aws_eks_cluster") * hours, "cluster-hours", extended ? "eks.cluster.extendedSupport.hour" : "eks.cluster.hour");
         foreach (var group in facts.NodeGroups.GroupBy(g => (Type: g.InstanceTypes.FirstOrDefault() ?? "?", g.CapacityType)))
         {
             var nodes = group.Sum(g => g.Desired);

@@ -122,8 +122,13 @@ public sealed record NetworkConfig
 
 public sealed record ClusterConfig
 {
-    /// <summary>EKS minor version, e.g. "1.33".</summary>
+    /// <summary>EKS minor version, e.g. "1.35": in EksSupportCalendar, one minor above the running cluster's
+    /// at most (EKS upgrades one minor per update; docs/cluster.md, "Upgrading Kubernetes").</summary>
     public required string KubernetesVersion { get; init; }
+
+    /// <summary>What EKS does at the end of standard support; null in the file = STANDARD (upgrade rather than
+    /// pay extended support). EXTENDED needs a reason.</summary>
+    public UpgradePolicyConfig? UpgradePolicy { get; init; }
 
     /// <summary>Who may reach the public API endpoint (office/VPN egress). Production may not use 0.0.0.0/0.</summary>
     public required IReadOnlyList<string> PublicAccessCidrs { get; init; }
@@ -148,8 +153,21 @@ public sealed record ClusterConfig
     public string? CertificateArn { get; init; }
 }
 
+public sealed record UpgradePolicyConfig
+{
+    /// <summary>"STANDARD" or "EXTENDED" in the file.</summary>
+    public required EksSupportType SupportType { get; init; }
+
+    /// <summary>Why this environment deviates from STANDARD (required for EXTENDED).</summary>
+    public string? Reason { get; init; }
+}
+
 public sealed record NodeGroupConfig
 {
+    /// <summary>The nodes' Kubernetes minor version while an upgrade is under way (up to three minors below the
+    /// control plane); null = the control plane's version.</summary>
+    public string? KubernetesVersion { get; init; }
+
     public required IReadOnlyList<string> InstanceTypes { get; init; }
 
     /// <summary>"ON_DEMAND" or "SPOT" in the file.</summary>

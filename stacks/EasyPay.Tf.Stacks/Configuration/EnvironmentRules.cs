@@ -1,4 +1,5 @@
 using System.Globalization;
+using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Modules.Network;
@@ -71,6 +72,24 @@ public static class EnvironmentRules
         if (env.Cluster.DeployerRoleArn == env.Cluster.AdminRoleArn || env.Cluster.DeployerRoleArn == env.Cluster.DeveloperRoleArn)
         {
             yield return ("cluster.deployerRoleArn", "is the same role as adminRoleArn or developerRoleArn; EKS allows one access entry per role: give the platform stack's deploy identity a role of its own");
+        }
+        var version = env.Cluster.KubernetesVersion;
+        if (EksSupportCalendar.Find(version) is null)
+        {
+            yield return ("cluster.kubernetesVersion", $"\"{version}\" is not in EksSupportCalendar (modules/EasyPay.Tf.Modules/Cluster/EksSupportCalendar.cs, known: {string.Join(", ", EksSupportCalendar.Versions.Select(v => v.Version))}); add its row from the EKS release calendar first");
+        }
+        if (env.Cluster.UpgradePolicy is { SupportType: EksSupportType.Extended, Reason: null or "" })
+        {
+            yield return ("cluster.upgradePolicy.reason", "is missing: EXTENDED keeps paying the extended-support rate after standard support ends; say why this environment needs it");
+        }
+        if (env.Cluster.NodeGroup.KubernetesVersion is { } nodeVersion && System.Text.RegularExpressions.Regex.IsMatch(version, @"^1\.[0-9]+$")
+            && System.Text.RegularExpressions.Regex.IsMatch(nodeVersion, @"^1\.[0-9]+$"))
+        {
+            var skew = EksSupportCalendar.Minor(version) - EksSupportCalendar.Minor(nodeVersion);
+            if (skew is < 0 or > 3)
+            {
+                yield return ("cluster.nodeGroup.kubernetesVersion", $"\"{nodeVersion}\" is {(skew < 0 ? "newer than" : "more than three minors behind")} the control plane's {version}: the Kubernetes version skew policy allows kubelets up to three minors older, never newer");
+            }
         }
         // kube-proxy must run the control plane's minor version (the other add-ons span several).
         if (!env.Cluster.Addons.KubeProxy.StartsWith($"v{env.Cluster.KubernetesVersion}.", StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Configuration;
@@ -181,7 +182,39 @@ public class EnvironmentValidationTests
     public void Kube_proxy_must_match_the_kubernetes_version()
     {
         ProblemOf("prod", j => j["cluster"]!["addons"]!["kubeProxy"] = "v1.32.6-eksbuild.2")
-            .ShouldBe("environments/prod.json: cluster.addons.kubeProxy: \"v1.32.6-eksbuild.2\" is not a build for Kubernetes 1.33; use a v1.33.x-eksbuild.N version (aws eks describe-addon-versions --addon-name kube-proxy)");
+            .ShouldBe("environments/prod.json: cluster.addons.kubeProxy: \"v1.32.6-eksbuild.2\" is not a build for Kubernetes 1.35; use a v1.35.x-eksbuild.N version (aws eks describe-addon-versions --addon-name kube-proxy)");
+    }
+
+    [Fact]
+    public void A_kubernetes_version_the_support_calendar_does_not_know_is_rejected()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("prod", j =>
+        {
+            j["cluster"]!["kubernetesVersion"] = "1.40";
+            j["cluster"]!["addons"]!["kubeProxy"] = "v1.40.0-eksbuild.1";
+        }).Problems();
+        problems.ShouldContain(p => p.StartsWith("environments/prod.json: cluster.kubernetesVersion: \"1.40\" is not in EksSupportCalendar", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Extended_support_needs_a_reason()
+    {
+        ProblemOf("staging", j => j["cluster"]!["upgradePolicy"] = new JsonObject { ["supportType"] = "EXTENDED" })
+            .ShouldStartWith("environments/staging.json: cluster.upgradePolicy.reason: is missing");
+        using var files = new EnvironmentFiles();
+        files.Edit("staging", j => j["cluster"]!["upgradePolicy"] = new JsonObject { ["supportType"] = "EXTENDED", ["reason"] = "vendor agent certified on 1.35 only until Q2" })
+            .Load("staging")[0].Cluster.UpgradePolicy!.SupportType.ShouldBe(EksSupportType.Extended);
+    }
+
+    [Theory]
+    [InlineData("1.36", "newer than")]
+    [InlineData("1.31", "more than three minors behind")]
+    public void Nodes_stay_within_the_kubelet_version_skew(string nodeVersion, string problem)
+    {
+        // Kubernetes version skew policy: kubelet up to three minors older than kube-apiserver, never newer.
+        ProblemOf("prod", j => j["cluster"]!["nodeGroup"]!["kubernetesVersion"] = nodeVersion)
+            .ShouldBe($"environments/prod.json: cluster.nodeGroup.kubernetesVersion: \"{nodeVersion}\" is {problem} the control plane's 1.35: the Kubernetes version skew policy allows kubelets up to three minors older, never newer");
     }
 
     [Fact]

@@ -82,7 +82,9 @@ public sealed class PolicyFixture
     {
         var stacks = (JsonObject)Apply(_json["stacks"]!.DeepClone(), patch)!;
         // The case's environment decides which stacks are evaluated: ids are "<env>-<stack>".
-        return PolicyEngine.Contexts([env], stacks.ToDictionary(kv => Retarget(kv.Key, env), kv => (JsonObject)kv.Value!));
+        // "today" pins the day for date-dependent rules, so the fixture keeps proving the same thing.
+        var today = TfValue.Text(_json["today"]) is { } day ? DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : (DateOnly?)null;
+        return PolicyEngine.Contexts([env], stacks.ToDictionary(kv => Retarget(kv.Key, env), kv => (JsonObject)kv.Value!), today);
     }
 
     /// <summary>Fixture stack ids are written for the fixture's environment; a case in another environment

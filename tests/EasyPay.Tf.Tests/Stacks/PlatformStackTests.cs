@@ -130,7 +130,7 @@ public class PlatformStackTests
         // balanced by --balance-similar-node-groups.
         var autoscaler = releases["cluster-autoscaler"];
         (Get(autoscaler, "awsRegion"), Get(autoscaler, "extraArgs.balance-similar-node-groups")).ShouldBe(("eu-west-1", "true"));
-        // --skip-nodes-with-local-storage defaults to true (cluster-autoscaler 1.33 config/flags/flags.go): the
+        // --skip-nodes-with-local-storage defaults to true (cluster-autoscaler 1.35 config/flags/flags.go): the
         // app's emptyDir scratch volumes would keep every node it ever ran on.
         Get(autoscaler, "extraArgs.skip-nodes-with-local-storage").ShouldBe("false");
     }

@@ -155,7 +155,7 @@ public static class HelmAddons
                 ["expander"] = "least-waste",
                 ["skip-nodes-with-system-pods"] = "false",
                 // The app's pods (and Velero's, metrics-server's) mount emptyDir scratch space; with the
-                // default (true, autoscaler 1.33 config/flags) no node running them would ever be removed.
+                // default (true, autoscaler 1.35 config/flags) no node running them would ever be removed.
                 ["skip-nodes-with-local-storage"] = "false",
                 ["scale-down-unneeded-time"] = "10m",
             },

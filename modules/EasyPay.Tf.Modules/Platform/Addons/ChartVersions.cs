@@ -13,9 +13,12 @@ public static class ChartVersions
     public const string MetricsServer = "3.12.2";
     /// <summary>AWS Load Balancer Controller v2.13.4 (TargetGroupBinding CRD).</summary>
     public const string AwsLoadBalancerController = "1.13.4";
-    public const string ClusterAutoscaler = "9.46.6";
-    /// <summary>The autoscaler minor must match the Kubernetes minor (1.33).</summary>
-    public const string ClusterAutoscalerImageTag = "v1.33.0";
+    /// <summary>9.59.0 (appVersion 1.35.0; kubernetes/autoscaler tag cluster-autoscaler-chart-9.59.0): the newest
+    /// chart; every value key set here is in its values.yaml.</summary>
+    public const string ClusterAutoscaler = "9.59.0";
+    /// <summary>The autoscaler minor must match the Kubernetes minor (1.35): tag cluster-autoscaler-1.35.2,
+    /// version.go ClusterAutoscalerVersion = "1.35.2".</summary>
+    public const string ClusterAutoscalerImageTag = "v1.35.2";
     /// <summary>Serves external-secrets.io/v1, the API the app chart's ExternalSecret uses.</summary>
     public const string ExternalSecrets = "0.19.2";
     /// <summary>Velero 1.16.</summary>

@@ -77,6 +77,9 @@ public class EksControlPlaneTests
         cluster.Str("access_config.bootstrap_cluster_creator_admin_permissions").ShouldBe("false");
         cluster.Str("version").ShouldBe("1.33");
         cluster.Str("deletion_protection").ShouldBe("true");
+        // EKS API UpgradePolicyRequest.supportType: STANDARD | EXTENDED; unset, EKS puts the cluster on EXTENDED.
+        cluster.Str("upgrade_policy.support_type").ShouldBe("STANDARD");
+        Synth(Props() with { SupportType = EksSupportType.Extended }).Single("aws_eks_cluster").Str("upgrade_policy.support_type").ShouldBe("EXTENDED");
         var oidc = json.Single("aws_iam_openid_connect_provider");
         oidc.Str("url")!.ShouldContain(".identity[0].oidc[0].issuer");
         oidc["client_id_list"].Strings().ShouldBe(["sts.amazonaws.com"]);

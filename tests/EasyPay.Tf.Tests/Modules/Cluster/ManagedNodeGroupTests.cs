@@ -75,6 +75,35 @@ public class ManagedNodeGroupTests
     }
 
     [Fact]
+    public void A_version_change_rolls_one_az_after_the_other()
+    {
+        var json = Synth(Props() with { KubernetesVersion = "1.35" });
+        var groups = json.Resources("aws_eks_node_group").ToList();
+        groups.ShouldAllBe(g => g.Body.Str("version") == "1.35");
+        // Each AZ's group depends on the previous AZ's, so Terraform updates (or replaces) them one at a time.
+        for (var i = 1; i < groups.Count; i++)
+        {
+            groups[i].Body["depends_on"].Strings().ShouldContain($"aws_eks_node_group.{groups[i - 1].Name}");
+        }
+        groups[0].Body["depends_on"].Strings().ShouldNotContain(d => d.StartsWith("aws_eks_node_group.", StringComparison.Ordinal));
+        // Without a version the group is created at the cluster's and never follows its upgrades.
+        Synth(Props()).Resources("aws_eks_node_group").ShouldAllBe(g => g.Body["version"] == null);
+    }
+
+    [Fact]
+    public void Auto_repair_replaces_a_not_ready_node_one_at_a_time()
+    {
+        // provider 6.25 node_repair_config: enabled, max_parallel_nodes_repaired_count (>= 1; #44894).
+        foreach (var group in Synth(Props()).Resources("aws_eks_node_group"))
+        {
+            group.Body.Str("node_repair_config.enabled").ShouldBe("true");
+            group.Body.Str("node_repair_config.max_parallel_nodes_repaired_count").ShouldBe("1");
+        }
+        Synth(Props() with { AutoRepair = false }).Resources("aws_eks_node_group")
+            .ShouldAllBe(g => g.Body.Str("node_repair_config.enabled") == "false" && g.Body.Str("node_repair_config.max_parallel_nodes_repaired_count") == null);
+    }
+
+    [Fact]
     public void Cluster_autoscaler_discovers_the_group_by_its_tags()
     {
         var tags = Synth(Props()).Resources("aws_eks_node_group")[0].Body["tags"]!;

@@ -38,6 +38,9 @@ public sealed partial class PolicyContext : IPolicyTarget
 
     public string StackId { get; }
 
+    /// <summary>The day date-dependent rules judge (a fixture pins it; real stacks are judged today, UTC).</summary>
+    public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
+
     string IPolicyTarget.Target => StackId;
 
     public bool Contains(string subject) => Resources(subject).Any();

@@ -26,12 +26,16 @@ public static class PolicyEngine
         return Contexts(app.Environments.Select(e => e.Env), stacks);
     }
 
-    public static IReadOnlyList<PolicyContext> Contexts(IEnumerable<EnvironmentConfig> environments, IReadOnlyDictionary<string, JsonObject> stacks)
+    /// <param name="today">The day date-dependent rules judge (EKS support dates); @default today (UTC).</param>
+    public static IReadOnlyList<PolicyContext> Contexts(IEnumerable<EnvironmentConfig> environments, IReadOnlyDictionary<string, JsonObject> stacks, DateOnly? today = null)
     {
         ArgumentNullException.ThrowIfNull(stacks);
         var envs = environments.ToList();
         return [.. stacks.Keys.Order(StringComparer.Ordinal).Select(id =>
-            new PolicyContext(id, envs.Single(e => id.StartsWith(e.Name + "-", StringComparison.Ordinal)), stacks[id], stacks))];
+            new PolicyContext(id, envs.Single(e => id.StartsWith(e.Name + "-", StringComparison.Ordinal)), stacks[id], stacks)
+            {
+                Today = today ?? DateOnly.FromDateTime(DateTime.UtcNow),
+            })];
     }
 
     /// <summary>Every applicable rule on every target of its kind.</summary>

@@ -1,3 +1,4 @@
+using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Tests.Policy.Engine;
 
 namespace EasyPay.Tf.Tests.Policy.Rules;
@@ -64,5 +65,26 @@ public static class KubernetesRules
         Subjects = ["aws_launch_template", "aws_eks_node_group"],
     };
 
-    public static IReadOnlyList<StackRule> All { get; } = [ControlPlaneLogs, SecretsEncryption, PublicEndpoint, InstanceMetadataV2];
+    public static readonly StackRule SupportedVersion = new("EKS-005",
+        $"EKS clusters set upgrade_policy and run a version with at least {EksSupportCalendar.MinimumStandardSupportDaysLeft} days of support left (standard; extended only where upgrade_policy says EXTENDED), per the pinned EksSupportCalendar",
+        Severity.High, Applicability.AllEnvironments,
+        "At the end of standard support EKS either upgrades the cluster itself (STANDARD) or bills the extended-support rate (several times the standard control-plane price); stepping through an upgrade takes weeks of review.",
+        ctx => ctx.Resources("aws_eks_cluster").SelectMany(c =>
+        {
+            var version = TfValue.Text(c["version"]);
+            var supportType = TfValue.Text(TfValue.Block(c["upgrade_policy"])?["support_type"]);
+            var row = version is null ? null : EksSupportCalendar.Find(version);
+            var extended = supportType == "EXTENDED";
+            var left = row is null ? 0 : extended ? row.ExtendedSupportDaysLeft(ctx.Today) : row.StandardSupportDaysLeft(ctx.Today);
+            return ctx.Violations(c,
+                (supportType is null, "upgrade_policy.support_type is not set: EKS then defaults to EXTENDED and bills extended support once the version ages"),
+                (row is null, $"version {version ?? "(unset)"} is not in EksSupportCalendar: pin a version AWS lists, and add its row with the source"),
+                (row is not null && left < EksSupportCalendar.MinimumStandardSupportDaysLeft,
+                    $"version {version} leaves {(extended ? "extended" : "standard")} support on {(extended ? row?.EndOfExtendedSupport : row?.EndOfStandardSupport):yyyy-MM-dd} ({left} days from {ctx.Today:yyyy-MM-dd}): upgrade one minor at a time (docs/cluster.md, \"Upgrading Kubernetes\")"));
+        }))
+    {
+        Subjects = ["aws_eks_cluster"],
+    };
+
+    public static IReadOnlyList<StackRule> All { get; } = [ControlPlaneLogs, SecretsEncryption, PublicEndpoint, InstanceMetadataV2, SupportedVersion];
 }
