@@ -47,12 +47,12 @@ public sealed class PlatformStack : EasyPayStack
         return new EasypayChartValues(
             env.Region,
             // Only the frontend faces the ALB; the backend is reached through nginx inside the cluster.
-            Component(app.FrontendImage, app.FrontendReplicas, network.AvailabilityZones.Count) with
+            Component(app.FrontendImage, app.FrontendReplicas) with
             {
                 TargetGroupArn = cluster.FrontendTargetGroupArn,
                 ApiTargetGroupArn = cluster.ApiTargetGroupArn,
             },
-            Component(app.BackendImage, app.BackendReplicas, network.AvailabilityZones.Count),
+            Component(app.BackendImage, app.BackendReplicas),
             new EasypayDatabaseValues(
                 database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName,
                 network.DataSubnetCidrs,
@@ -69,15 +69,12 @@ public sealed class PlatformStack : EasyPayStack
             // The monitoring stack's Route 53 health check probes this path (EasypayDeepHealthCheckValues.DefaultPath).
             EasypayDeepHealthCheckValues.Default);
 
-        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, int zones) => new(
+        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas) => new(
             new EasypayImageValues(image.Repository, image.Tag) { Digest = image.Digest },
             new EasypayAutoscalingValues(replicas.Min, replicas.Max),
             // One pod may be disrupted at a time; the chart rejects a PDB that would block every drain.
-            new EasypayPdbValues(replicas.Min - 1))
-        {
-            // Every AZ has its own node group: pods that cannot be placed in an empty AZ stay Pending, and
-            // cluster-autoscaler adds a node there (the node groups' AZs are the environment's).
-            TopologySpread = new EasypayTopologySpreadValues(new EasypayZoneSpreadValues(zones)),
-        };
+            // The zone spread stays the chart's (DoNotSchedule, nodeTaintsPolicy Honor, no minDomains): a lost
+            // AZ's tainted nodes leave the spread, so its pods and any scale-out go to the remaining AZs.
+            new EasypayPdbValues(replicas.Min - 1));
     }
 }

@@ -302,6 +302,7 @@ Call with (dict "spread" .Values.x.topologySpread "selector" (include "...select
   {{- with .spread.zone.minDomains }}
   minDomains: {{ int . }}
   {{- end }}
+  nodeTaintsPolicy: {{ .spread.zone.nodeTaintsPolicy }}
   labelSelector:
     matchLabels:
       {{- .selector | nindent 6 }}

@@ -99,6 +99,22 @@ public static class PlatformMetrics
     public static MetricStat Cluster(PlatformSignals s, string metric, string statistic) =>
         new(ContainerInsights, metric, statistic, new Dictionary<string, string> { ["ClusterName"] = s.ClusterName });
 
+    /// <summary>Nodes whose Ready condition is true. node_status_condition_ready is 1 per Ready node and is also
+    /// published with the ClusterName-only dimension set in enhanced Container Insights (amazon-cloudwatch-agent
+    /// translator/translate/otel/exporter/awsemf/kubernetes.go, getNodeMetricDeclarations), once per node and
+    /// minute: the Sum is the number of Ready nodes. A node that is NotReady reports 0, a dead one nothing.
+    /// cluster_node_count counts every node object and cluster_failed_node_count only pressure conditions
+    /// (failedNodeConditions has no Ready), so neither sees a NotReady node.</summary>
+    public static MetricStat ReadyNodes(PlatformSignals s) => Cluster(s, "node_status_condition_ready", "Sum");
+
+    /// <summary>Node objects that are not Ready: every node the API server lists minus the Ready ones.</summary>
+    public static MetricMath NotReadyNodes(PlatformSignals s) =>
+        new("total - FILL(ready, 0)", new Dictionary<string, MetricStat>
+        {
+            ["total"] = Cluster(s, "cluster_node_count", "Maximum"),
+            ["ready"] = ReadyNodes(s),
+        });
+
     /// <summary>Port-allocation errors of every NAT gateway, summed (each is a failed outbound connection).</summary>
     public static MetricMath NatPortAllocationErrors(PlatformSignals s) =>
         new(string.Join(" + ", s.NatGatewayIds.Select((_, i) => $"FILL(nat{i}, 0)")),

@@ -30,15 +30,7 @@ public sealed record EasypayComponentValues(EasypayImageValues Image, EasypayAut
 
     /// <summary>Frontend only: the ALB target group of /api/* (also frontend pods; nginx proxies to the backend).</summary>
     public string? ApiTargetGroupArn { get; init; }
-
-    /// <summary>Null = the chart's spread defaults.</summary>
-    public EasypayTopologySpreadValues? TopologySpread { get; init; }
 }
-
-public sealed record EasypayTopologySpreadValues(EasypayZoneSpreadValues Zone);
-
-/// <summary>minDomains: the zones the pods must spread over (the environment's AZ count).</summary>
-public sealed record EasypayZoneSpreadValues(int MinDomains);
 
 public sealed record EasypayImageValues(string Repository, string Tag)
 {

@@ -18,7 +18,14 @@ public sealed record ComponentFacts(
     int ReadinessFailureThreshold,
     int? ZoneMinDomains,
     string ZoneWhenUnsatisfiable,
-    int ZoneMaxSkew);
+    int ZoneMaxSkew,
+    string ZoneNodeTaintsPolicy)
+{
+    /// <summary>Whether a lost zone still counts in the zone spread (with zero pods) and so caps the others:
+    /// minDomains counts it as missing; with nodeTaintsPolicy Ignore its NotReady nodes keep it counted; with
+    /// Honor and no minDomains its nodes' node.kubernetes.io/unreachable:NoSchedule taint drops it.</summary>
+    public bool LostZoneCapsSpread => ZoneWhenUnsatisfiable == "DoNotSchedule" && (ZoneMinDomains is > 0 || ZoneNodeTaintsPolicy != "Honor");
+}
 
 /// <summary>The chart values the environment's release gets, merged and read.</summary>
 public sealed record ChartFacts(IReadOnlyList<ComponentFacts> Components, string ExternalSecretRefreshInterval, bool ExternalSecretEnabled)
@@ -51,7 +58,8 @@ public sealed record ChartFacts(IReadOnlyList<ComponentFacts> Components, string
                 Int(Map(probes, "readiness"), "failureThreshold", 3),
                 IntOrNull(zone, "minDomains"),
                 Str(zone, "whenUnsatisfiable") ?? "DoNotSchedule",
-                Int(zone, "maxSkew", 1));
+                Int(zone, "maxSkew", 1),
+                Str(zone, "nodeTaintsPolicy") ?? "Ignore");
         }
         var externalSecret = Map(Map(Map(values, "database"), "credentials"), "externalSecret");
         return new ChartFacts([Component("frontend"), Component("backend")],

@@ -245,10 +245,9 @@ public static class ResilienceModel
         var writer = f.Database.Readers > 0 ? ctx.Figure(AuroraFailover) : ctx.Figure(AuroraNoReplicaRecovery);
         var lag = ctx.Figure(AuroraPitrLag);
 
-        // Pods per component the zone spread still admits: with whenUnsatisfiable DoNotSchedule the lost zone
-        // counts with zero pods (its nodes stay registered NotReady, or minDomains = AZ count counts it missing),
-        // so each remaining zone may hold at most maxSkew pods until the zone is back.
-        var caps = f.Chart.Components.ToDictionary(c => c.Name, c => c.ZoneWhenUnsatisfiable == "DoNotSchedule" ? (n - 1) * c.ZoneMaxSkew : c.MaxReplicas);
+        // Pods per component the zone spread still admits: where the lost zone still counts with zero pods
+        // (ComponentFacts.LostZoneCapsSpread), each remaining zone may hold at most maxSkew pods until it is back.
+        var caps = f.Chart.Components.ToDictionary(c => c.Name, c => c.LostZoneCapsSpread ? (n - 1) * c.ZoneMaxSkew : c.MaxReplicas);
         var left = f.Chart.Components.ToDictionary(c => c.Name, c => Math.Min(caps[c.Name], c.MinReplicas - (int)Math.Ceiling(c.MinReplicas / (double)n)));
         var (allocatable, need, nodes) = Capacity(ctx, f.NodeGroups.Where(g => g.Zone != f.Zones[0]).Sum(g => g.Min), left);
         var insufficient = f.Chart.Components.Any(c => left[c.Name] < 1) || need.Cpu > allocatable.Cpu || need.MemoryGiB > allocatable.MemoryGiB;

@@ -126,15 +126,10 @@ public class EasypayChartWorkloadTests
             var zone = constraints["topology.kubernetes.io/zone"];
             zone.Number("maxSkew").ShouldBe(1);
             zone.Text("whenUnsatisfiable").ShouldBe(zoneRule);
-            // The platform sets minDomains to the environment's AZ count (one node group per AZ); the chart leaves it unset.
-            if (environment == "default")
-            {
-                zone.Has("minDomains").ShouldBeFalse();
-            }
-            else
-            {
-                zone.Number("minDomains").ShouldBe(TestEnvironments.Repository(environment).AvailabilityZones.Count);
-            }
+            // nodeTaintsPolicy (TopologySpreadConstraint, GA and locked on since Kubernetes 1.33): Honor drops a lost
+            // AZ's nodes (node.kubernetes.io/unreachable:NoSchedule, which pods do not tolerate) from the spread.
+            zone.Has("minDomains").ShouldBeFalse();
+            zone.Text("nodeTaintsPolicy").ShouldBe("Honor");
             zone.StringMap("labelSelector.matchLabels").ShouldBe(SelectorLabels(component), ignoreOrder: true);
             var host = constraints["kubernetes.io/hostname"];
             host.Text("whenUnsatisfiable").ShouldBe("ScheduleAnyway");

@@ -62,13 +62,20 @@ public class ScenarioTests
     }
 
     [Fact]
-    public void The_az_scenario_reports_that_zone_spread_caps_scale_out_while_the_zone_is_down()
+    public void Zone_spread_that_still_counts_the_lost_zone_caps_scale_out_while_it_is_down()
     {
         // Kubernetes topology spread: with DoNotSchedule and the lost zone at zero pods, each remaining zone may
-        // hold at most maxSkew pods more than the minimum (0).
+        // hold at most maxSkew pods more than the minimum (0). nodeTaintsPolicy Ignore keeps the zone's NotReady
+        // nodes (and so the zone) in the spread.
+        var ignore = ReportFixture.ChartDefaults.Replace("nodeTaintsPolicy: Honor", "nodeTaintsPolicy: Ignore", StringComparison.Ordinal);
+        ignore.ShouldNotBe(ReportFixture.ChartDefaults);
+        var capped = ReportFixture.Scenario(ReportFixture.Facts(TestEnvironments.Repository("prod"), chartDefaults: ignore), "availability-zone");
+        capped.Capacity.ShouldBe(CapacityVerdict.Degraded);
+        capped.CapacityLeft.ShouldContain("backend at most 2 pods");
+
+        // The chart's Honor drops the lost zone's tainted nodes: nothing caps the remaining zones.
         var zone = ReportFixture.Of("prod").Resilience.Scenarios.Single(s => s.Id == "availability-zone");
-        zone.Capacity.ShouldBe(CapacityVerdict.Degraded);
-        zone.CapacityLeft.ShouldContain("backend at most 2 pods (HPA max 10)");
+        zone.CapacityLeft.ShouldNotContain("zone spread");
     }
 
     [Fact]

@@ -208,11 +208,12 @@ public class PlatformStackTests
         bindings.Select(t => t.Text("spec.targetGroupARN"))
             .ShouldBe([UpstreamOutputs.Cluster(e).FrontendTargetGroupArn, UpstreamOutputs.Cluster(e).ApiTargetGroupArn], ignoreOrder: true);
         bindings.ShouldAllBe(t => t.Text("spec.serviceRef.name") == $"{EasypayChart.Release}-frontend");
-        // minDomains = the environment's AZ count (one node group per AZ); GA in Kubernetes 1.30, DoNotSchedule only.
+        // No minDomains: with it (= AZ count) a lost AZ counts as an empty domain and, with DoNotSchedule and
+        // maxSkew 1, no new pod fits anywhere until it is back (Kubernetes topology spread, "minDomains").
         foreach (var d in render.OfKind("Deployment"))
         {
             var zone = d.Nodes("spec.template.spec.topologySpreadConstraints").Single(c => c.Text("topologyKey") == "topology.kubernetes.io/zone");
-            (zone.Number("minDomains"), zone.Text("whenUnsatisfiable")).ShouldBe((e.AvailabilityZones.Count, "DoNotSchedule"));
+            (zone.Has("minDomains"), zone.Text("whenUnsatisfiable"), zone.Text("nodeTaintsPolicy")).ShouldBe((false, "DoNotSchedule", "Honor"));
         }
         render.OfKind("Deployment").Single(d => d.Name.EndsWith("backend", StringComparison.Ordinal))
             .Nodes("spec.template.spec.containers")[0].Text("image")

@@ -67,11 +67,26 @@ public class PlatformAlarmsTests
     }
 
     [Fact]
-    public void The_node_count_alarm_fires_below_the_node_group_minimum_and_treats_silence_as_no_nodes()
+    public void The_node_count_alarm_counts_ready_nodes_below_the_node_group_minimum_and_treats_silence_as_no_nodes()
     {
         var nodes = Alarm("eks-node-count", Signals(nodeMin: 4));
         (nodes.Threshold, nodes.Comparison, nodes.TreatMissingData).ShouldBe((4, AlarmComparison.LessThanThreshold, MissingData.Breaching));
-        nodes.Metric.ShouldBeOfType<MetricStat>().MetricName.ShouldBe("cluster_node_count");
+        // cluster_failed_node_count cannot do this: the agent's failedNodeConditions (MemoryPressure, DiskPressure,
+        // PIDPressure, NetworkUnavailable) leave out Ready, and cluster_node_count counts NotReady nodes too.
+        var ready = nodes.Metric.ShouldBeOfType<MetricStat>();
+        (ready.MetricName, ready.Statistic).ShouldBe(("node_status_condition_ready", "Sum"));
+    }
+
+    [Fact]
+    public void A_node_not_ready_for_10_minutes_is_reported_before_auto_repair_replaces_it()
+    {
+        var alarm = Alarm("eks-nodes-not-ready");
+        var math = alarm.Metric.ShouldBeOfType<MetricMath>();
+        // A negative difference (a Ready sample landing in the next minute) never crosses the > 0 threshold.
+        math.Expression.ShouldBe("total - FILL(ready, 0)");
+        (math.Inputs["total"].MetricName, math.Inputs["total"].Statistic).ShouldBe(("cluster_node_count", "Maximum"));
+        math.Inputs["ready"].MetricName.ShouldBe("node_status_condition_ready");
+        (alarm.Threshold, alarm.Comparison, alarm.EvaluationPeriods, alarm.DatapointsToAlarm).ShouldBe((0, AlarmComparison.GreaterThanThreshold, 10, 8));
     }
 
     [Fact]
