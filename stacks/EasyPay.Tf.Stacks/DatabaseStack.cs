@@ -74,6 +74,10 @@ public sealed class DatabaseStack : EasyPayStack
             PerformanceInsightsRetentionDays = Posture.PerformanceInsightsRetentionDays,
             ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
         });
+        if (config.MaxReaderCount is { } maxReaders)
+        {
+            new ReaderAutoScaling(this, "reader-scaling", new ReaderAutoScalingProps(aurora, maxReaders));
+        }
         var nodes = new SecurityGroupId(cluster.NodeSecurityGroupId);
         aurora.AllowPostgresFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
         aurora.GrantSecretRead("external-secrets-read", new IamRoleName(cluster.ExternalSecretsRoleName), $"{Prefix}-database-secret-read");

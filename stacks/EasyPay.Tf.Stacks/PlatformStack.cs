@@ -47,12 +47,12 @@ public sealed class PlatformStack : EasyPayStack
         return new EasypayChartValues(
             env.Region,
             // Only the frontend faces the ALB; the backend is reached through nginx inside the cluster.
-            Component(app.FrontendImage, app.FrontendReplicas) with
+            Component(app.FrontendImage, app.FrontendReplicas, app.MaxReplicas(app.FrontendReplicas)) with
             {
                 TargetGroupArn = cluster.FrontendTargetGroupArn,
                 ApiTargetGroupArn = cluster.ApiTargetGroupArn,
             },
-            Component(app.BackendImage, app.BackendReplicas),
+            Component(app.BackendImage, app.BackendReplicas, app.MaxReplicas(app.BackendReplicas)),
             new EasypayDatabaseValues(
                 database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName,
                 network.DataSubnetCidrs,
@@ -69,9 +69,9 @@ public sealed class PlatformStack : EasyPayStack
             // The monitoring stack's Route 53 health check probes this path (EasypayDeepHealthCheckValues.DefaultPath).
             EasypayDeepHealthCheckValues.Default);
 
-        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas) => new(
+        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, int maxReplicas) => new(
             new EasypayImageValues(image.Repository, image.Tag) { Digest = image.Digest },
-            new EasypayAutoscalingValues(replicas.Min, replicas.Max),
+            new EasypayAutoscalingValues(replicas.Min, maxReplicas),
             // One pod may be disrupted at a time; the chart rejects a PDB that would block every drain.
             // The zone spread stays the chart's (DoNotSchedule, nodeTaintsPolicy Honor, no minDomains): a lost
             // AZ's tainted nodes leave the spread, so its pods and any scale-out go to the remaining AZs.

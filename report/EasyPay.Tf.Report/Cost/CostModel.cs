@@ -73,6 +73,8 @@ public static class CostModel
         ["aws_db_proxy_target"] = "part of RDS Proxy",
         ["aws_backup_plan"] = "priced below as backup storage",
         ["aws_backup_selection"] = "free",
+        ["aws_appautoscaling_target"] = "free; the readers it adds at peak bill as instances while they run",
+        ["aws_appautoscaling_policy"] = "free",
         ["aws_backup_vault"] = "priced below as backup storage",
         ["aws_db_event_subscription"] = "RDS event notifications are free; SNS deliveries priced with the topic",
         ["aws_ssm_parameter"] = "standard parameters are free",

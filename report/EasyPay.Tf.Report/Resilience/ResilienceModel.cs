@@ -284,6 +284,23 @@ public static class ResilienceModel
 
     private sealed record Resources(double Cpu, double MemoryGiB);
 
+    /// <summary>Whether every AZ's node group at its maximum holds that AZ's share of the pods at the HPA ceilings
+    /// (requests against allocatable, one line per AZ). The zone spread (maxSkew 1) puts at most ceil(max / AZs)
+    /// of a component's pods in one AZ; the add-ons' requests are counted in every AZ, as they may all land there.</summary>
+    public static IReadOnlyList<ZoneFit> PeakFit(EnvironmentFacts facts, ReportData data)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var ctx = new Context(facts, data);
+        var n = facts.Zones.Count;
+        var share = facts.Chart.Components.ToDictionary(c => c.Name, c => (int)Math.Ceiling(c.MaxReplicas / (double)n));
+        return [.. facts.NodeGroups.Select(g =>
+        {
+            var (allocatable, need, nodes) = Capacity(ctx, g.Max, share);
+            return new ZoneFit(g.Zone, nodes, allocatable.Cpu, allocatable.MemoryGiB, need.Cpu, need.MemoryGiB,
+                string.Join(", ", facts.Chart.Components.Select(c => $"{c.Name} {share[c.Name]} of {c.MaxReplicas}")));
+        })];
+    }
+
     /// <summary>Allocatable resources of <paramref name="nodes"/> nodes (the first node group's type, kubelet
     /// reservations and DaemonSets off) against what the given replicas of each component and the add-ons request.
     /// Reservations as the AL2023 EKS AMI computes them (awslabs/amazon-eks-ami nodeadm/internal/kubelet/config.go:
@@ -308,6 +325,15 @@ public static class ResilienceModel
         double[] shares = [0.06, 0.01, 0.005, 0.005];
         return Enumerable.Range(0, vcpus).Sum(i => i < shares.Length ? shares[i] : 0.0025);
     }
+}
+
+/// <summary>One AZ at peak: its node group's maximum against its share of the pods at the HPA ceilings.</summary>
+public sealed record ZoneFit(string Zone, int MaxNodes, double AllocatableCpu, double AllocatableMemoryGiB, double NeedCpu, double NeedMemoryGiB, string Pods)
+{
+    public bool Fits => NeedCpu <= AllocatableCpu && NeedMemoryGiB <= AllocatableMemoryGiB;
+
+    public override string ToString() =>
+        $"{Zone}: {MaxNodes} node(s) give {AllocatableCpu:0.##} vCPU / {AllocatableMemoryGiB:0.#} GiB for {NeedCpu:0.##} vCPU / {NeedMemoryGiB:0.#} GiB ({Pods}, add-ons)";
 }
 
 /// <summary>What the platform's own pods request, which the report cannot read from the stacks (the add-on charts

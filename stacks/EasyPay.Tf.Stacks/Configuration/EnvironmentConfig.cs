@@ -200,6 +200,10 @@ public sealed record DatabaseConfig
     /// <summary>Readers besides the writer; each in its own AZ, so at most AZ count - 1.</summary>
     public required int ReaderCount { get; init; }
 
+    /// <summary>Aurora Auto Scaling ceiling: readers added on CPU above readerCount, up to this; null = no reader
+    /// auto scaling (readerCount fixed).</summary>
+    public int? MaxReaderCount { get; init; }
+
     public required string DatabaseName { get; init; }
 
     /// <summary>Aurora automated backups / point-in-time-restore window, 1-35 days (production at least 7).</summary>
@@ -244,6 +248,17 @@ public sealed record ApplicationConfig
     public required ImageConfig BackendImage { get; init; }
     public required ReplicaConfig FrontendReplicas { get; init; }
     public required ReplicaConfig BackendReplicas { get; init; }
+
+    /// <summary>The traffic spike the environment must absorb, as a multiple of the traffic the minimum
+    /// replicas serve at their HPA target (prod 10: "10x traffic spikes"). Sizes the HPA ceilings.</summary>
+    public required double PeakTrafficFactor { get; init; }
+
+    /// <summary>The HPA ceiling of a component: its explicit max, else min × PeakTrafficFactor rounded up.</summary>
+    public int MaxReplicas(ReplicaConfig replicas)
+    {
+        ArgumentNullException.ThrowIfNull(replicas);
+        return replicas.Max ?? (int)Math.Ceiling(replicas.Min * PeakTrafficFactor);
+    }
 }
 
 public sealed record ImageConfig
@@ -259,6 +274,9 @@ public sealed record ImageConfig
 
 public sealed record ReplicaConfig
 {
+    /// <summary>HPA minimum: what serves normal traffic at the HPA's CPU target.</summary>
     public required int Min { get; init; }
-    public required int Max { get; init; }
+
+    /// <summary>HPA maximum; null = min × application.peakTrafficFactor. Set it only above that.</summary>
+    public int? Max { get; init; }
 }

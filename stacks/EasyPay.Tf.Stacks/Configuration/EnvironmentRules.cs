@@ -111,6 +111,10 @@ public static class EnvironmentRules
         {
             yield return ("database.instanceClass", classError);
         }
+        if (env.Database.MaxReaderCount is { } maxReaders && (env.Database.ReaderCount < 1 || maxReaders <= env.Database.ReaderCount))
+        {
+            yield return ("database.maxReaderCount", $"{maxReaders} needs readerCount of at least 1 and below it (readerCount {env.Database.ReaderCount}): Aurora Auto Scaling scales on the readers' CPU and adds readers above the ones Terraform manages");
+        }
         if (env.Database.ReaderCount + 1 > env.AvailabilityZones.Count)
         {
             yield return ("database.readerCount", $"{env.Database.ReaderCount} reader(s) plus the writer need {env.Database.ReaderCount + 1} AZs but the environment spans {env.AvailabilityZones.Count}; every instance gets its own AZ");
@@ -127,9 +131,10 @@ public static class EnvironmentRules
         // Application
         foreach (var (field, r) in new[] { ("application.frontendReplicas", env.Application.FrontendReplicas), ("application.backendReplicas", env.Application.BackendReplicas) })
         {
-            if (r.Min > r.Max)
+            var peak = (int)Math.Ceiling(r.Min * env.Application.PeakTrafficFactor);
+            if (r.Max is { } max && max < peak)
             {
-                yield return ($"{field}.min", $"{r.Min} is greater than max {r.Max}");
+                yield return ($"{field}.max", $"{max} is below min × peakTrafficFactor ({r.Min} × {env.Application.PeakTrafficFactor.ToString(CultureInfo.InvariantCulture)} = {peak}): the HPA could not absorb the peak; remove max (the ceiling is then {peak}) or lower the factor");
             }
         }
 

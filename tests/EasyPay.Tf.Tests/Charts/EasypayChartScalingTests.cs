@@ -10,10 +10,11 @@ public class EasypayChartScalingTests
     [InlineData("default", "backend", 3, 10, 2)]
     [InlineData("dev", "frontend", 2, 4, 1)]
     [InlineData("dev", "backend", 2, 4, 1)]
-    [InlineData("staging", "frontend", 3, 6, 2)]
-    [InlineData("staging", "backend", 3, 8, 2)]
-    [InlineData("prod", "frontend", 3, 8, 2)]
-    [InlineData("prod", "backend", 3, 10, 2)]
+    // maxReplicas = min × application.peakTrafficFactor (dev 2, staging 3, prod 10).
+    [InlineData("staging", "frontend", 3, 9, 2)]
+    [InlineData("staging", "backend", 3, 9, 2)]
+    [InlineData("prod", "frontend", 3, 30, 2)]
+    [InlineData("prod", "backend", 3, 30, 2)]
     public void Hpa_and_pdb_bounds_are_consistent(string environment, string component, int minReplicas, int maxReplicas, int minAvailable)
     {
         var render = EasypayChart.Render(environment);

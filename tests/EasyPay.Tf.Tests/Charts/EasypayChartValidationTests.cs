@@ -150,7 +150,7 @@ public class EasypayChartValidationTests
 
     [ToolTheory(Tool.Helm)]
     [InlineData("frontend.terminationGracePeriodSeconds=10", "frontend.terminationGracePeriodSeconds (10) must be greater than frontend.preStopSleepSeconds (10)")]
-    [InlineData("backend.autoscaling.minReplicas=11", "backend.autoscaling.minReplicas (11) must not exceed backend.autoscaling.maxReplicas (10)")]
+    [InlineData("backend.autoscaling.minReplicas=31", "backend.autoscaling.minReplicas (31) must not exceed backend.autoscaling.maxReplicas (30)")]
     [InlineData("ingress.enabled=true", "ingress.enabled must be false when frontend.targetGroupArn or frontend.apiTargetGroupArn is set")]
     [InlineData("frontend.topologySpread.zone.whenUnsatisfiable=ScheduleAnyway,frontend.topologySpread.zone.minDomains=3", "frontend.topologySpread.zone.minDomains (3) needs frontend.topologySpread.zone.whenUnsatisfiable DoNotSchedule")]
     [InlineData("database.credentials.externalSecret.secretArn=", "database.credentials.externalSecret.secretArn is required")]

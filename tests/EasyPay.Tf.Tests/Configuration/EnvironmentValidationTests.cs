@@ -198,6 +198,24 @@ public class EnvironmentValidationTests
     }
 
     [Fact]
+    public void Hpa_ceilings_follow_the_peak_factor_and_an_explicit_max_may_not_undercut_it()
+    {
+        using var files = new EnvironmentFiles();
+        var prod = files.Load("prod")[0];
+        // prod: 3 replicas at the HPA target serve normal traffic; 10x needs 30.
+        (prod.Application.PeakTrafficFactor, prod.Application.MaxReplicas(prod.Application.BackendReplicas)).ShouldBe((10, 30));
+        ProblemOf("prod", j => j["application"]!["backendReplicas"]!["max"] = 10)
+            .ShouldBe("environments/prod.json: application.backendReplicas.max: 10 is below min × peakTrafficFactor (3 × 10 = 30): the HPA could not absorb the peak; remove max (the ceiling is then 30) or lower the factor");
+    }
+
+    [Fact]
+    public void Reader_auto_scaling_needs_a_reader_and_a_ceiling_above_it()
+    {
+        ProblemOf("prod", j => j["database"]!["maxReaderCount"] = 2)
+            .ShouldStartWith("environments/prod.json: database.maxReaderCount: 2 needs readerCount of at least 1 and below it (readerCount 2)");
+    }
+
+    [Fact]
     public void Extended_support_needs_a_reason()
     {
         ProblemOf("staging", j => j["cluster"]!["upgradePolicy"] = new JsonObject { ["supportType"] = "EXTENDED" })

@@ -85,4 +85,28 @@ public class ScenarioTests
             [new Waiver("prod", "pod", "no longer true", "nowhere"), new Waiver("prod", "region", "real gap", "issue")]);
         stale.ShouldBe(["report/waivers.json: prod/pod: the scenario is not missed (or does not exist): remove the waiver"]);
     }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Every_az_at_its_node_group_maximum_holds_its_share_of_the_pods_at_the_hpa_ceilings(string environment)
+    {
+        var env = TestEnvironments.Repository(environment);
+        var fits = ResilienceModel.PeakFit(ReportFixture.Facts(env), ReportFixture.Data);
+        fits.Count.ShouldBe(env.AvailabilityZones.Count);
+        fits.ShouldAllBe(z => z.Fits, string.Join(Environment.NewLine, fits));
+    }
+
+    [Fact]
+    public void A_node_group_maximum_too_small_for_the_peak_is_caught()
+    {
+        // prod at 10x: 30 frontend and 30 backend pods, 10 of each per AZ: 3.5 vCPU of requests plus the add-ons'.
+        var prod = TestEnvironments.Repository("prod");
+        var facts = ReportFixture.Facts(prod);
+        var oneNode = facts with { NodeGroups = [.. facts.NodeGroups.Select(g => g with { Max = 1 })] };
+        var fits = ResilienceModel.PeakFit(oneNode, ReportFixture.Data);
+        fits.ShouldAllBe(z => !z.Fits);
+        fits[0].Pods.ShouldBe("frontend 10 of 30, backend 10 of 30");
+    }
 }

@@ -202,7 +202,7 @@ public class PlatformStackTests
         var render = EasypayChart.Render(new HelmArgs { Release = EasypayChart.Release, Namespace = EasypayChart.Namespace, ValuesYaml = ValuesYaml(env) });
         var backend = render.All.Single(m => m.Kind == "HorizontalPodAutoscaler" && m.Name.EndsWith("backend", StringComparison.Ordinal));
         backend.Number("spec.minReplicas").ShouldBe(e.Application.BackendReplicas.Min);
-        backend.Number("spec.maxReplicas").ShouldBe(e.Application.BackendReplicas.Max);
+        backend.Number("spec.maxReplicas").ShouldBe(e.Application.MaxReplicas(e.Application.BackendReplicas));
         // Both ALB target groups bind the frontend Service; nothing binds the backend (not reachable from the internet).
         var bindings = render.OfKind("TargetGroupBinding");
         bindings.Select(t => t.Text("spec.targetGroupARN"))

@@ -9,7 +9,7 @@ public class AuroraPostgresClusterTests
 {
     private static readonly string[] Azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
-    private static AuroraPostgresClusterProps Props(int readers = 2) =>
+    internal static AuroraPostgresClusterProps Props(int readers = 2) =>
         new()
         {
             Name = "easypay-test",
