@@ -3,6 +3,7 @@ using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Ingress;
 using EasyPay.Tf.Modules.Logging;
 using EasyPay.Tf.Modules.Platform.Addons;
+using EasyPay.Tf.Modules.Registry;
 using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Modules.Storage;
 using EasyPay.Tf.Stacks.Configuration;
@@ -172,6 +173,17 @@ public sealed class ClusterStack : EasyPayStack
         // Globally unique with the account id; known at synth time, so the policy below names it literally.
         var veleroBucketName = $"{Prefix}-velero-{Aws.AccountId}";
         var (veleroBucket, veleroKey) = VeleroStorage(veleroBucketName);
+        if (env.DisasterRecovery is { } dr)
+        {
+            // A cluster rebuilt in the DR region restores from the replica (docs/disaster-recovery.md).
+            _ = new BucketReplica(this, "velero-replica", new BucketReplicaProps(veleroBucket, veleroKey.Arn, $"{Prefix}-velero-dr-{Aws.AccountId}", dr.Region)
+            {
+                PreventDestroy = Posture.DeletionProtection,
+                ForceDestroy = Posture.ForceDestroyBuckets,
+                KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            });
+            _ = new ImageReplication(this, "image-replication", new ImageReplicationProps(PlatformContract.ImageRepositoryPrefix, dr.Region));
+        }
         // One IRSA role per helm add-on that calls AWS, trusting exactly the service account its record names.
         var iamInputs = new AddonIamInputs(Aws, clusterName, [.. alb.TargetGroups.Select(t => t.Arn)], nodeSg.Id,
             SecureBucket.ArnOf(this, veleroBucketName), veleroKey.Arn);

@@ -98,7 +98,7 @@ public sealed class DatabaseStack : EasyPayStack
         new ScheduledBackup(this, "backup", new ScheduledBackupProps(
             $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays)
         {
-            CopyToRegion = config.BackupCopyRegion,
+            CopyToRegion = env.DisasterRecovery?.Region,
             DeletionProtection = Posture.DeletionProtection,
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });

@@ -83,6 +83,7 @@ public sealed class MonitoringStack : EasyPayStack
                 // outage fails over to the maintenance page, not only a dead load balancer.
                 HealthCheckPath = EasypayDeepHealthCheckValues.DefaultPath,
                 ForceDestroyMaintenanceBucket = Posture.ForceDestroyBuckets, // the page lives in the repository
+                MaintenanceRegion = env.DisasterRecovery?.Region,
             });
             // CloudWatch alarms notify only topics of their own region.
             var dnsTopicArn = Aws.Region == Route53MetricsRegion

@@ -11,6 +11,10 @@ public static class PlatformContract
     /// before the cluster stack creates the cluster.</summary>
     public static string ClusterName(EnvironmentConfig env) => env.ResourcePrefix;
 
+    /// <summary>The ECR repositories of the application's images start with this (easypay/frontend,
+    /// easypay/payment-api): the cluster stack replicates them to the disaster-recovery region.</summary>
+    public const string ImageRepositoryPrefix = "easypay";
+
     /// <summary>Namespace of the application (chart, SecretStore, developer rights).</summary>
     public const string AppNamespace = "easypay";
 

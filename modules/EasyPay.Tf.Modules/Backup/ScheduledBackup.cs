@@ -32,9 +32,15 @@ public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> Res
     /// recovery points (IntervalHours × 60 + StartWindowMinutes must not exceed it). @default 360 (6 h)</summary>
     public int MaxRecoveryPointSpacingMinutes { get; init; } = 360;
 
-    /// <summary>Copy every recovery point to a vault (with its own key) in this region, another than the stack's,
+    /// <summary>Copy recovery points to a vault (with its own key) in this region, another than the stack's,
     /// for regional disaster recovery. @default null (no copy)</summary>
     public string? CopyToRegion { get; init; }
+
+    /// <summary>Hours between the recovery points that are also copied to <see cref="CopyToRegion"/>: a multiple
+    /// of IntervalHours. Aurora snapshot copies are always full copies, can take hours, and at most five run at
+    /// once per destination region (Aurora user guide, "Copying a DB cluster snapshot"), so not every 3-hourly
+    /// point is copied. @default 6</summary>
+    public int CopyIntervalHours { get; init; } = 6;
 
     /// <summary>Waiting period before a scheduled deletion of the vault keys. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
@@ -52,6 +58,12 @@ public sealed class ScheduledBackup : Construct
 {
     /// <summary>The AWS Backup schedule expression of an every-<paramref name="hours"/>-hours plan (UTC).</summary>
     public static string EveryHours(int hours) => $"cron(0 */{hours} * * ? *)";
+
+    /// <summary>The AWS Backup schedule expression for these hours of every day (UTC).</summary>
+    public static string AtHours(IEnumerable<int> hours) => $"cron(0 {string.Join(",", hours)} * * ? *)";
+
+    /// <summary>The most time between two consecutive copied recovery points (null without a copy).</summary>
+    public TimeSpan? MaxCopySpacing { get; }
 
     /// <summary>The most time between two consecutive recovery points: the interval plus a start as late as the
     /// start window allows (a job that cannot start in it is EXPIRED, and the backup-job alarm fires).</summary>
@@ -93,29 +105,33 @@ public sealed class ScheduledBackup : Construct
             ],
         });
 
+        BackupPlanRule Rule(string name, string schedule, bool copy) => new()
+        {
+            RuleName = name,
+            TargetVaultName = vault.Name,
+            Schedule = schedule,
+            StartWindow = props.StartWindowMinutes,
+            CompletionWindow = props.CompletionWindowMinutes,
+            Lifecycle = new BackupPlanRuleLifecycle { DeleteAfter = props.RetentionDays },
+            CopyAction = !copy ? null : new[]
+            {
+                new BackupPlanRuleCopyAction
+                {
+                    DestinationVaultArn = copyVaultArn!,
+                    Lifecycle = new BackupPlanRuleCopyActionLifecycle { DeleteAfter = props.RetentionDays },
+                },
+            },
+        };
+        // Two rules at disjoint hours when only some points are copied: every hour has exactly one job.
+        var hours = Enumerable.Range(0, 24 / props.IntervalHours).Select(i => i * props.IntervalHours).ToList();
+        var copyHours = copyVaultArn is null ? [] : hours.Where(h => h % props.CopyIntervalHours == 0).ToList();
+        var rules = copyVaultArn is null || copyHours.Count == hours.Count
+            ? new[] { Rule("scheduled", EveryHours(props.IntervalHours), copy: copyVaultArn is not null) }
+            : new[] { Rule("scheduled", AtHours(hours.Except(copyHours)), copy: false), Rule("scheduled-and-copied", AtHours(copyHours), copy: true) };
         var plan = new BackupPlan(this, "plan", new BackupPlanConfig
         {
             Name = props.Name,
-            Rule = new[]
-            {
-                new BackupPlanRule
-                {
-                    RuleName = "scheduled",
-                    TargetVaultName = vault.Name,
-                    Schedule = EveryHours(props.IntervalHours),
-                    StartWindow = props.StartWindowMinutes,
-                    CompletionWindow = props.CompletionWindowMinutes,
-                    Lifecycle = new BackupPlanRuleLifecycle { DeleteAfter = props.RetentionDays },
-                    CopyAction = copyVaultArn is null ? null : new[]
-                    {
-                        new BackupPlanRuleCopyAction
-                        {
-                            DestinationVaultArn = copyVaultArn,
-                            Lifecycle = new BackupPlanRuleCopyActionLifecycle { DeleteAfter = props.RetentionDays },
-                        },
-                    },
-                },
-            },
+            Rule = rules,
         });
         new BackupSelection(this, "selection", new BackupSelectionConfig
         {
@@ -132,6 +148,7 @@ public sealed class ScheduledBackup : Construct
         CopyVaultArn = copyVaultArn;
         MaxRecoveryPointSpacing = TimeSpan.FromMinutes(props.IntervalHours * 60 + props.StartWindowMinutes);
         MaxTimeToNextUsableRecoveryPoint = MaxRecoveryPointSpacing + TimeSpan.FromMinutes(props.CompletionWindowMinutes);
+        MaxCopySpacing = copyVaultArn is null ? null : TimeSpan.FromMinutes(props.CopyIntervalHours * 60 + props.StartWindowMinutes);
     }
 
     /// <param name="region">null: the stack's region.</param>
@@ -170,6 +187,8 @@ public sealed class ScheduledBackup : Construct
             .Check(props.StartWindowMinutes >= 60, nameof(props.StartWindowMinutes), $"{props.StartWindowMinutes} is below AWS Backup's minimum of 60 minutes")
             .Check(props.CompletionWindowMinutes >= props.StartWindowMinutes + 60, nameof(props.CompletionWindowMinutes),
                 $"{props.CompletionWindowMinutes} must be at least 60 minutes longer than StartWindowMinutes ({props.StartWindowMinutes})")
+            .Check(props.CopyIntervalHours >= props.IntervalHours && props.CopyIntervalHours <= 24 && props.IntervalHours > 0 && props.CopyIntervalHours % props.IntervalHours == 0 && 24 % props.CopyIntervalHours == 0,
+                nameof(props.CopyIntervalHours), $"{props.CopyIntervalHours} must be a multiple of IntervalHours ({props.IntervalHours}) that divides 24")
             .Check(props.CompletionWindowMinutes <= props.IntervalHours * 60, nameof(props.CompletionWindowMinutes),
                 $"{props.CompletionWindowMinutes} is longer than the {props.IntervalHours} h interval: jobs would pile up")
             .Check(props.IntervalHours * 60 + props.StartWindowMinutes <= props.MaxRecoveryPointSpacingMinutes, nameof(props.IntervalHours),

@@ -17,6 +17,16 @@ internal static class ConstructTree
         }
     }
 
+    /// <summary>Places every resource under <paramref name="root"/> in <paramref name="region"/> (provider 6's
+    /// per-resource region argument): one provider, no alias, and the construct needs no region knob per resource.</summary>
+    public static void PlaceInRegion(IConstruct root, string region)
+    {
+        foreach (var resource in Resources(root))
+        {
+            resource.AddOverride("region", region);
+        }
+    }
+
     /// <summary>The Terraform resources under <paramref name="root"/>, e.g. for depends_on.</summary>
     public static TerraformResource[] Resources(IConstruct root) =>
         [.. root.Node.FindAll().OfType<TerraformResource>()];

@@ -33,6 +33,10 @@ public sealed record DnsFailoverProps(string Name, string HostedZoneId, string R
     public int FailureThreshold { get; init; } = 3;
 
     public bool ForceDestroyMaintenanceBucket { get; init; }
+
+    /// <summary>Region of the maintenance page: the disaster-recovery region, so the SECONDARY answer works when
+    /// the platform's region is down. @default null (the stack's region: no help in a region outage)</summary>
+    public string? MaintenanceRegion { get; init; }
 }
 
 /// <summary>Route 53 failover for the payments name: a health check on the load balancer's health endpoint,
@@ -75,6 +79,7 @@ public sealed partial class DnsFailover : Construct
         var site = new MaintenanceSite(this, "maintenance", new MaintenanceSiteProps(props.RecordName!, props.MaintenancePageHtml)
         {
             ForceDestroy = props.ForceDestroyMaintenanceBucket,
+            Region = props.MaintenanceRegion,
         });
 
         FailoverRecord("PRIMARY", "alb", healthCheck.Id, new Route53RecordAlias

@@ -16,6 +16,10 @@ public sealed record MaintenanceSiteProps(string BucketName, string IndexHtml)
 {
     /// <summary>Let terraform destroy delete the bucket with its page (the page lives in the repository).</summary>
     public bool ForceDestroy { get; init; }
+
+    /// <summary>Region of the bucket and its website: another than the platform's, so the page is up while the
+    /// platform's region is down. @default null (the stack's region)</summary>
+    public string? Region { get; init; }
 }
 
 /// <summary>A static maintenance page in an S3 website bucket. This is the platform's one intentionally
@@ -29,6 +33,9 @@ public sealed partial class MaintenanceSite : Construct
 
     public string BucketName { get; }
 
+    /// <summary>null: the stack's region.</summary>
+    public string? Region { get; }
+
     /// <summary>Alias target of a Route 53 record: the region's website domain, e.g. s3-website-eu-west-1.amazonaws.com.</summary>
     public string WebsiteDomain { get; }
 
@@ -41,6 +48,7 @@ public sealed partial class MaintenanceSite : Construct
             .Check(BucketNamePattern().IsMatch(props.BucketName ?? "") && !(props.BucketName ?? "").Contains("..", StringComparison.Ordinal), nameof(props.BucketName),
                 $"'{props.BucketName}' is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and dashes)")
             .CheckNotEmpty(props.IndexHtml, nameof(props.IndexHtml))
+            .Check(props.Region is null || Regex.IsMatch(props.Region, AwsEnvironment.RegionPattern), nameof(props.Region), $"'{props.Region}' is not a region name")
             .Check(!(props.IndexHtml ?? "").Contains("${", StringComparison.Ordinal) && !(props.IndexHtml ?? "").Contains("%{", StringComparison.Ordinal),
                 nameof(props.IndexHtml), "contains '${' or '%{', which Terraform would read as template syntax; escape them as '$${' / '%%{'")
             .ThrowIfInvalid();
@@ -76,6 +84,11 @@ public sealed partial class MaintenanceSite : Construct
             // Browsers must not keep showing the page once the platform is back.
             CacheControl = "no-store",
         });
+        if (props.Region is { } region)
+        {
+            ConstructTree.PlaceInRegion(this, region);
+        }
+        Region = props.Region;
         BucketName = bucket.Bucket;
         WebsiteDomain = website.WebsiteDomain;
         WebsiteZoneId = bucket.HostedZoneId;

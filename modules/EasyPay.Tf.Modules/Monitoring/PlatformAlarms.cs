@@ -167,16 +167,18 @@ public static class PlatformAlarms
 
     private static IEnumerable<AlarmDefinition> Cluster(PlatformSignals s)
     {
-        // Ready nodes, not node objects: a failed node stays in cluster_node_count until it is replaced.
+        // Node objects, published once per cluster: a one-datapoint critical on the per-node Ready samples would
+        // page whenever one node's minute sample lands late. NotReady nodes are the warning below.
         yield return new AlarmDefinition("eks-node-count",
-            $"Fewer than {s.NodeGroupMinSize} nodes (the node group minimum) are Ready: pods cannot be scheduled and an AZ may be lost. " +
-            "Check first: kubectl get nodes (NotReady ones and their conditions), then the node groups' Auto Scaling activity (failed launches, capacity).",
-            PlatformMetrics.ReadyNodes(s), AlarmComparison.LessThanThreshold, s.NodeGroupMinSize,
+            $"The cluster has fewer than {s.NodeGroupMinSize} nodes (the node group minimum): pods cannot be scheduled and an AZ may be lost. " +
+            "Check first: the node group's Auto Scaling activity (failed launches, capacity) and node conditions (kubectl get nodes).",
+            PlatformMetrics.Cluster(s, "cluster_node_count", "Minimum"), AlarmComparison.LessThanThreshold, s.NodeGroupMinSize,
             AlarmSeverity.Critical,
-            MissingData.Breaching); // no Ready-node metric means no Ready nodes, or no Container Insights agent: both need a human
+            MissingData.Breaching); // no node-count metric means no nodes, or no Container Insights agent: both need a human
         yield return new AlarmDefinition("eks-nodes-not-ready",
-            "A node has been NotReady for 10 minutes. EKS node auto repair replaces it after 30; its pods were evicted after 5 and run elsewhere if there is room. " +
-            "Check first: kubectl describe node (conditions, kubelet), then whether auto repair is halted (more than 20% of a group unhealthy, or a zonal shift).",
+            "A node has not reported Ready for 8 of the last 10 minutes (cluster_node_count counts it, node_status_condition_ready does not): it is NotReady, or its Container Insights agent is down. " +
+            "A NotReady node's pods were evicted after 5 minutes; EKS node auto repair replaces it after 30. " +
+            "Check first: kubectl get nodes and kubectl describe node (conditions, kubelet), then the cloudwatch-agent pod on it, then whether auto repair is halted (more than 20% of a group unhealthy, or a zonal shift).",
             PlatformMetrics.NotReadyNodes(s), AlarmComparison.GreaterThanThreshold, 0,
             AlarmSeverity.Warning,
             MissingData.NotBreaching) // the node-count alarm covers a missing agent

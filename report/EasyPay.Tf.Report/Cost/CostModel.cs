@@ -73,6 +73,8 @@ public static class CostModel
         ["aws_db_proxy_target"] = "part of RDS Proxy",
         ["aws_backup_plan"] = "priced below as backup storage",
         ["aws_backup_selection"] = "free",
+        ["aws_s3_bucket_replication_configuration"] = "priced below as the replica's storage and the replication transfer",
+        ["aws_ecr_replication_configuration"] = "free; the replicated images bill as ECR storage in the DR region (a few GB, not modelled)",
         ["aws_appautoscaling_target"] = "free; the readers it adds at peak bill as instances while they run",
         ["aws_appautoscaling_policy"] = "free",
         ["aws_backup_vault"] = "priced below as backup storage",
@@ -181,6 +183,12 @@ public static class CostModel
         Line("cluster", $"CloudWatch Logs storage ({facts.Env.LogRetentionDays} days kept)", ingest * Use("logsStoredCompression") * retentionMonths, "GB-month",
             "cloudwatch.logs.storage.gbMonth", "steady state: monthly ingest × compression × months kept");
         Line("cluster", "S3 storage (Velero, ALB logs, maintenance page)", Use("s3StoredGb"), "GB-month", "s3.standard.gbMonth", "s3StoredGb");
+        if (facts.Stacks["cluster"].Count("aws_s3_bucket_replication_configuration") > 0)
+        {
+            // The replica lives in the DR region; the eu-west-1 S3 price stands in for it.
+            Line("cluster", "S3 replica of the Velero bucket (DR region)", Use("veleroReplicaGb"), "GB-month", "s3.standard.gbMonth", "veleroReplicaGb");
+            Line("cluster", "Velero replication transfer", Use("veleroReplicationGbPerMonth"), "GB", "backup.crossRegionTransfer.gb", "veleroReplicationGbPerMonth");
+        }
 
         // database
         var database = facts.Stacks["database"];

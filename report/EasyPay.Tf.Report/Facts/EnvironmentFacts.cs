@@ -21,20 +21,44 @@ public sealed record DatabaseFacts(IReadOnlyList<(string InstanceClass, string Z
     public int Readers => Instances.Count - 1;
 }
 
-public sealed record BackupFacts(string Schedule, int RetentionDays, bool CrossRegionCopy, int StartWindowMinutes, int CompletionWindowMinutes)
+/// <param name="Hours">UTC hours of the day a backup job is scheduled (every rule of the plan).</param>
+/// <param name="CopiedHours">Those whose recovery point is also copied to another region.</param>
+public sealed record BackupFacts(IReadOnlyList<int> Hours, IReadOnlyList<int> CopiedHours, int RetentionDays, int StartWindowMinutes, int CompletionWindowMinutes)
 {
-    /// <summary>The newest usable recovery point's worst age: a point can start a start window late and the next
-    /// one may need its whole completion window (AWS Backup BackupRule: StartWindowMinutes, CompletionWindowMinutes).</summary>
-    public double WorstAgeMinutes => IntervalHours * 60 + StartWindowMinutes + CompletionWindowMinutes;
+    public bool CrossRegionCopy => CopiedHours.Count > 0;
 
-    /// <summary>Hours between scheduled backups, from an "every N hours" cron (cron(0 */N * * ? *)); 24 for a daily one.</summary>
-    public double IntervalHours
+    /// <summary>The longest gap between scheduled backups, across midnight.</summary>
+    public double IntervalHours => LongestGap(Hours);
+
+    /// <summary>The longest gap between copied backups (24 when there is none).</summary>
+    public double CopyIntervalHours => LongestGap(CopiedHours);
+
+    /// <summary>The newest copied recovery point's worst age in the other region: a point can start a start window
+    /// late and the next one may need its whole completion window (AWS Backup BackupRule: StartWindowMinutes,
+    /// CompletionWindowMinutes); the copy's own transfer comes on top and has no completion window.</summary>
+    public double WorstCopyAgeMinutes => CopyIntervalHours * 60 + StartWindowMinutes + CompletionWindowMinutes;
+
+    private static double LongestGap(IReadOnlyList<int> hours)
     {
-        get
+        if (hours.Count == 0)
         {
-            var m = Regex.Match(Schedule, @"^cron\(\S+ \*/(\d+) ");
-            return m.Success ? double.Parse(m.Groups[1].Value) : 24;
+            return 24;
         }
+        var sorted = hours.Order().ToList();
+        return sorted.Select((h, i) => ((i + 1 < sorted.Count ? sorted[i + 1] : sorted[0] + 24) - h)).Max();
+    }
+
+    /// <summary>Hours of an AWS Backup cron expression: cron(0 */N * * ? *) or cron(0 a,b,c * * ? *).</summary>
+    public static IReadOnlyList<int> HoursOf(string schedule)
+    {
+        var every = Regex.Match(schedule, @"^cron\(\S+ \*/(\d+) ");
+        if (every.Success)
+        {
+            var n = int.Parse(every.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            return [.. Enumerable.Range(0, 24 / n).Select(i => i * n)];
+        }
+        var list = Regex.Match(schedule, @"^cron\(\S+ ([0-9,]+) ");
+        return list.Success ? [.. list.Groups[1].Value.Split(',').Select(h => int.Parse(h, System.Globalization.CultureInfo.InvariantCulture))] : [0];
     }
 }
 
@@ -55,6 +79,9 @@ public sealed record EnvironmentFacts
     public required IReadOnlyList<AlarmFacts> Alarms { get; init; }
     /// <summary>Route 53 health check: (interval, failure threshold); null without DNS failover.</summary>
     public required (int IntervalSeconds, int FailureThreshold)? HealthCheck { get; init; }
+
+    /// <summary>Region of the maintenance website DNS fails over to (null: no DNS failover).</summary>
+    public required string? MaintenanceRegion { get; init; }
     public required ChartFacts Chart { get; init; }
     public required int VeleroIntervalHours { get; init; }
 
@@ -81,7 +108,8 @@ public sealed record EnvironmentFacts
         var instances = database.Resources("aws_rds_cluster_instance")
             .Select(i => (i.Body.Str("instance_class")!, i.Body.Str("availability_zone") ?? "")).ToList();
         var rds = database.Resources("aws_rds_cluster").Single().Body;
-        var rule = database.Resources("aws_backup_plan").Single().Body["rule"]![0]!;
+        var rules = database.Resources("aws_backup_plan").Single().Body["rule"]!.AsArray().Select(r => r!).ToList();
+        var rule = rules[0];
 
         var releases = platform.Resources("helm_release").ToDictionary(r => r.Body.Str("name")!, r => r.Body);
         var velero = releases.TryGetValue("velero", out var v) ? v.Str("values.0") ?? "" : "";
@@ -110,10 +138,13 @@ public sealed record EnvironmentFacts
             Database = new DatabaseFacts(instances, (int)(rds.Num("backup_retention_period") ?? 1),
                 (int)(database.Resources("aws_rds_cluster_instance").Select(i => i.Body.Num("performance_insights_retention_period")).FirstOrDefault() ?? 7),
                 database.Count("aws_db_proxy") > 0),
-            Backup = new BackupFacts(rule.Str("schedule")!, (int)(rule.Num("lifecycle.delete_after") ?? 0),
-                rule["copy_action"] is JsonArray { Count: > 0 }, (int)(rule.Num("start_window") ?? 60), (int)(rule.Num("completion_window") ?? 10080)),
+            Backup = new BackupFacts(
+                [.. rules.SelectMany(r => BackupFacts.HoursOf(r.Str("schedule")!)).Distinct().Order()],
+                [.. rules.Where(r => r["copy_action"] is JsonArray { Count: > 0 }).SelectMany(r => BackupFacts.HoursOf(r.Str("schedule")!)).Distinct().Order()],
+                (int)(rule.Num("lifecycle.delete_after") ?? 0), (int)(rule.Num("start_window") ?? 60), (int)(rule.Num("completion_window") ?? 10080)),
             Alarms = alarms,
             HealthCheck = check is null ? null : ((int)(check.Num("request_interval") ?? 30), (int)(check.Num("failure_threshold") ?? 3)),
+            MaintenanceRegion = monitoring.Resources("aws_s3_bucket_website_configuration").Select(w => w.Body.Str("region") ?? env.Region).FirstOrDefault(),
             Chart = ChartFacts.From(chartDefaultsYaml, releases.TryGetValue("easypay", out var app) ? app.Str("values.0") ?? "" : ""),
             VeleroIntervalHours = veleroEvery.Success ? int.Parse(veleroEvery.Groups[1].Value) : 24,
         };

@@ -271,15 +271,16 @@ public static class ResilienceModel
         var f = ctx.Facts;
         var copy = f.Backup.CrossRegionCopy;
         // The copy job has no completion window AWS promises: its transfer time comes on top.
-        var dataLoss = copy ? Seconds.Of(f.Backup.WorstAgeMinutes * 60) : Seconds.Unbounded;
+        var dataLoss = copy ? Seconds.Of(f.Backup.WorstCopyAgeMinutes * 60) : Seconds.Unbounded;
         var check = f.HealthCheck;
         return Result(ctx, "region", $"The region {f.Env.Region} fails", DisruptionType.Region,
             check is { } c ? Seconds.Of(c.IntervalSeconds * c.FailureThreshold) : Seconds.Unbounded,
-            check is { } h ? $"Route 53 health check {h.IntervalSeconds} s × {h.FailureThreshold}; DNS fails over to the maintenance page — an S3 website in the same region, so it is down too" : "no health check (no DNS zone)",
+            check is { } h ? $"Route 53 health check {h.IntervalSeconds} s × {h.FailureThreshold}; DNS fails over to the maintenance page"
+                + (f.MaintenanceRegion == f.Env.Region ? " — an S3 website in the same region, so it is down too" : $", served from {f.MaintenanceRegion}, so users see it while the region is down") : "no health check (no DNS zone)",
             Seconds.Unbounded, Seconds.Unbounded,
             copy ? "a human builds network, cluster and database in the DR region and restores the latest copied recovery point (docs/runbook-database.md)" : "no copy in another region: rebuild empty",
             CapacityVerdict.Insufficient, "nothing runs in another region",
-            dataLoss, copy ? $"backup every {f.Backup.IntervalHours:0} h + a start up to {f.Backup.StartWindowMinutes} min late + up to {f.Backup.CompletionWindowMinutes} min for the job, then the copy's transfer (no SLA)" : "everything (no cross-region copy)");
+            dataLoss, copy ? $"a copied backup every {f.Backup.CopyIntervalHours:0} h + a start up to {f.Backup.StartWindowMinutes} min late + up to {f.Backup.CompletionWindowMinutes} min for the job, then the copy's transfer (no SLA)" : "everything (no cross-region copy)");
     }
 
     private sealed record Resources(double Cpu, double MemoryGiB);

@@ -42,6 +42,9 @@ public sealed record EnvironmentConfig
     public required MonitoringConfig Monitoring { get; init; }
     public required ApplicationConfig Application { get; init; }
 
+    /// <summary>null = no regional disaster recovery (non-production: rebuilt empty after a region loss).</summary>
+    public DisasterRecoveryConfig? DisasterRecovery { get; init; }
+
     /// <summary>Prefix of every resource name of this environment.</summary>
     public string ResourcePrefix => $"easypay-{Name}";
 
@@ -217,9 +220,26 @@ public sealed record DatabaseConfig
 
     /// <summary>Retention of the 3-hourly AWS Backup recovery points (production at least 7).</summary>
     public required int SnapshotRetentionDays { get; init; }
+}
 
-    /// <summary>Region to copy recovery points to for regional disaster recovery; null = no copy.</summary>
-    public string? BackupCopyRegion { get; init; }
+/// <summary>How the database survives the loss of the environment's region. The only path today: an Aurora
+/// Global Database would give an RPO of seconds, but Aurora does not support RDS-managed master passwords in
+/// global databases (docs/disaster-recovery.md weighs it).</summary>
+public enum DatabaseRegionRecovery
+{
+    /// <summary>AWS Backup copies a recovery point to the DR region every 6 h; RPO up to 9 h plus the copy's transfer.</summary>
+    BackupCopy,
+}
+
+/// <summary>The second region the environment recovers in: the maintenance page is served from it (so DNS
+/// failover works while the primary region is down), images and Velero backups replicate to it, and the
+/// database reaches it by <see cref="Database"/>.</summary>
+public sealed record DisasterRecoveryConfig
+{
+    public required string Region { get; init; }
+
+    /// <summary>"backupCopy" or "globalDatabase" in the file.</summary>
+    public required DatabaseRegionRecovery Database { get; init; }
 }
 
 public sealed record MonitoringConfig

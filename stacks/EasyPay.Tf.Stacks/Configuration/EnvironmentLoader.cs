@@ -33,6 +33,7 @@ public static class EnvironmentLoader
             new JsonStringEnumConverter<NatGatewayMode>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
             new JsonStringEnumConverter<NodeCapacityType>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false),
             new JsonStringEnumConverter<EksSupportType>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false),
+            new JsonStringEnumConverter<DatabaseRegionRecovery>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
         },
     };
 

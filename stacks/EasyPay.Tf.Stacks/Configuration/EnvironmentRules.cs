@@ -119,9 +119,17 @@ public static class EnvironmentRules
         {
             yield return ("database.readerCount", $"{env.Database.ReaderCount} reader(s) plus the writer need {env.Database.ReaderCount + 1} AZs but the environment spans {env.AvailabilityZones.Count}; every instance gets its own AZ");
         }
-        if (env.Database.BackupCopyRegion == env.Region)
+        foreach (var (field, image) in new[] { ("application.frontendImage", env.Application.FrontendImage), ("application.backendImage", env.Application.BackendImage) })
         {
-            yield return ("database.backupCopyRegion", $"\"{env.Region}\" is the environment's own region; a disaster-recovery copy must go to another region (or set null)");
+            var path = image.Repository.Contains('/', StringComparison.Ordinal) ? image.Repository[(image.Repository.IndexOf('/', StringComparison.Ordinal) + 1)..] : image.Repository;
+            if (env.DisasterRecovery is not null && !path.StartsWith(PlatformContract.ImageRepositoryPrefix, StringComparison.Ordinal))
+            {
+                yield return ($"{field}.repository", $"\"{path}\" does not start with {PlatformContract.ImageRepositoryPrefix}: only those repositories replicate to the disaster-recovery region {env.DisasterRecovery.Region}");
+            }
+        }
+        if (env.DisasterRecovery?.Region == env.Region)
+        {
+            yield return ("disasterRecovery.region", $"\"{env.Region}\" is the environment's own region; disaster recovery must be in another region (or drop disasterRecovery)");
         }
         foreach (var problem in CheckWindows(env.Database))
         {

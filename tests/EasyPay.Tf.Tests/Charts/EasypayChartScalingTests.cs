@@ -39,13 +39,14 @@ public class EasypayChartScalingTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Hpas_scale_on_cpu_and_memory_up_fast_and_down_slowly(string environment)
+    public void Hpas_scale_on_cpu_up_fast_and_down_slowly(string environment)
     {
         foreach (var hpa in EasypayChart.Render(environment).OfKind("HorizontalPodAutoscaler"))
         {
             hpa.ApiVersion.ShouldBe("autoscaling/v2");
             var targets = hpa.Nodes("spec.metrics").ToDictionary(m => m.Text("resource.name")!, StringComparer.Ordinal);
-            targets.Keys.ShouldBe(["cpu", "memory"], ignoreOrder: true);
+            // CPU only: baseline memory does not fall with more pods, so a memory target could pin a 30-pod ceiling.
+            targets.Keys.ShouldBe(["cpu"]);
             foreach (var metric in targets.Values)
             {
                 metric.Text("type").ShouldBe("Resource");

@@ -344,10 +344,10 @@ public class EnvironmentValidationTests
     }
 
     [Fact]
-    public void A_backup_copy_to_the_same_region_is_rejected()
+    public void A_disaster_recovery_region_equal_to_the_environment_region_is_rejected()
     {
-        ProblemOf("prod", j => j["database"]!["backupCopyRegion"] = "eu-west-1")
-            .ShouldStartWith("environments/prod.json: database.backupCopyRegion: \"eu-west-1\" is the environment's own region");
+        ProblemOf("prod", j => j["disasterRecovery"]!["region"] = "eu-west-1")
+            .ShouldStartWith("environments/prod.json: disasterRecovery.region: \"eu-west-1\" is the environment's own region");
     }
 
     [Fact]

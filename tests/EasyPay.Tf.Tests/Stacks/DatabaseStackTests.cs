@@ -116,7 +116,7 @@ public class DatabaseStackTests
 
     [Theory]
     [MemberData(nameof(Environments))]
-    public void Backups_come_from_config_and_aws_backup_runs_every_6_hours(string env)
+    public void Backups_come_from_config_and_aws_backup_runs_every_3_hours(string env)
     {
         var composed = DatabaseTestInputs.Synth(env);
         var db = composed.Env.Database;
@@ -127,7 +127,8 @@ public class DatabaseStackTests
         cluster.Str("copy_tags_to_snapshot").ShouldBe("true");
 
         var rule = composed.Database.Single("aws_backup_plan")["rule"]![0]!;
-        rule.Str("schedule").ShouldBe("cron(0 */3 * * ? *)");
+        // Without a copy one rule every 3 h; with one (prod) the copied 0/6/12/18 h points are a second rule.
+        rule.Str("schedule").ShouldBe(composed.Env.DisasterRecovery is null ? "cron(0 */3 * * ? *)" : "cron(0 3,9,15,21 * * ? *)");
         rule.Str("lifecycle.delete_after").ShouldBe(db.SnapshotRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var selection = composed.Database.Single("aws_backup_selection");
         selection["resources"].Strings().ShouldBe([Ref(composed.Database, "aws_rds_cluster", "arn")]);
@@ -135,7 +136,7 @@ public class DatabaseStackTests
     }
 
     [Fact]
-    public void Production_copies_every_recovery_point_to_the_configured_second_region()
+    public void Production_copies_every_second_recovery_point_to_the_disaster_recovery_region()
     {
         var json = Database("prod");
         // The copy's vault, key and alias use provider 6's per-resource region (enhanced region support guide),
@@ -148,9 +149,12 @@ public class DatabaseStackTests
         copyVault.Body.Str("name").ShouldBe("easypay-prod-database-copy");
         var copyKey = json.Resources("aws_kms_key").Single(k => copyVault.Body.Str("kms_key_arn")!.Contains(k.Name, StringComparison.Ordinal));
         copyKey.Body.Str("region").ShouldBe("eu-central-1");
-        var copy = json.Single("aws_backup_plan").Str("rule.0.copy_action.0.destination_vault_arn");
-        copy.ShouldBe($"${{aws_backup_vault.{copyVault.Name}.arn}}");
-        json.Single("aws_backup_plan").Str("rule.0.copy_action.0.lifecycle.delete_after").ShouldBe("35");
+        // Every 3 h locally, every 6 h also copied: Aurora snapshot copies are full copies and at most five run
+        // at once per destination region (Aurora user guide, "Copying a DB cluster snapshot").
+        var rules = json.Single("aws_backup_plan")["rule"]!.AsArray();
+        rules.Select(r => (r!.Str("rule_name"), r.Str("schedule"), r.Str("copy_action.0.destination_vault_arn"))).ShouldBe(
+            [("scheduled", "cron(0 3,9,15,21 * * ? *)", null), ("scheduled-and-copied", "cron(0 0,6,12,18 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
+        rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("35");
     }
 
     [Fact]
@@ -309,7 +313,7 @@ public class DatabaseStackTests
         var db = config.Database;
         var row = string.Join(" | ",
             env, config.AvailabilityZones.Count, db.ReaderCount, db.InstanceClass, db.BackupRetentionDays, db.SnapshotRetentionDays,
-            db.BackupCopyRegion ?? "none", config.Production ? "on" : "off");
+            config.DisasterRecovery?.Region ?? "none", config.Production ? "on" : "off");
         File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "runbook-database.md"))
             .ShouldContain($"| {row} |", $"docs/runbook-database.md: update the row of {env} in \"Configured values\" (and the scenarios derived from it)");
     }

@@ -61,8 +61,15 @@ public class ScheduledBackupTests
         copyResources.ShouldBe(["aws_backup_vault", "aws_kms_alias", "aws_kms_key"], ignoreOrder: true);
         json.AllResources().ShouldAllBe(r => r.Body["provider"] == null);
         var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("region") == "eu-central-1");
-        json.Single("aws_backup_plan").Str("rule.0.copy_action.0.destination_vault_arn").ShouldBe($"${{aws_backup_vault.{copyVault.Name}.arn}}");
-        json.Single("aws_backup_plan").Str("rule.0.copy_action.0.lifecycle.delete_after").ShouldBe("14");
+        var rules = json.Single("aws_backup_plan")["rule"]!.AsArray();
+        rules.Select(r => (r!.Str("schedule"), r.Str("copy_action.0.destination_vault_arn"))).ShouldBe(
+            [("cron(0 3,9,15,21 * * ? *)", null), ("cron(0 0,6,12,18 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
+        rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("14");
+
+        // Copying every point is a choice, not the default: one rule.
+        var all = Synth(Props() with { CopyToRegion = "eu-central-1", CopyIntervalHours = 3 }).Single("aws_backup_plan")["rule"]!.AsArray();
+        all.ShouldHaveSingleItem()!.Str("schedule").ShouldBe("cron(0 */3 * * ? *)");
+        all[0]!.Str("copy_action.0.destination_vault_arn").ShouldNotBeNull();
     }
 
     [Fact]

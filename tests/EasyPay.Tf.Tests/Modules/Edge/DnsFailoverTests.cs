@@ -29,6 +29,22 @@ public class DnsFailoverTests
     }
 
     [Fact]
+    public void The_maintenance_page_can_live_in_the_disaster_recovery_region()
+    {
+        var json = Synth(Props() with { MaintenanceRegion = "eu-central-1" });
+        // Every resource of the website (bucket and its settings, policy, page) in eu-central-1 through provider
+        // 6's per-resource region; the records and the health check are global (Route 53).
+        var s3 = json.AllResources().Where(r => r.Type.StartsWith("aws_s3_", StringComparison.Ordinal)).ToList();
+        s3.Count.ShouldBeGreaterThanOrEqualTo(6);
+        s3.ShouldAllBe(r => r.Body.Str("region") == "eu-central-1");
+        json.AllResources().Where(r => r.Type.StartsWith("aws_route53_", StringComparison.Ordinal)).ShouldAllBe(r => r.Body["region"] == null);
+        // The alias follows the bucket: its website domain and hosted zone id are those of the bucket's region.
+        var secondary = json.Resources("aws_route53_record").Single(r => r.Body.Str("failover_routing_policy.type") == "SECONDARY").Body;
+        secondary.Str("alias.zone_id")!.ShouldContain("aws_s3_bucket.");
+        secondary.Str("alias.zone_id")!.ShouldEndWith(".hosted_zone_id}");
+    }
+
+    [Fact]
     public void Without_a_certificate_the_health_check_uses_http()
     {
         var check = Synth(Props() with { Https = false }).Single("aws_route53_health_check");

@@ -67,19 +67,18 @@ public class PlatformAlarmsTests
     }
 
     [Fact]
-    public void The_node_count_alarm_counts_ready_nodes_below_the_node_group_minimum_and_treats_silence_as_no_nodes()
+    public void The_node_count_alarm_fires_below_the_node_group_minimum_and_treats_silence_as_no_nodes()
     {
         var nodes = Alarm("eks-node-count", Signals(nodeMin: 4));
         (nodes.Threshold, nodes.Comparison, nodes.TreatMissingData).ShouldBe((4, AlarmComparison.LessThanThreshold, MissingData.Breaching));
-        // cluster_failed_node_count cannot do this: the agent's failedNodeConditions (MemoryPressure, DiskPressure,
-        // PIDPressure, NetworkUnavailable) leave out Ready, and cluster_node_count counts NotReady nodes too.
-        var ready = nodes.Metric.ShouldBeOfType<MetricStat>();
-        (ready.MetricName, ready.Statistic).ShouldBe(("node_status_condition_ready", "Sum"));
+        nodes.Metric.ShouldBeOfType<MetricStat>().MetricName.ShouldBe("cluster_node_count");
     }
 
     [Fact]
     public void A_node_not_ready_for_10_minutes_is_reported_before_auto_repair_replaces_it()
     {
+        // cluster_failed_node_count cannot do this: the agent's failedNodeConditions (MemoryPressure, DiskPressure,
+        // PIDPressure, NetworkUnavailable) leave out Ready, and cluster_node_count counts NotReady nodes too.
         var alarm = Alarm("eks-nodes-not-ready");
         var math = alarm.Metric.ShouldBeOfType<MetricMath>();
         // A negative difference (a Ready sample landing in the next minute) never crosses the > 0 threshold.
