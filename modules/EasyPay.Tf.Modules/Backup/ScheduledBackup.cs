@@ -38,9 +38,12 @@ public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> Res
 
     /// <summary>Hours between the recovery points that are also copied to <see cref="CopyToRegion"/>: a multiple
     /// of IntervalHours. Aurora snapshot copies are always full copies, can take hours, and at most five run at
-    /// once per destination region (Aurora user guide, "Copying a DB cluster snapshot"), so not every 3-hourly
-    /// point is copied. @default 6</summary>
-    public int CopyIntervalHours { get; init; } = 6;
+    /// once per destination region (Aurora user guide, "Copying a DB cluster snapshot"): each one transfers
+    /// and stores the whole database, so a daily copy. @default 24</summary>
+    public int CopyIntervalHours { get; init; } = 24;
+
+    /// <summary>Days each copy is kept in the DR region (every copy is a full copy). @default 7</summary>
+    public int CopyRetentionDays { get; init; } = 7;
 
     /// <summary>Waiting period before a scheduled deletion of the vault keys. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
@@ -118,7 +121,7 @@ public sealed class ScheduledBackup : Construct
                 new BackupPlanRuleCopyAction
                 {
                     DestinationVaultArn = copyVaultArn!,
-                    Lifecycle = new BackupPlanRuleCopyActionLifecycle { DeleteAfter = props.RetentionDays },
+                    Lifecycle = new BackupPlanRuleCopyActionLifecycle { DeleteAfter = props.CopyRetentionDays },
                 },
             },
         };
@@ -189,6 +192,8 @@ public sealed class ScheduledBackup : Construct
                 $"{props.CompletionWindowMinutes} must be at least 60 minutes longer than StartWindowMinutes ({props.StartWindowMinutes})")
             .Check(props.CopyIntervalHours >= props.IntervalHours && props.CopyIntervalHours <= 24 && props.IntervalHours > 0 && props.CopyIntervalHours % props.IntervalHours == 0 && 24 % props.CopyIntervalHours == 0,
                 nameof(props.CopyIntervalHours), $"{props.CopyIntervalHours} must be a multiple of IntervalHours ({props.IntervalHours}) that divides 24")
+            .Check(props.CopyToRegion is null || (props.CopyRetentionDays >= 1 && props.CopyRetentionDays <= props.RetentionDays), nameof(props.CopyRetentionDays),
+                $"{props.CopyRetentionDays} must be 1 to RetentionDays ({props.RetentionDays})")
             .Check(props.CompletionWindowMinutes <= props.IntervalHours * 60, nameof(props.CompletionWindowMinutes),
                 $"{props.CompletionWindowMinutes} is longer than the {props.IntervalHours} h interval: jobs would pile up")
             .Check(props.IntervalHours * 60 + props.StartWindowMinutes <= props.MaxRecoveryPointSpacingMinutes, nameof(props.IntervalHours),

@@ -104,7 +104,8 @@ public sealed class BucketReplica : Construct
                 },
             },
             // S3 refuses a replication configuration until both buckets are versioned.
-            DependsOn = [.. ConstructTree.Resources(props.Source), .. ConstructTree.Resources(replicaScope)],
+            // The role's policy too: an object written before it takes effect fails replication for good.
+            DependsOn = [.. ConstructTree.Resources(props.Source), .. ConstructTree.Resources(replicaScope), .. ConstructTree.Resources(role)],
         });
 
         BucketName = replica.Name;

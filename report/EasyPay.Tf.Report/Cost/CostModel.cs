@@ -211,8 +211,12 @@ public static class CostModel
         Line("database", "AWS Backup snapshots", Use("backupStoredGb"), "GB-month", "backup.aurora.warm.gbMonth", "backupStoredGb");
         if (facts.Backup.CrossRegionCopy)
         {
-            Line("database", "AWS Backup copy in the DR region", Use("backupStoredGb"), "GB-month", "backup.aurora.warm.gbMonth", "the copy keeps as much as the source");
-            Line("database", "Cross-region copy transfer", Use("backupCopyGbPerMonth"), "GB", "backup.crossRegionTransfer.gb", "backupCopyGbPerMonth");
+            // Aurora snapshot copies are always full copies (Aurora user guide, "Copying a DB cluster snapshot").
+            var copiesPerDay = 24 / facts.Backup.CopyIntervalHours;
+            var size = Use("auroraStorageGb");
+            Line("database", $"AWS Backup copies in the DR region ({copiesPerDay:0.#}/day kept {facts.Backup.CopyRetentionDays} days, full copies)", size * copiesPerDay * facts.Backup.CopyRetentionDays,
+                "GB-month", "backup.aurora.warm.gbMonth", "auroraStorageGb × copies kept");
+            Line("database", "Cross-region copy transfer (full copies)", size * copiesPerDay * 30, "GB", "backup.crossRegionTransfer.gb", "auroraStorageGb × copies per month");
         }
         if (database.Count("aws_db_proxy_endpoint") > 0)
         {

@@ -25,6 +25,9 @@ public sealed record DatabaseFacts(IReadOnlyList<(string InstanceClass, string Z
 /// <param name="CopiedHours">Those whose recovery point is also copied to another region.</param>
 public sealed record BackupFacts(IReadOnlyList<int> Hours, IReadOnlyList<int> CopiedHours, int RetentionDays, int StartWindowMinutes, int CompletionWindowMinutes)
 {
+    /// <summary>Days a copy is kept in the other region.</summary>
+    public int CopyRetentionDays { get; init; }
+
     public bool CrossRegionCopy => CopiedHours.Count > 0;
 
     /// <summary>The longest gap between scheduled backups, across midnight.</summary>
@@ -141,7 +144,10 @@ public sealed record EnvironmentFacts
             Backup = new BackupFacts(
                 [.. rules.SelectMany(r => BackupFacts.HoursOf(r.Str("schedule")!)).Distinct().Order()],
                 [.. rules.Where(r => r["copy_action"] is JsonArray { Count: > 0 }).SelectMany(r => BackupFacts.HoursOf(r.Str("schedule")!)).Distinct().Order()],
-                (int)(rule.Num("lifecycle.delete_after") ?? 0), (int)(rule.Num("start_window") ?? 60), (int)(rule.Num("completion_window") ?? 10080)),
+                (int)(rule.Num("lifecycle.delete_after") ?? 0), (int)(rule.Num("start_window") ?? 60), (int)(rule.Num("completion_window") ?? 10080))
+            {
+                CopyRetentionDays = (int)(rules.Select(r => r.Num("copy_action.0.lifecycle.delete_after")).FirstOrDefault(d => d is not null) ?? 0),
+            },
             Alarms = alarms,
             HealthCheck = check is null ? null : ((int)(check.Num("request_interval") ?? 30), (int)(check.Num("failure_threshold") ?? 3)),
             MaintenanceRegion = monitoring.Resources("aws_s3_bucket_website_configuration").Select(w => w.Body.Str("region") ?? env.Region).FirstOrDefault(),

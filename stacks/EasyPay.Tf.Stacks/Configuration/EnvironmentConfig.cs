@@ -227,7 +227,7 @@ public sealed record DatabaseConfig
 /// global databases (docs/disaster-recovery.md weighs it).</summary>
 public enum DatabaseRegionRecovery
 {
-    /// <summary>AWS Backup copies a recovery point to the DR region every 6 h; RPO up to 9 h plus the copy's transfer.</summary>
+    /// <summary>AWS Backup copies a recovery point to the DR region every day (full copies, kept 7 days); RPO up to 27 h plus the copy's transfer.</summary>
     BackupCopy,
 }
 

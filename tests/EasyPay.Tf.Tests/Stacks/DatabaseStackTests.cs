@@ -127,8 +127,8 @@ public class DatabaseStackTests
         cluster.Str("copy_tags_to_snapshot").ShouldBe("true");
 
         var rule = composed.Database.Single("aws_backup_plan")["rule"]![0]!;
-        // Without a copy one rule every 3 h; with one (prod) the copied 0/6/12/18 h points are a second rule.
-        rule.Str("schedule").ShouldBe(composed.Env.DisasterRecovery is null ? "cron(0 */3 * * ? *)" : "cron(0 3,9,15,21 * * ? *)");
+        // Without a copy one rule every 3 h; with one (prod) the copied 00 UTC point is a second rule.
+        rule.Str("schedule").ShouldBe(composed.Env.DisasterRecovery is null ? "cron(0 */3 * * ? *)" : "cron(0 3,6,9,12,15,18,21 * * ? *)");
         rule.Str("lifecycle.delete_after").ShouldBe(db.SnapshotRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var selection = composed.Database.Single("aws_backup_selection");
         selection["resources"].Strings().ShouldBe([Ref(composed.Database, "aws_rds_cluster", "arn")]);
@@ -149,12 +149,12 @@ public class DatabaseStackTests
         copyVault.Body.Str("name").ShouldBe("easypay-prod-database-copy");
         var copyKey = json.Resources("aws_kms_key").Single(k => copyVault.Body.Str("kms_key_arn")!.Contains(k.Name, StringComparison.Ordinal));
         copyKey.Body.Str("region").ShouldBe("eu-central-1");
-        // Every 3 h locally, every 6 h also copied: Aurora snapshot copies are full copies and at most five run
-        // at once per destination region (Aurora user guide, "Copying a DB cluster snapshot").
+        // Every 3 h locally, once a day also copied: Aurora snapshot copies are always full copies (Aurora user
+        // guide, "Copying a DB cluster snapshot"), so each copy transfers and stores the whole database.
         var rules = json.Single("aws_backup_plan")["rule"]!.AsArray();
         rules.Select(r => (r!.Str("rule_name"), r.Str("schedule"), r.Str("copy_action.0.destination_vault_arn"))).ShouldBe(
-            [("scheduled", "cron(0 3,9,15,21 * * ? *)", null), ("scheduled-and-copied", "cron(0 0,6,12,18 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
-        rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("35");
+            [("scheduled", "cron(0 3,6,9,12,15,18,21 * * ? *)", null), ("scheduled-and-copied", "cron(0 0 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
+        rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("7");
     }
 
     [Fact]

@@ -63,8 +63,9 @@ public class ScheduledBackupTests
         var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("region") == "eu-central-1");
         var rules = json.Single("aws_backup_plan")["rule"]!.AsArray();
         rules.Select(r => (r!.Str("schedule"), r.Str("copy_action.0.destination_vault_arn"))).ShouldBe(
-            [("cron(0 3,9,15,21 * * ? *)", null), ("cron(0 0,6,12,18 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
-        rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("14");
+            [("cron(0 3,6,9,12,15,18,21 * * ? *)", null), ("cron(0 0 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
+        // Every copy is a full copy: seven are kept, not RetentionDays' worth.
+        rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("7");
 
         // Copying every point is a choice, not the default: one rule.
         var all = Synth(Props() with { CopyToRegion = "eu-central-1", CopyIntervalHours = 3 }).Single("aws_backup_plan")["rule"]!.AsArray();
