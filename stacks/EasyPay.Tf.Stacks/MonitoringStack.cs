@@ -76,7 +76,7 @@ public sealed class MonitoringStack : EasyPayStack
         {
             var dns = new DnsFailover(this, "dns-failover", new DnsFailoverProps(
                 Prefix, dnsConfig.HostedZoneId, dnsConfig.RecordName, cluster.AlbDnsName, cluster.AlbZoneId,
-                File.ReadAllText(Path.Combine(paths.RepositoryRoot, MaintenancePagePath)))
+                File.ReadAllText(Path.Combine(paths.RepositoryRoot, MaintenancePagePath)), dnsConfig.MaintenanceCertificateArn)
             {
                 Https = env.Cluster.CertificateArn is not null,
                 // Through the ALB and nginx to the backend, which checks its database: a backend or database

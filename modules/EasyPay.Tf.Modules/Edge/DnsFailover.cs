@@ -9,11 +9,13 @@ namespace EasyPay.Tf.Modules.Edge;
 /// <summary>Props of <see cref="DnsFailover"/>.</summary>
 /// <param name="Name">Name prefix for tags, e.g. "easypay-prod".</param>
 /// <param name="HostedZoneId">Route 53 zone that holds <paramref name="RecordName"/>.</param>
-/// <param name="RecordName">The name customers use, e.g. pay.easypay.example; also the maintenance bucket's name.</param>
+/// <param name="RecordName">The name customers use, e.g. pay.easypay.example.</param>
 /// <param name="AlbDnsName">DNS name of the load balancer (health-check target and primary alias target).</param>
 /// <param name="AlbZoneId">Canonical hosted zone of the load balancer.</param>
 /// <param name="MaintenancePageHtml">The page served while the platform is down.</param>
-public sealed record DnsFailoverProps(string Name, string HostedZoneId, string RecordName, string AlbDnsName, string AlbZoneId, string MaintenancePageHtml)
+/// <param name="MaintenanceCertificateArn">ACM certificate in us-east-1 for <paramref name="RecordName"/>: the
+/// maintenance page's CloudFront distribution serves the name over HTTPS with it.</param>
+public sealed record DnsFailoverProps(string Name, string HostedZoneId, string RecordName, string AlbDnsName, string AlbZoneId, string MaintenancePageHtml, string MaintenanceCertificateArn)
 {
     /// <summary>Check over HTTPS (port 443); false = HTTP on port 80, for environments without a certificate.</summary>
     public bool Https { get; init; } = true;
@@ -34,13 +36,14 @@ public sealed record DnsFailoverProps(string Name, string HostedZoneId, string R
 
     public bool ForceDestroyMaintenanceBucket { get; init; }
 
-    /// <summary>Region of the maintenance page: the disaster-recovery region, so the SECONDARY answer works when
-    /// the platform's region is down. @default null (the stack's region: no help in a region outage)</summary>
+    /// <summary>Region of the maintenance page's bucket: the disaster-recovery region, so the SECONDARY answer
+    /// works when the platform's region is down. @default null (the stack's region: no help in a region outage)</summary>
     public string? MaintenanceRegion { get; init; }
 }
 
 /// <summary>Route 53 failover for the payments name: a health check on the load balancer's health endpoint,
-/// a PRIMARY alias to the load balancer guarded by it, and a SECONDARY alias to a static maintenance page,
+/// a PRIMARY alias to the load balancer guarded by it, and a SECONDARY alias to a static maintenance page
+/// served by CloudFront over HTTPS,
 /// so customers see "briefly unavailable" instead of a connection error when the platform is down.
 /// Alias records carry no TTL of their own: answers get the target's TTL (60 s for load balancers).</summary>
 public sealed partial class DnsFailover : Construct
@@ -76,7 +79,9 @@ public sealed partial class DnsFailover : Construct
             Tags = new Dictionary<string, string> { ["Name"] = $"{props.Name}-alb-health" },
         });
 
-        var site = new MaintenanceSite(this, "maintenance", new MaintenanceSiteProps(props.RecordName!, props.MaintenancePageHtml)
+        var aws = AwsEnvironment.Of(this);
+        var site = new MaintenanceSite(this, "maintenance-page", new MaintenanceSiteProps(
+            $"{props.Name}-maintenance-{aws.AccountId}", props.RecordName!, props.MaintenanceCertificateArn, props.MaintenancePageHtml)
         {
             ForceDestroy = props.ForceDestroyMaintenanceBucket,
             Region = props.MaintenanceRegion,
@@ -90,9 +95,9 @@ public sealed partial class DnsFailover : Construct
         });
         FailoverRecord("SECONDARY", "maintenance", null, new Route53RecordAlias
         {
-            Name = site.WebsiteDomain,
-            ZoneId = site.WebsiteZoneId,
-            EvaluateTargetHealth = false, // the last resort is answered even when S3 looks unhealthy
+            Name = site.AliasDomain,
+            ZoneId = site.AliasZoneId,
+            EvaluateTargetHealth = false, // the last resort is answered even when it looks unhealthy
         });
 
         void FailoverRecord(string failoverType, string target, string? healthCheckId, Route53RecordAlias alias) =>

@@ -73,6 +73,8 @@ public static class CostModel
         ["aws_db_proxy_target"] = "part of RDS Proxy",
         ["aws_backup_plan"] = "priced below as backup storage",
         ["aws_backup_selection"] = "free",
+        ["aws_cloudfront_distribution"] = "per request and GB served: idle except while DNS has failed over to the maintenance page (cents)",
+        ["aws_cloudfront_origin_access_control"] = "free",
         ["aws_s3_bucket_replication_configuration"] = "priced below as the replica's storage and the replication transfer",
         ["aws_ecr_replication_configuration"] = "free; the replicated images bill as ECR storage in the DR region (a few GB, not modelled)",
         ["aws_appautoscaling_target"] = "free; the readers it adds at peak bill as instances while they run",

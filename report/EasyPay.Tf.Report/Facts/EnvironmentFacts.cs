@@ -150,7 +150,7 @@ public sealed record EnvironmentFacts
             },
             Alarms = alarms,
             HealthCheck = check is null ? null : ((int)(check.Num("request_interval") ?? 30), (int)(check.Num("failure_threshold") ?? 3)),
-            MaintenanceRegion = monitoring.Resources("aws_s3_bucket_website_configuration").Select(w => w.Body.Str("region") ?? env.Region).FirstOrDefault(),
+            MaintenanceRegion = monitoring.Resources("aws_s3_object").Select(o => o.Body.Str("region") ?? env.Region).FirstOrDefault(),
             Chart = ChartFacts.From(chartDefaultsYaml, releases.TryGetValue("easypay", out var app) ? app.Str("values.0") ?? "" : ""),
             VeleroIntervalHours = veleroEvery.Success ? int.Parse(veleroEvery.Groups[1].Value) : 24,
         };

@@ -260,6 +260,9 @@ public sealed record DnsConfig
 
     /// <summary>Fully qualified record that fails over, e.g. pay.example.com.</summary>
     public required string RecordName { get; init; }
+
+    /// <summary>ACM certificate in us-east-1 covering RecordName, for the maintenance page's CloudFront distribution.</summary>
+    public required string MaintenanceCertificateArn { get; init; }
 }
 
 public sealed record ApplicationConfig

@@ -133,8 +133,8 @@ public class MonitoringStackTests
         // The Container Insights groups belong to the cluster stack, which creates them before the add-on
         // writes; a second owner here failed the apply with ResourceAlreadyExistsException.
         Of(env).Json.Resources("aws_cloudwatch_log_group").ShouldBeEmpty();
-        // ... and so no logs key either: its only keys encrypt its topics.
-        Of(env).Json.Resources("aws_kms_key").Count.ShouldBe(Of(env).Json.Resources("aws_sns_topic").Count);
+        // ... and so no logs key either: its only keys encrypt its topics and the maintenance page's bucket.
+        Of(env).Json.Resources("aws_kms_key").Count.ShouldBe(Of(env).Json.Resources("aws_sns_topic").Count + Of(env).Json.Resources("aws_s3_bucket").Count);
     }
 
     [Theory]
@@ -166,8 +166,13 @@ public class MonitoringStackTests
         var records = prod.Json.Resources("aws_route53_record").Select(r => r.Body).ToList();
         records.Select(r => r.Str("failover_routing_policy.type")).ShouldBe(["PRIMARY", "SECONDARY"], ignoreOrder: true);
         records.ShouldAllBe(r => r.Str("name") == dns.RecordName && r.Str("zone_id") == dns.HostedZoneId);
-        prod.Json.Single("aws_s3_bucket").Str("bucket").ShouldBe(dns.RecordName);
+        // The page's bucket waits in the DR region; CloudFront serves the record name with the us-east-1 certificate.
+        prod.Json.Single("aws_s3_bucket").Str("bucket").ShouldBe("easypay-prod-maintenance-333344445555");
+        prod.Json.Single("aws_s3_bucket").Str("region").ShouldBe(prod.Env.DisasterRecovery!.Region);
         prod.Json.Single("aws_s3_bucket").Str("force_destroy").ShouldBe("false");
+        var distribution = prod.Json.Single("aws_cloudfront_distribution");
+        distribution["aliases"].Strings().ShouldBe([dns.RecordName]);
+        distribution.Str("viewer_certificate.acm_certificate_arn").ShouldBe(dns.MaintenanceCertificateArn);
         prod.Json.Single("aws_s3_object").Str("content")
             .ShouldBe(File.ReadAllText(Path.Combine(RepoPaths.Root, MonitoringStack.MaintenancePagePath)));
 
@@ -199,7 +204,7 @@ public class MonitoringStackTests
     {
         var env = TestEnvironments.Repository("dev") with
         {
-            Monitoring = new MonitoringConfig { AlarmEmails = [], Dns = new DnsConfig { HostedZoneId = "Z0123456789DEVZONE", RecordName = "pay.dev.easypay.example" } },
+            Monitoring = new MonitoringConfig { AlarmEmails = [], Dns = new DnsConfig { HostedZoneId = "Z0123456789DEVZONE", RecordName = "pay.dev.easypay.example", MaintenanceCertificateArn = "arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" } },
         };
         var json = MonitoringTestInputs.Synth(env)["dev-monitoring"];
         json.Single("aws_route53_health_check").Str("type").ShouldBe("HTTP");

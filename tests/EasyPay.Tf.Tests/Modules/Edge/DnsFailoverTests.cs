@@ -9,7 +9,9 @@ public class DnsFailoverTests
     private const string Page = "<!DOCTYPE html><html><body><h1>Payments are briefly unavailable</h1></body></html>";
 
     private static DnsFailoverProps Props() => new("easypay-test", "Z0123456789ABCDEFGHIJ", "pay.easypay.example",
-        "easypay-test-alb-1.eu-west-1.elb.amazonaws.com", "Z32O12XQLNTSW2", Page);
+        "easypay-test-alb-1.eu-west-1.elb.amazonaws.com", "Z32O12XQLNTSW2", Page, Certificate);
+
+    private const string Certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
 
     private static JsonObject Synth(DnsFailoverProps props) =>
         ConstructSynth.Stack((stack, _) => new DnsFailover(stack, "dns", props));
@@ -32,16 +34,14 @@ public class DnsFailoverTests
     public void The_maintenance_page_can_live_in_the_disaster_recovery_region()
     {
         var json = Synth(Props() with { MaintenanceRegion = "eu-central-1" });
-        // Every resource of the website (bucket and its settings, policy, page) in eu-central-1 through provider
-        // 6's per-resource region; the records and the health check are global (Route 53).
-        var s3 = json.AllResources().Where(r => r.Type.StartsWith("aws_s3_", StringComparison.Ordinal)).ToList();
-        s3.Count.ShouldBeGreaterThanOrEqualTo(6);
-        s3.ShouldAllBe(r => r.Body.Str("region") == "eu-central-1");
-        json.AllResources().Where(r => r.Type.StartsWith("aws_route53_", StringComparison.Ordinal)).ShouldAllBe(r => r.Body["region"] == null);
-        // The alias follows the bucket: its website domain and hosted zone id are those of the bucket's region.
-        var secondary = json.Resources("aws_route53_record").Single(r => r.Body.Str("failover_routing_policy.type") == "SECONDARY").Body;
-        secondary.Str("alias.zone_id")!.ShouldContain("aws_s3_bucket.");
-        secondary.Str("alias.zone_id")!.ShouldEndWith(".hosted_zone_id}");
+        // Bucket, its settings, key and page in eu-central-1 through provider 6's per-resource region; CloudFront
+        // and Route 53 are global and take no region.
+        var regional = json.AllResources().Where(r => r.Type.StartsWith("aws_s3_", StringComparison.Ordinal) || r.Type.StartsWith("aws_kms_", StringComparison.Ordinal)).ToList();
+        regional.Count.ShouldBeGreaterThanOrEqualTo(8);
+        regional.ShouldAllBe(r => r.Body.Str("region") == "eu-central-1");
+        json.AllResources().Where(r => r.Type.StartsWith("aws_route53_", StringComparison.Ordinal) || r.Type.StartsWith("aws_cloudfront_", StringComparison.Ordinal))
+            .ShouldAllBe(r => r.Body["region"] == null);
+        json.Single("aws_cloudfront_distribution").Str("origin.0.domain_name").ShouldBe("easypay-test-maintenance-123456789012.s3.eu-central-1.amazonaws.com");
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class DnsFailoverTests
     }
 
     [Fact]
-    public void The_primary_record_aliases_the_load_balancer_and_the_secondary_the_maintenance_website()
+    public void The_primary_record_aliases_the_load_balancer_and_the_secondary_the_maintenance_distribution()
     {
         var json = Synth(Props());
         var records = json.Resources("aws_route53_record").Select(r => r.Body).ToList();
@@ -64,42 +64,49 @@ public class DnsFailoverTests
         primary.Str("alias.evaluate_target_health").ShouldBe("true");
         primary.Str("health_check_id")!.ShouldStartWith("${aws_route53_health_check.");
         var secondary = records.Single(r => r.Str("failover_routing_policy.type") == "SECONDARY");
-        secondary.Str("alias.name")!.ShouldContain("aws_s3_bucket_website_configuration.");
-        secondary.Str("alias.name")!.ShouldEndWith(".website_domain}");
-        secondary.Str("alias.zone_id")!.ShouldEndWith(".hosted_zone_id}");
+        var distribution = json.Resources("aws_cloudfront_distribution").Single().Name;
+        secondary.Str("alias.name").ShouldBe($"${{aws_cloudfront_distribution.{distribution}.domain_name}}");
+        secondary.Str("alias.zone_id").ShouldBe($"${{aws_cloudfront_distribution.{distribution}.hosted_zone_id}}");
         secondary["health_check_id"].ShouldBeNull();
     }
 
     [Fact]
-    public void The_maintenance_bucket_is_named_after_the_record_and_serves_the_page_from_the_repository()
+    public void Cloudfront_serves_the_page_over_https_for_the_record_name_on_every_path_uncached()
     {
         var json = Synth(Props());
-        json.Single("aws_s3_bucket").Str("bucket").ShouldBe("pay.easypay.example");
-        var website = json.Single("aws_s3_bucket_website_configuration");
-        (website.Str("index_document.suffix"), website.Str("error_document.key")).ShouldBe(("index.html", "index.html"));
+        var d = json.Single("aws_cloudfront_distribution");
+        d["aliases"].Strings().ShouldBe(["pay.easypay.example"]);
+        // CloudFront takes ACM certificates from us-east-1 only and needs one for an alternate domain name.
+        (d.Str("viewer_certificate.acm_certificate_arn"), d.Str("viewer_certificate.ssl_support_method"), d.Str("viewer_certificate.minimum_protocol_version"))
+            .ShouldBe((Certificate, "sni-only", "TLSv1.2_2021"));
+        d.Str("default_cache_behavior.viewer_protocol_policy").ShouldBe("redirect-to-https");
+        d.Str("default_cache_behavior.cache_policy_id")!.ShouldContain("data.aws_cloudfront_cache_policy.");
+        json["data"]!["aws_cloudfront_cache_policy"]!.AsObject().Single().Value!.Str("name").ShouldBe("Managed-CachingDisabled");
+        d.Str("default_root_object").ShouldBe("index.html");
+        // Without s3:ListBucket a missing key is 403: both become the page, as 503.
+        d["custom_error_response"]!.AsArray().Select(e => (e!.Str("error_code"), e.Str("response_code"), e.Str("response_page_path"))).ShouldBe(
+            [("403", "503", "/index.html"), ("404", "503", "/index.html")]);
+        var oac = json.Single("aws_cloudfront_origin_access_control");
+        (oac.Str("origin_access_control_origin_type"), oac.Str("signing_behavior"), oac.Str("signing_protocol")).ShouldBe(("s3", "always", "sigv4"));
+        d.Str("origin.0.origin_access_control_id")!.ShouldContain("aws_cloudfront_origin_access_control.");
         var page = json.Single("aws_s3_object");
-        (page.Str("key"), page.Str("content"), page.Str("content_type")).ShouldBe(("index.html", Page, "text/html; charset=utf-8"));
-        page.Str("cache_control").ShouldBe("no-store");
+        (page.Str("key"), page.Str("content"), page.Str("content_type"), page.Str("cache_control")).ShouldBe(("index.html", Page, "text/html; charset=utf-8", "no-store"));
     }
 
     [Fact]
-    public void Only_the_page_is_public_acls_stay_blocked_and_writes_need_tls()
+    public void Only_this_distribution_reads_the_private_kms_encrypted_bucket()
     {
         var json = Synth(Props());
+        var distributionArn = $"${{aws_cloudfront_distribution.{json.Resources("aws_cloudfront_distribution").Single().Name}.arn}}";
         var block = json.Single("aws_s3_bucket_public_access_block");
-        (block.Str("block_public_acls"), block.Str("ignore_public_acls")).ShouldBe(("true", "true"));
-        json.Single("aws_s3_bucket_ownership_controls").Str("rule.object_ownership").ShouldBe("BucketOwnerEnforced");
-        var bucketPolicy = json.Single("aws_s3_bucket_policy");
-        bucketPolicy["depends_on"].Strings().ShouldHaveSingleItem().ShouldStartWith("aws_s3_bucket_public_access_block.");
-        var statements = JsonNode.Parse(bucketPolicy.Str("policy")!)!["Statement"]!.AsArray();
-        var read = statements.Single(s => s.Str("Effect") == "Allow")!;
-        read.Str("Action").ShouldBe("s3:GetObject");
-        read.Str("Resource")!.ShouldEndWith(".arn}/index.html");
-        var deny = statements.Single(s => s.Str("Effect") == "Deny")!;
-        deny.Str("Condition.Bool.aws:SecureTransport").ShouldBe("false");
-        deny["Action"].Strings().ShouldNotContain("s3:GetObject");
-        json.Single("aws_s3_bucket_versioning").Str("versioning_configuration.status").ShouldBe("Enabled");
-        json.Single("aws_s3_bucket_server_side_encryption_configuration").Str("rule.0.apply_server_side_encryption_by_default.sse_algorithm").ShouldBe("AES256");
+        (block.Str("block_public_acls"), block.Str("block_public_policy"), block.Str("ignore_public_acls"), block.Str("restrict_public_buckets")).ShouldBe(("true", "true", "true", "true"));
+        var statements = JsonNode.Parse(json.Single("aws_s3_bucket_policy").Str("policy")!)!["Statement"]!.AsArray();
+        var read = statements.Single(s => s!.Str("Effect") == "Allow")!;
+        (read.Str("Principal.Service"), read.Str("Action"), read.Str("Condition.StringEquals.AWS:SourceArn")).ShouldBe(("cloudfront.amazonaws.com", "s3:GetObject", distributionArn));
+        json.Single("aws_s3_bucket_server_side_encryption_configuration").Str("rule.0.apply_server_side_encryption_by_default.sse_algorithm").ShouldBe("aws:kms");
+        var keyStatements = JsonNode.Parse(json.Single("aws_kms_key").Str("policy")!)!["Statement"]!.AsArray();
+        keyStatements.ShouldContain(s => s!.Str("Principal.Service") == "cloudfront.amazonaws.com" && s.Str("Action") == "kms:Decrypt"
+            && s.Str("Condition.StringEquals.AWS:SourceArn") == distributionArn);
     }
 
     [Theory]
@@ -108,6 +115,7 @@ public class DnsFailoverTests
     public void Force_destroy_follows_the_props(bool forceDestroy)
     {
         Synth(Props() with { ForceDestroyMaintenanceBucket = forceDestroy }).Single("aws_s3_bucket").Str("force_destroy").ShouldBe(forceDestroy ? "true" : "false");
+        Synth(Props()).Single("aws_s3_bucket").Str("bucket").ShouldBe("easypay-test-maintenance-123456789012");
     }
 
     [Fact]
