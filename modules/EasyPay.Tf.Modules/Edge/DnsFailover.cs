@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.Route53HealthCheck;
 using HashiCorp.Cdktf.Providers.Aws.Route53Record;
 
@@ -97,10 +98,11 @@ public sealed partial class DnsFailover : Construct
         {
             Name = site.AliasDomain,
             ZoneId = site.AliasZoneId,
-            EvaluateTargetHealth = false, // the last resort is answered even when it looks unhealthy
-        });
+            // Route 53 rejects true for a CloudFront alias; the last resort is answered regardless.
+            EvaluateTargetHealth = false,
+        }, site.Resources);
 
-        void FailoverRecord(string failoverType, string target, string? healthCheckId, Route53RecordAlias alias) =>
+        void FailoverRecord(string failoverType, string target, string? healthCheckId, Route53RecordAlias alias, IReadOnlyList<ITerraformDependable>? waitFor = null) =>
             new Route53Record(this, failoverType.ToLowerInvariant(), new Route53RecordConfig
             {
                 ZoneId = props.HostedZoneId,
@@ -110,6 +112,7 @@ public sealed partial class DnsFailover : Construct
                 FailoverRoutingPolicy = new Route53RecordFailoverRoutingPolicy { Type = failoverType },
                 HealthCheckId = healthCheckId,
                 Alias = alias,
+                DependsOn = waitFor is null ? null : [.. waitFor],
             });
 
         HealthCheckId = healthCheck.Id;

@@ -56,6 +56,10 @@ public sealed partial class MaintenanceSite : Construct
     /// <summary>Alias target zone: the distribution's hosted zone.</summary>
     public string AliasZoneId { get; }
 
+    /// <summary>Everything the distribution needs to read the page (bucket, policies, key, page): the DNS
+    /// record that sends customers here waits for it.</summary>
+    public IReadOnlyList<HashiCorp.Cdktf.ITerraformDependable> Resources { get; }
+
     public MaintenanceSite(Construct scope, string id, MaintenanceSiteProps props) : base(scope, id)
     {
         new PropsValidator(nameof(MaintenanceSiteProps))
@@ -92,7 +96,6 @@ public sealed partial class MaintenanceSite : Construct
             Enabled = true,
             Comment = $"Maintenance page of {props.DomainName}",
             Aliases = [props.DomainName!],
-            DefaultRootObject = IndexDocument,
             PriceClass = "PriceClass_100",
             Origin = new[]
             {
@@ -107,8 +110,8 @@ public sealed partial class MaintenanceSite : Construct
                 CachePolicyId = noCache.Id,
                 Compress = true,
             },
-            // Every path of the failed-over site (/api/..., /checkout) shows the page, as 503: without
-            // s3:ListBucket a missing key answers 403.
+            // Every path of the failed-over site (/, /api/..., /checkout) shows the page, as 503: without
+            // s3:ListBucket a missing key (and "/", no default root object) answers 403.
             CustomErrorResponse = OriginErrorCodes.Select(code => new CloudfrontDistributionCustomErrorResponse
             {
                 ErrorCode = code,
@@ -159,6 +162,8 @@ public sealed partial class MaintenanceSite : Construct
             Content = props.IndexHtml,
             ContentType = "text/html; charset=utf-8",
             CacheControl = "no-store", // browsers must not keep showing the page once the platform is back
+            // Uploaded after the bucket's KMS default encryption exists, or it would stay SSE-S3.
+            DependsOn = ConstructTree.Resources(bucket),
         });
         if (props.Region is { } region)
         {
@@ -166,6 +171,7 @@ public sealed partial class MaintenanceSite : Construct
         }
 
         Region = props.Region;
+        Resources = ConstructTree.Resources(storage);
         BucketName = bucket.Name;
         AliasDomain = distribution.DomainName;
         AliasZoneId = distribution.HostedZoneId;

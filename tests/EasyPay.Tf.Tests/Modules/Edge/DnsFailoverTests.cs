@@ -68,6 +68,12 @@ public class DnsFailoverTests
         secondary.Str("alias.name").ShouldBe($"${{aws_cloudfront_distribution.{distribution}.domain_name}}");
         secondary.Str("alias.zone_id").ShouldBe($"${{aws_cloudfront_distribution.{distribution}.hosted_zone_id}}");
         secondary["health_check_id"].ShouldBeNull();
+        // DNS switches only once the distribution can read the page (bucket policy, key, object).
+        secondary["depends_on"].Strings().ShouldContain(d => d.StartsWith("aws_s3_bucket_policy.", StringComparison.Ordinal));
+        secondary["depends_on"].Strings().ShouldContain(d => d.StartsWith("aws_s3_object.", StringComparison.Ordinal));
+        secondary["depends_on"].Strings().ShouldContain(d => d.StartsWith("aws_kms_key.", StringComparison.Ordinal));
+        // The page is uploaded after the bucket's KMS default encryption.
+        json.Single("aws_s3_object")["depends_on"].Strings().ShouldContain(d => d.StartsWith("aws_s3_bucket_server_side_encryption_configuration.", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -82,7 +88,8 @@ public class DnsFailoverTests
         d.Str("default_cache_behavior.viewer_protocol_policy").ShouldBe("redirect-to-https");
         d.Str("default_cache_behavior.cache_policy_id")!.ShouldContain("data.aws_cloudfront_cache_policy.");
         json["data"]!["aws_cloudfront_cache_policy"]!.AsObject().Single().Value!.Str("name").ShouldBe("Managed-CachingDisabled");
-        d.Str("default_root_object").ShouldBe("index.html");
+        // No default root object: "/" also gets the page as 503, like every other path.
+        d["default_root_object"].ShouldBeNull();
         // Without s3:ListBucket a missing key is 403: both become the page, as 503.
         d["custom_error_response"]!.AsArray().Select(e => (e!.Str("error_code"), e.Str("response_code"), e.Str("response_page_path"))).ShouldBe(
             [("403", "503", "/index.html"), ("404", "503", "/index.html")]);
