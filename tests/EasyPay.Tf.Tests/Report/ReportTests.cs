@@ -56,6 +56,22 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_kubernetes_version_past_standard_support_is_priced_at_the_extended_rate()
+    {
+        // EKS pricing: 0.60 USD per cluster-hour in extended support instead of 0.10 (report/data/prices-eu-west-1.json).
+        var env = TestEnvironments.Repository("dev");
+        var facts = ReportFixture.Facts(env, stacks =>
+        {
+            var cluster = stacks["cluster"]["resource"]!["aws_eks_cluster"]!.AsObject().Single().Value!.AsObject();
+            cluster["version"] = "1.33";
+        });
+        var line = EasyPay.Tf.Report.Cost.CostModel.Estimate(facts, ReportFixture.Data).Lines.Single(l => l.Item.StartsWith("EKS control plane", StringComparison.Ordinal));
+        line.Item.ShouldBe("EKS control plane (Kubernetes 1.33: extended support)");
+        line.Price!.Value.ShouldBe(0.60);
+        ReportFixture.Of("dev").Cost.Lines.Single(l => l.Item == "EKS control plane").Price!.Value.ShouldBe(0.10);
+    }
+
+    [Fact]
     public void An_unknown_resource_type_is_listed_not_priced_at_zero()
     {
         var env = TestEnvironments.Repository("dev");
