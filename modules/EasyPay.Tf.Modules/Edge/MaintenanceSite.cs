@@ -41,14 +41,7 @@ public sealed partial class MaintenanceSite : Construct
     /// <summary>What the private origin answers for a path it does not have (403 without s3:ListBucket).</summary>
     private static readonly int[] OriginErrorCodes = [403, 404];
 
-    /// <summary>The hosted zone of every CloudFront distribution (Route 53 developer guide, "Values for alias
-    /// records": Z2FDTNDATAQYW2); the distribution's hosted_zone_id attribute returns it.</summary>
-    public const string CloudFrontZoneId = "Z2FDTNDATAQYW2";
-
     public string BucketName { get; }
-
-    /// <summary>null: the stack's region.</summary>
-    public string? Region { get; }
 
     /// <summary>Alias target of a Route 53 record: the distribution's domain (dxxxx.cloudfront.net).</summary>
     public string AliasDomain { get; }
@@ -170,7 +163,6 @@ public sealed partial class MaintenanceSite : Construct
             ConstructTree.PlaceInRegion(storage, region);
         }
 
-        Region = props.Region;
         Resources = ConstructTree.Resources(storage);
         BucketName = bucket.Name;
         AliasDomain = distribution.DomainName;

@@ -8,8 +8,11 @@ namespace EasyPay.Tf.Stacks.Configuration;
 
 /// <summary>The rules the schema cannot express: cross-field consistency and production floors. Each
 /// problem names the field path and says how to fix it.</summary>
-public static class EnvironmentRules
+public static partial class EnvironmentRules
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^1\.[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex MinorVersion();
+
     /// <summary>AZs a production environment must span (nothing single-AZ on the request path).</summary>
     public const int ProductionAzs = 3;
 
@@ -82,8 +85,8 @@ public static class EnvironmentRules
         {
             yield return ("cluster.upgradePolicy.reason", "is missing: EXTENDED keeps paying the extended-support rate after standard support ends; say why this environment needs it");
         }
-        if (env.Cluster.NodeGroup.KubernetesVersion is { } nodeVersion && System.Text.RegularExpressions.Regex.IsMatch(version, @"^1\.[0-9]+$")
-            && System.Text.RegularExpressions.Regex.IsMatch(nodeVersion, @"^1\.[0-9]+$"))
+        // Rules also run on a file the schema rejected: parse only well-formed versions.
+        if (env.Cluster.NodeGroup.KubernetesVersion is { } nodeVersion && MinorVersion().IsMatch(version) && MinorVersion().IsMatch(nodeVersion))
         {
             var skew = EksSupportCalendar.Minor(version) - EksSupportCalendar.Minor(nodeVersion);
             if (skew is < 0 or > 3)
