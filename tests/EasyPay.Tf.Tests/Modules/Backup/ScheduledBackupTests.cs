@@ -67,6 +67,10 @@ public class ScheduledBackupTests
         // Every copy is a full copy: seven are kept, not RetentionDays' worth.
         rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("7");
 
+        ScheduledBackup backup = null!;
+        ConstructSynth.Stack((stack, _) => backup = new ScheduledBackup(stack, "backup", Props() with { CopyToRegion = "eu-central-1" }));
+        backup.MaxCopySpacing.ShouldBe(TimeSpan.FromHours(25)); // daily + a start up to 60 min late
+
         // Copying every point is a choice, not the default: one rule.
         var all = Synth(Props() with { CopyToRegion = "eu-central-1", CopyIntervalHours = 3 }).Single("aws_backup_plan")["rule"]!.AsArray();
         all.ShouldHaveSingleItem()!.Str("schedule").ShouldBe("cron(0 */3 * * ? *)");
