@@ -26,6 +26,7 @@ PACKAGES=(
   "HashiCorp.Cdktf.Providers.Kubernetes|@cdktf/provider-kubernetes"
   "HashiCorp.Cdktf.Providers.Helm|@cdktf/provider-helm"
   "HashiCorp.Cdktf.Providers.Aws|@cdktf/provider-aws"
+  "HashiCorp.Cdktf.Providers.Tfe|@cdktf/provider-tfe"
 )
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }

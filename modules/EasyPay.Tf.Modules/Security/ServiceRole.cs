@@ -1,5 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.IamRole;
 using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
 using HashiCorp.Cdktf.Providers.Aws.IamRolePolicyAttachment;
@@ -29,6 +30,11 @@ internal sealed class ServiceRole : Construct
     public string Arn { get; }
     public string Name { get; }
 
+    /// <summary>The inline policy, when there is one: what a service that starts using the role right away
+    /// (an ECS service launching tasks) must wait for, so it never runs with the role's trust but not yet its
+    /// permissions.</summary>
+    public ITerraformDependable? InlinePolicy { get; }
+
     public ServiceRole(Construct scope, string id, ServiceRoleProps props) : base(scope, id)
     {
         new PropsValidator(nameof(ServiceRoleProps))
@@ -57,7 +63,7 @@ internal sealed class ServiceRole : Construct
         }
         if (props.InlineStatements.Count > 0)
         {
-            new IamRolePolicy(this, "inline", new IamRolePolicyConfig
+            InlinePolicy = new IamRolePolicy(this, "inline", new IamRolePolicyConfig
             {
                 Name = props.Name,
                 Role = role.Id,

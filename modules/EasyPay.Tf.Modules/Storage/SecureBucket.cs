@@ -3,6 +3,7 @@ using EasyPay.Tf.Modules.Core;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.S3Bucket;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketLifecycleConfiguration;
+using HashiCorp.Cdktf.Providers.Aws.S3BucketObjectLockConfiguration;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketOwnershipControls;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketPolicy;
 using HashiCorp.Cdktf.Providers.Aws.S3BucketPublicAccessBlock;
@@ -33,11 +34,28 @@ public sealed record SecureBucketProps(string Name, string? KmsKeyArn)
     public int NoncurrentVersionExpirationDays { get; init; } = 30;
 
     public int AbortIncompleteUploadsAfterDays { get; init; } = 7;
+
+    /// <summary>S3 Object Lock with a default retention for every new object version (write once, read many:
+    /// audit logs). Object Lock can only be turned on when the bucket is created (object_lock_enabled forces a
+    /// new bucket). @default null (no Object Lock)</summary>
+    public BucketObjectLock? ObjectLock { get; init; }
+}
+
+/// <summary>The default retention of <see cref="SecureBucketProps.ObjectLock"/>.</summary>
+/// <param name="Mode">"GOVERNANCE" (principals with s3:BypassGovernanceRetention may still delete, e.g. a
+/// development force_destroy) or "COMPLIANCE" (nobody, not even the root user, deletes a version before
+/// its retention ends).</param>
+/// <param name="Days">Retention of each new object version in days.</param>
+public sealed record BucketObjectLock(string Mode, int Days)
+{
+    /// <summary>S3 DefaultRetention Mode values (S3 API reference, DefaultRetention).</summary>
+    public static readonly IReadOnlyList<string> Modes = ["GOVERNANCE", "COMPLIANCE"];
 }
 
 /// <summary>A private S3 bucket: owner-enforced object ownership (no ACLs), all public access blocked,
 /// versioning, default encryption (SSE-KMS with a bucket key, or SSE-S3 where KMS is impossible),
-/// a TLS-only bucket policy, and a lifecycle that bounds noncurrent versions and incomplete uploads.</summary>
+/// a TLS-only bucket policy, a lifecycle that bounds noncurrent versions and incomplete uploads, and
+/// optionally Object Lock with a default retention.</summary>
 public sealed class SecureBucket : Construct
 {
     public string Name { get; }
@@ -56,9 +74,27 @@ public sealed class SecureBucket : Construct
             .Check(props.NoncurrentVersionExpirationDays >= 1, nameof(props.NoncurrentVersionExpirationDays), "must be at least 1 day")
             .Check(props.AbortIncompleteUploadsAfterDays >= 1, nameof(props.AbortIncompleteUploadsAfterDays), "must be at least 1 day")
             .Check(!(props.ForceDestroy && props.PreventDestroy), nameof(props.ForceDestroy), "contradicts PreventDestroy; a protected bucket cannot be force-destroyed")
+            .Check(props.ObjectLock is null || BucketObjectLock.Modes.Contains(props.ObjectLock.Mode), nameof(props.ObjectLock),
+                $"mode '{props.ObjectLock?.Mode}' is not one of {string.Join(", ", BucketObjectLock.Modes)}")
+            .Check(props.ObjectLock is null || props.ObjectLock.Days >= 1, nameof(props.ObjectLock), "retention must be at least 1 day")
+            // force_destroy empties a locked bucket with BypassGovernanceRetention, which COMPLIANCE ignores.
+            .Check(!(props.ForceDestroy && props.ObjectLock?.Mode == "COMPLIANCE"), nameof(props.ForceDestroy),
+                "cannot empty a bucket whose objects are locked in COMPLIANCE mode; use GOVERNANCE for a destroyable bucket")
             .ThrowIfInvalid();
 
-        var (bucket, publicAccess) = CreateBaseline(this, props.Name!, props.KmsKeyArn, props.ForceDestroy, props.PreventDestroy, publicPolicy: false);
+        var (bucket, publicAccess) = CreateBaseline(this, props.Name!, props.KmsKeyArn, props.ForceDestroy, props.PreventDestroy, publicPolicy: false,
+            objectLock: props.ObjectLock is not null);
+        if (props.ObjectLock is { } objectLock)
+        {
+            new S3BucketObjectLockConfigurationA(this, "object-lock", new S3BucketObjectLockConfigurationAConfig
+            {
+                Bucket = bucket.Id,
+                Rule = new S3BucketObjectLockConfigurationRuleA
+                {
+                    DefaultRetention = new S3BucketObjectLockConfigurationRuleDefaultRetentionA { Mode = objectLock.Mode, Days = objectLock.Days },
+                },
+            });
+        }
         new S3BucketLifecycleConfiguration(this, "lifecycle", new S3BucketLifecycleConfigurationConfig
         {
             Bucket = bucket.Id,
@@ -101,12 +137,14 @@ public sealed class SecureBucket : Construct
     /// null. <paramref name="publicPolicy"/> lets a bucket policy grant public read (the maintenance website
     /// only); ACLs stay blocked either way.</summary>
     internal static (S3Bucket Bucket, S3BucketPublicAccessBlock PublicAccess) CreateBaseline(
-        Construct scope, string name, string? kmsKeyArn, bool forceDestroy, bool preventDestroy, bool publicPolicy)
+        Construct scope, string name, string? kmsKeyArn, bool forceDestroy, bool preventDestroy, bool publicPolicy, bool objectLock = false)
     {
         var bucket = new S3Bucket(scope, "bucket", new S3BucketConfig
         {
             Bucket = name,
             ForceDestroy = forceDestroy,
+            // Only at creation (ForceNew); null leaves it out of the JSON for buckets without a lock.
+            ObjectLockEnabled = objectLock ? true : null,
             Lifecycle = preventDestroy ? new TerraformResourceLifecycle { PreventDestroy = true } : null,
         });
         new S3BucketOwnershipControls(scope, "ownership", new S3BucketOwnershipControlsConfig

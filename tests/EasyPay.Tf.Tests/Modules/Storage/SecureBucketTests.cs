@@ -55,4 +55,35 @@ public class SecureBucketTests
         message.ShouldContain("SecureBucketProps.ExpireAfterDays: must be at least 1 day");
         message.ShouldContain("SecureBucketProps.ForceDestroy: contradicts PreventDestroy");
     }
+
+    [Fact]
+    public void Object_lock_is_enabled_at_creation_with_a_default_retention()
+    {
+        var json = Synth(new SecureBucketProps("easypay-test-b", "arn:key") { ObjectLock = new BucketObjectLock("COMPLIANCE", 90) });
+        json.Single("aws_s3_bucket").Str("object_lock_enabled").ShouldBe("true");
+        // S3 API reference, DefaultRetention: Mode GOVERNANCE | COMPLIANCE; Days.
+        var retention = json.Single("aws_s3_bucket_object_lock_configuration")["rule"]!["default_retention"]!;
+        (retention.Str("mode"), retention.Str("days")).ShouldBe(("COMPLIANCE", "90"));
+        var plain = Synth(new SecureBucketProps("easypay-test-b", "arn:key"));
+        plain.Single("aws_s3_bucket")["object_lock_enabled"].ShouldBeNull();
+        plain.Resources("aws_s3_bucket_object_lock_configuration").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Force_destroy_cannot_empty_a_compliance_locked_bucket()
+    {
+        // terraform-provider-aws internal/service/s3: force_destroy empties the bucket with BypassGovernanceRetention,
+        // which S3 honours for GOVERNANCE retention only.
+        Synth(new SecureBucketProps("easypay-test-b", "arn:key") { ObjectLock = new BucketObjectLock("GOVERNANCE", 1), ForceDestroy = true })
+            .Single("aws_s3_bucket").Str("force_destroy").ShouldBe("true");
+        var message = Should.Throw<ArgumentException>(() => Synth(new SecureBucketProps("easypay-test-b", "arn:key")
+        {
+            ObjectLock = new BucketObjectLock("COMPLIANCE", 0),
+            ForceDestroy = true,
+        })).Message;
+        message.ShouldContain("SecureBucketProps.ForceDestroy: cannot empty a bucket whose objects are locked in COMPLIANCE mode");
+        message.ShouldContain("SecureBucketProps.ObjectLock: retention must be at least 1 day");
+        Should.Throw<ArgumentException>(() => Synth(new SecureBucketProps("easypay-test-b", "arn:key") { ObjectLock = new BucketObjectLock("LEGAL_HOLD", 1) }))
+            .Message.ShouldContain("SecureBucketProps.ObjectLock: mode 'LEGAL_HOLD' is not one of GOVERNANCE, COMPLIANCE");
+    }
 }
