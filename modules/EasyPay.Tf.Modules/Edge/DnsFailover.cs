@@ -40,6 +40,9 @@ public sealed record DnsFailoverProps(string Name, string HostedZoneId, string R
     /// <summary>Region of the maintenance page's bucket: the disaster-recovery region, so the SECONDARY answer
     /// works when the platform's region is down. @default null (the stack's region: no help in a region outage)</summary>
     public string? MaintenanceRegion { get; init; }
+
+    /// <summary>Waiting period before a scheduled deletion of the maintenance bucket's key. @default 30</summary>
+    public int MaintenanceKeyDeletionWindowInDays { get; init; } = 30;
 }
 
 /// <summary>Route 53 failover for the payments name: a health check on the load balancer's health endpoint,
@@ -85,6 +88,7 @@ public sealed partial class DnsFailover : Construct
             $"{props.Name}-maintenance-{aws.AccountId}", props.RecordName!, props.MaintenanceCertificateArn, props.MaintenancePageHtml)
         {
             ForceDestroy = props.ForceDestroyMaintenanceBucket,
+            KeyDeletionWindowInDays = props.MaintenanceKeyDeletionWindowInDays,
             Region = props.MaintenanceRegion,
         });
 

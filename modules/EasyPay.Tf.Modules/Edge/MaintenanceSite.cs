@@ -38,6 +38,10 @@ public sealed partial class MaintenanceSite : Construct
 {
     public const string IndexDocument = "index.html";
 
+    /// <summary>The only region CloudFront reads ACM certificates from (CloudFront developer guide, "Requirements
+    /// for using SSL/TLS certificates with CloudFront").</summary>
+    public const string CertificateRegion = "us-east-1";
+
     /// <summary>What the private origin answers for a path it does not have (403 without s3:ListBucket).</summary>
     private static readonly int[] OriginErrorCodes = [403, 404];
 
@@ -59,7 +63,7 @@ public sealed partial class MaintenanceSite : Construct
             .Check(BucketNamePattern().IsMatch(props.BucketName ?? "") && !(props.BucketName ?? "").Contains("..", StringComparison.Ordinal), nameof(props.BucketName),
                 $"'{props.BucketName}' is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and dashes)")
             .CheckNotEmpty(props.DomainName, nameof(props.DomainName))
-            .Check(Regex.IsMatch(props.CertificateArn ?? "", "^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$"), nameof(props.CertificateArn),
+            .Check(Regex.IsMatch(props.CertificateArn ?? "", "^(arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+|\\$\\{.+\\})$"), nameof(props.CertificateArn),
                 $"'{props.CertificateArn}' is not an ACM certificate ARN in us-east-1, the only region CloudFront takes certificates from")
             .CheckNotEmpty(props.IndexHtml, nameof(props.IndexHtml))
             .Check(!(props.IndexHtml ?? "").Contains("${", StringComparison.Ordinal) && !(props.IndexHtml ?? "").Contains("%{", StringComparison.Ordinal),

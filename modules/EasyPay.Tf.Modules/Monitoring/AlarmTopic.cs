@@ -29,6 +29,11 @@ public sealed record AlarmTopicProps(string Name)
     /// @default the stack's region</summary>
     public string? Region { get; init; }
 
+    /// <summary>EventBridge rules of the stack's account and region may publish (GuardDuty findings): a statement
+    /// of their own, conditioned on the rule's ARN (aws:SourceArn, the EventBridge user guide's SNS target
+    /// permission example) rather than aws:SourceAccount. @default false</summary>
+    public bool AllowEventRules { get; init; }
+
     /// <summary>CloudWatch alarms, RDS event subscriptions and AWS Backup notifications.</summary>
     public static readonly IReadOnlyList<string> DefaultPublisherServices =
         ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "backup.amazonaws.com"];
@@ -45,6 +50,8 @@ public sealed partial class AlarmTopic : Construct
     public string Name { get; }
     public string KeyArn { get; }
 
+    private const string EventBridgeService = "events.amazonaws.com";
+
     public AlarmTopic(Construct scope, string id, AlarmTopicProps props) : base(scope, id)
     {
         Validate(props);
@@ -55,7 +62,7 @@ public sealed partial class AlarmTopic : Construct
             AdditionalStatements =
             [
                 new PolicyStatement("AllowPublishersToEncrypt", ["kms:GenerateDataKey*", "kms:Decrypt"], ["*"],
-                    Principals: PolicyDocument.Service([.. props.PublisherServices])),
+                    Principals: PolicyDocument.Service([.. props.PublisherServices, .. props.AllowEventRules ? new[] { EventBridgeService } : []])),
             ],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
             Region = props.Region,
@@ -70,15 +77,22 @@ public sealed partial class AlarmTopic : Construct
         {
             Arn = topic.Arn,
             Region = props.Region,
-            Policy = PolicyDocument.Render(
+            Policy = PolicyDocument.Render((IEnumerable<PolicyStatement>)[
                 // aws:SourceAccount keeps another account's alarm or event subscription from using this
                 // topic through the service (confused deputy).
                 new PolicyStatement("AllowPlatformServicesToPublish", ["sns:Publish"], [topic.Arn],
                     Principals: PolicyDocument.Service([.. props.PublisherServices]),
                     Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId)),
+                .. props.AllowEventRules
+                    ? new[] { new PolicyStatement("AllowEventRulesToPublish", ["sns:Publish"], [topic.Arn],
+                        Principals: PolicyDocument.Service(EventBridgeService),
+                        Conditions: PolicyDocument.Condition("ArnLike", "aws:SourceArn",
+                            AwsEnvironment.Of(this).Arn("events", "rule/*", region: props.Region))) }
+                    : [],
                 new PolicyStatement("DenyInsecureTransport", ["sns:Publish"], [topic.Arn], Effect: "Deny",
                     Principals: PolicyDocument.Aws("*"),
-                    Conditions: PolicyDocument.Condition("Bool", "aws:SecureTransport", "false"))),
+                    Conditions: PolicyDocument.Condition("Bool", "aws:SecureTransport", "false")),
+            ]),
         });
         for (var i = 0; i < props.EmailAddresses.Count; i++)
         {

@@ -7,17 +7,46 @@ using HashiCorp.Cdktf.Providers.Kubernetes.Provider;
 
 namespace EasyPay.Tf.Modules.Platform;
 
+/// <summary>How the kubernetes and helm providers authenticate to EKS.</summary>
+public enum ClusterAuthentication
+{
+    /// <summary>A token from the aws_eks_cluster_auth data source, read once at plan time and valid 15 minutes
+    /// (<see cref="ClusterConnection.TokenLifetimeSeconds"/>): needs nothing on the runner (the HCP Terraform
+    /// agent image has no aws CLI), but the whole apply must fit in the token's life.</summary>
+    Token,
+
+    /// <summary>`aws eks get-token` run by the providers whenever they need a token (client-go exec credential
+    /// plugin): never expires mid-apply; needs the AWS CLI v2 on the runner (an operator's machine).</summary>
+    Exec,
+}
+
 /// <summary>Props of <see cref="ClusterConnection"/>.</summary>
 /// <param name="ClusterName">EKS cluster name (for the token).</param>
 /// <param name="Endpoint">API server URL.</param>
 /// <param name="CertificateAuthorityData">Base64 PEM of the cluster CA, as EKS returns it.</param>
-public sealed record ClusterConnectionProps(string ClusterName, string Endpoint, string CertificateAuthorityData);
+public sealed record ClusterConnectionProps(string ClusterName, string Endpoint, string CertificateAuthorityData)
+{
+    /// <summary>How the providers get their credentials. @default Token</summary>
+    public ClusterAuthentication Authentication { get; init; } = ClusterAuthentication.Token;
+}
 
-/// <summary>The kubernetes and helm providers pointed at an EKS cluster with a short-lived token from the
-/// aws_eks_cluster_auth data source: no kubeconfig file and no aws CLI on the runner, so a Terraform Cloud
-/// remote run can apply it. The token lives 15 minutes; release timeouts stay below that.</summary>
+/// <summary>The kubernetes and helm providers pointed at an EKS cluster, with a token read at plan time or an
+/// exec credential plugin (<see cref="ClusterAuthentication"/>); never a kubeconfig file.</summary>
 public sealed class ClusterConnection : Construct
 {
+    /// <summary>How long EKS accepts a token from aws_eks_cluster_auth / aws eks get-token (EKS user guide,
+    /// "Connect kubectl to an EKS cluster": the token is a presigned STS GetCallerIdentity URL valid 15 minutes).</summary>
+    public const int TokenLifetimeSeconds = 900;
+
+    /// <summary>What a token-authenticated run spends outside the releases: the plan that reads the token
+    /// (init, refresh, remote state) and the hand-over from plan to apply. The releases' longest chain of
+    /// timeouts must fit in the rest (PlatformStack, checked by a test).</summary>
+    public const int PlanAllowanceSeconds = 180;
+
+    /// <summary>The client-go exec API the AWS CLI's `eks get-token` answers (aws eks get-token prints an
+    /// ExecCredential of client.authentication.k8s.io/v1beta1).</summary>
+    public const string ExecApiVersion = "client.authentication.k8s.io/v1beta1";
+
     public KubernetesProvider Kubernetes { get; }
     public HelmProvider Helm { get; }
 
@@ -28,8 +57,29 @@ public sealed class ClusterConnection : Construct
             .CheckNotEmpty(props.Endpoint, nameof(props.Endpoint))
             .CheckNotEmpty(props.CertificateAuthorityData, nameof(props.CertificateAuthorityData))
             .ThrowIfInvalid();
-        var auth = new DataAwsEksClusterAuth(this, "auth", new DataAwsEksClusterAuthConfig { Name = props.ClusterName });
         var ca = Fn.Base64decode(props.CertificateAuthorityData);
+        if (props.Authentication == ClusterAuthentication.Exec)
+        {
+            // The AWS CLI takes the same credentials as the aws provider (environment, profile): the deployer role.
+            string[] args = ["eks", "get-token", "--cluster-name", props.ClusterName, "--region", AwsEnvironment.Of(this).Region, "--output", "json"];
+            Kubernetes = new KubernetesProvider(this, "kubernetes", new KubernetesProviderConfig
+            {
+                Host = props.Endpoint,
+                ClusterCaCertificate = ca,
+                Exec = new[] { new KubernetesProviderExec { ApiVersion = ExecApiVersion, Command = "aws", Args = args } },
+            });
+            Helm = new HelmProvider(this, "helm", new HelmProviderConfig
+            {
+                Kubernetes = new HelmProviderKubernetes
+                {
+                    Host = props.Endpoint,
+                    ClusterCaCertificate = ca,
+                    Exec = new HelmProviderKubernetesExec { ApiVersion = ExecApiVersion, Command = "aws", Args = args },
+                },
+            });
+            return;
+        }
+        var auth = new DataAwsEksClusterAuth(this, "auth", new DataAwsEksClusterAuthConfig { Name = props.ClusterName });
         Kubernetes = new KubernetesProvider(this, "kubernetes", new KubernetesProviderConfig
         {
             Host = props.Endpoint,

@@ -13,6 +13,7 @@ using HashiCorp.Cdktf.Providers.Aws.SecretsmanagerSecret;
 using HashiCorp.Cdktf.Providers.Aws.SecretsmanagerSecretVersion;
 using HashiCorp.Cdktf.Providers.Aws.SecurityGroup;
 using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupEgressRule;
+using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupIngressRule;
 
 namespace EasyPay.Tf.Modules.Runner;
 
@@ -25,8 +26,9 @@ namespace EasyPay.Tf.Modules.Runner;
 /// <param name="VpcCidr">The VPC's primary IPv4 CIDR, known at synth time: the Amazon DNS server the agent may
 /// query is its base address + 2.</param>
 /// <param name="SubnetIds">Private subnets, one per AZ, with a route to a NAT gateway (the agent only dials out).</param>
-/// <param name="Image">hashicorp/tfc-agent:VERSION@sha256:DIGEST from a public registry (the execution role has no
-/// ECR permissions): the digest, not the tag, decides what runs.</param>
+/// <param name="Image">hashicorp/tfc-agent:VERSION from a public registry (the execution role has no ECR
+/// permissions), an exact version never "latest"; with @sha256:DIGEST appended the digest, not the tag, decides
+/// what runs (a re-pushed tag is then refused).</param>
 /// <param name="TokenValue">The agent pool token: a Terraform reference (a sensitive variable), never a literal.
 /// It ends up in Terraform state through the secret version, like any secret Terraform writes.</param>
 /// <param name="LogRetentionDays">Retention of the agent's log group and of the cluster's Container Insights
@@ -68,6 +70,10 @@ public sealed record TerraformAgentProps(
     /// <summary>Days a deleted token secret stays recoverable; Secrets Manager accepts 7 to 30 (0, deletion
     /// without recovery, is not offered here). @default 30</summary>
     public int SecretRecoveryWindowInDays { get; init; } = 30;
+
+    /// <summary>Security groups of the private APIs the agents' runs call inside the VPC (the EKS cluster security
+    /// group, which guards the private endpoint): each admits the agents on TCP 443. @default none</summary>
+    public IReadOnlyList<string> ApiSecurityGroupIds { get; init; } = [];
 }
 
 /// <summary>HCP Terraform agents (hashicorp/tfc-agent) as an ECS Fargate service in the VPC's private subnets, so a
@@ -96,8 +102,9 @@ public sealed class TerraformAgent : Construct
     /// so a deployment or scale-in gives a running plan or apply the longest time Fargate allows.</summary>
     public const int StopTimeoutSeconds = 120;
 
-    /// <summary>Pinned by digest: NAME:TAG@sha256:64 hex digits.</summary>
-    public const string PinnedImagePattern = @"^[^@\s]+:[^@\s]+@sha256:[0-9a-f]{64}$";
+    /// <summary>Pinned: NAME:VERSION (digits and dots, so never "latest" or a floating "1"), optionally
+    /// @sha256:64 hex digits.</summary>
+    public const string PinnedImagePattern = @"^[^@\s:]+:[0-9]+\.[0-9]+\.[0-9]+(@sha256:[0-9a-f]{64})?$";
 
     public string SecurityGroupId { get; }
     public string ServiceName { get; }
@@ -194,6 +201,19 @@ public sealed class TerraformAgent : Construct
         Egress("https", sg.Id, "tcp", 443, "0.0.0.0/0", "HTTPS: HCP Terraform, registries, releases.hashicorp.com, AWS APIs");
         Egress("dns-udp", sg.Id, "udp", 53, resolver, "DNS (UDP) to the Amazon DNS server (VPC base + 2)");
         Egress("dns-tcp", sg.Id, "tcp", 53, resolver, "DNS (TCP, large answers) to the Amazon DNS server (VPC base + 2)");
+
+        for (var i = 0; i < props.ApiSecurityGroupIds.Count; i++)
+        {
+            new VpcSecurityGroupIngressRule(this, $"api-ingress-{i}", new VpcSecurityGroupIngressRuleConfig
+            {
+                SecurityGroupId = props.ApiSecurityGroupIds[i],
+                Description = $"HTTPS from the HCP Terraform agents ({props.Name})",
+                IpProtocol = "tcp",
+                FromPort = 443,
+                ToPort = 443,
+                ReferencedSecurityGroupId = sg.Id,
+            });
+        }
 
         var service = new EcsService(this, "service", new EcsServiceConfig
         {
@@ -294,7 +314,7 @@ public sealed class TerraformAgent : Construct
             .Check((props.SubnetIds ?? []).All(s => !string.IsNullOrWhiteSpace(s)) && (props.SubnetIds ?? []).Distinct().Count() == (props.SubnetIds ?? []).Count,
                 nameof(props.SubnetIds), "must not contain empty or repeated subnet ids")
             .Check(Regex.IsMatch(props.Image ?? "", PinnedImagePattern), nameof(props.Image),
-                $"'{props.Image}' is not pinned by digest; use hashicorp/tfc-agent:VERSION@sha256:<64 hex digits> so a retagged image never runs unreviewed")
+                $"'{props.Image}' is not pinned; use hashicorp/tfc-agent:MAJOR.MINOR.PATCH, best with @sha256:<64 hex digits> so a retagged image never runs unreviewed")
             .Check(!string.IsNullOrEmpty(props.TokenValue) && Token.IsUnresolved(props.TokenValue), nameof(props.TokenValue),
                 "must be a Terraform reference such as a sensitive variable; a literal token would land in git and in the synthesized JSON")
             .Check(LogRetention.IsAllowed(props.LogRetentionDays), nameof(props.LogRetentionDays), LogRetention.Problem(props.LogRetentionDays))

@@ -24,6 +24,13 @@ public sealed record PlatformAddonsProps(
 
     /// <summary>How long Velero keeps a backup. @default "168h0m0s"</summary>
     public string VeleroBackupTtl { get; init; } = "168h0m0s";
+
+    /// <summary>Seconds helm waits for each add-on's resources. @default 600</summary>
+    public int ReleaseTimeoutSeconds { get; init; } = 600;
+
+    /// <summary>Seconds an aggregated API may take to be served after its release (the wait Job's deadline).
+    /// @default 300</summary>
+    public int ApiTimeoutSeconds { get; init; } = 300;
 }
 
 /// <summary>The cluster add-ons the application relies on (<see cref="HelmAddons"/>), each a pinned helm release
@@ -54,6 +61,7 @@ public sealed class PlatformAddons : Construct
             {
                 Repository = addon.Repository,
                 CreateNamespace = addon.CreateNamespace,
+                TimeoutSeconds = props.ReleaseTimeoutSeconds,
             }, helm);
             _releases[addon.Name] = release;
             ITerraformDependable? api = addon.AggregatedApi is { } groupVersion
@@ -61,6 +69,7 @@ public sealed class PlatformAddons : Construct
                     $"{addon.Id}-api-available-{addon.Version.Replace('.', '-')}", groupVersion, ChartVersions.ApiAvailabilityImage)
                 {
                     DependsOn = [release.Release],
+                    TimeoutSeconds = props.ApiTimeoutSeconds,
                 }, kubernetes).Resource
                 : null;
             if (addon.ApplicationPrerequisite)

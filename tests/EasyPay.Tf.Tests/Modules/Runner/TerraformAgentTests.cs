@@ -223,7 +223,7 @@ public class TerraformAgentTests
         message.ShouldContain("Invalid TerraformAgentProps (8 problem(s))");
         message.ShouldContain("TerraformAgentProps.Name: 'EasyPay Agent' must be 2-48 lowercase letters");
         message.ShouldContain("TerraformAgentProps.VpcCidr: '10.40.0.1/16' has host bits set");
-        message.ShouldContain("TerraformAgentProps.Image: 'hashicorp/tfc-agent:latest' is not pinned by digest");
+        message.ShouldContain("TerraformAgentProps.Image: 'hashicorp/tfc-agent:latest' is not pinned");
         message.ShouldContain("TerraformAgentProps.TokenValue: must be a Terraform reference");
         message.ShouldContain("TerraformAgentProps.LogRetentionDays: 42 is not a CloudWatch Logs retention period");
         message.ShouldContain("TerraformAgentProps.Memory: cpu 1024 with memory 1024 MiB is not a Fargate task size");
@@ -242,12 +242,13 @@ public class TerraformAgentTests
     }
 
     [Theory]
-    // Digest pinning: a tag alone, an upper-case or short digest and a digest without a tag are all refused.
-    [InlineData("hashicorp/tfc-agent:1.23.1")]
+    // Pinning: a floating tag, an upper-case or short digest and a digest without a version are all refused.
+    [InlineData("hashicorp/tfc-agent:1")]
+    [InlineData("hashicorp/tfc-agent:latest")]
     [InlineData("hashicorp/tfc-agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("hashicorp/tfc-agent:1.23.1@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("hashicorp/tfc-agent:1.23.1@sha256:0123456789abcdef")]
-    public void Images_not_pinned_by_digest_are_rejected(string image) =>
+    public void Images_not_pinned_are_rejected(string image) =>
         Should.Throw<ArgumentException>(() => Synth(p => p with { Image = image })).Message
             .ShouldContain("TerraformAgentProps.Image:");
 }
