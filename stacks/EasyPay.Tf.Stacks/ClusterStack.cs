@@ -4,6 +4,7 @@ using EasyPay.Tf.Modules.Ingress;
 using EasyPay.Tf.Modules.Logging;
 using EasyPay.Tf.Modules.Platform.Addons;
 using EasyPay.Tf.Modules.Registry;
+using EasyPay.Tf.Modules.Runner;
 using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Modules.Storage;
 using EasyPay.Tf.Stacks.Configuration;
@@ -88,10 +89,16 @@ public sealed class ClusterStack : EasyPayStack
     /// metrics) and Fluent Bit's application (container), dataplane and host logs.</summary>
     public static readonly IReadOnlyList<string> ContainerInsightsLogTypes = ["application", "dataplane", "host", "performance"];
 
+    /// <summary>The HCP Terraform agent image: the newest release found (1.32.0, 2026-09-21, HashiCorp's tfc-agent
+    /// releases); the environment file adds its digest (terraformCloud.agentImageDigest), which could not be read
+    /// where this was written (no registry access): docs/terraform-cloud.md says how to get it.</summary>
+    public const string AgentImage = "hashicorp/tfc-agent:1.32.0";
+
     public ClusterOutputs Outputs { get; }
 
-    public ClusterStack(Construct scope, EnvironmentConfig env, NetworkOutputs network) : base(scope, env, Name)
+    public ClusterStack(Construct scope, EnvironmentConfig env, AccountOutputs account, NetworkOutputs network) : base(scope, env, Name)
     {
+        ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(network);
         var config = env.Cluster;
         var clusterName = PlatformContract.ClusterName(env);
@@ -105,17 +112,17 @@ public sealed class ClusterStack : EasyPayStack
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
             SupportType = config.UpgradePolicy?.SupportType ?? EksSupportType.Standard,
         });
-        _ = new ClusterAccess(this, "admin-access", new ClusterAccessProps(eks.Name, config.AdminRoleArn)
+        _ = new ClusterAccess(this, "admin-access", new ClusterAccessProps(eks.Name, account.AdminRoleArn)
         {
             ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
         });
         // The cluster grants its creator nothing (bootstrap_cluster_creator_admin_permissions = false): the
-        // identity that applies <env>-platform needs its own entry to install the add-ons and the app.
-        _ = new ClusterAccess(this, "deployer-access", new ClusterAccessProps(eks.Name, config.DeployerRoleArn)
+        // identity that applies <env>-platform (its workspace's role, or the local deployer) needs its own entry.
+        _ = new ClusterAccess(this, "deployer-access", new ClusterAccessProps(eks.Name, account.DeployerRoleArn)
         {
             ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
         });
-        _ = new ClusterAccess(this, "developer-access", new ClusterAccessProps(eks.Name, config.DeveloperRoleArn)
+        _ = new ClusterAccess(this, "developer-access", new ClusterAccessProps(eks.Name, account.DeveloperRoleArn)
         {
             KubernetesGroups = [PlatformContract.DeveloperGroup],
         });
@@ -135,7 +142,7 @@ public sealed class ClusterStack : EasyPayStack
                 },
             ])
         {
-            CertificateArn = config.CertificateArn,
+            CertificateArn = account.AlbCertificateArn,
             DeletionProtection = Posture.DeletionProtection,
             AccessLogRetentionDays = env.LogRetentionDays,
             ForceDestroyLogs = Posture.ForceDestroyBuckets,
@@ -155,7 +162,7 @@ public sealed class ClusterStack : EasyPayStack
         var zones = network.AvailabilityZones.Select((az, i) => new NodeGroupZone(az, network.PrivateSubnetIds[i])).ToList();
         var nodes = new ManagedNodeGroup(this, "nodes", new ManagedNodeGroupProps(
             $"{Prefix}-general", clusterName, zones, [nodeSg.Id, eks.ClusterSecurityGroupId], ng.InstanceTypes,
-            network.AutoScalingServiceLinkedRoleArn)
+            account.AutoScalingServiceLinkedRoleArn)
         {
             CapacityType = ng.CapacityType,
             MinSizePerAz = ng.MinSizePerAz,
@@ -204,6 +211,27 @@ public sealed class ClusterStack : EasyPayStack
             new LogGroupProps(PlatformContract.ContainerInsightsLogGroupName(env, type), env.LogRetentionDays, eks.LogsKeyArn)).Resource).ToList();
         _ = Addon(eks, "amazon-cloudwatch-observability", CloudWatchObservabilityVersion, [.. nodes.Resources, .. containerInsightsLogs],
             cloudWatch.Arn, CloudWatchObservabilityConfiguration);
+
+        if (env.TerraformCloud is { } tfc)
+        {
+            // The platform workspace runs on these agents: they reach the private endpoint (the cluster security
+            // group admits them), and HCP Terraform's own workers never need to reach the cluster.
+            var token = new TerraformVariable(this, TerraformCloudStack.AgentTokenVariable, new TerraformVariableConfig
+            {
+                Type = "string",
+                Sensitive = true,
+                Nullable = false,
+                Description = "Agent pool token, set on this workspace by the terraform-cloud stack",
+            });
+            _ = new TerraformAgent(this, "tfc-agent", new TerraformAgentProps($"{Prefix}-tfc-agent", network.VpcId, network.VpcCidr,
+                network.PrivateSubnetIds, tfc.AgentImageDigest is { } digest ? $"{AgentImage}@{digest}" : AgentImage, token.StringValue, env.LogRetentionDays)
+            {
+                TfcAddress = $"https://{tfc.Hostname}",
+                ApiSecurityGroupIds = [eks.ClusterSecurityGroupId],
+                KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+                SecretRecoveryWindowInDays = Posture.KeyDeletionWindowDays,
+            });
+        }
 
         var frontend = alb.TargetGroup("frontend");
         var api = alb.TargetGroup("api");

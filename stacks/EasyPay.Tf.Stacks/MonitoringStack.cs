@@ -1,4 +1,5 @@
 using Constructs;
+using EasyPay.Tf.Modules.Audit;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Modules.Edge;
 using EasyPay.Tf.Modules.Monitoring;
@@ -35,7 +36,7 @@ public sealed class MonitoringStack : EasyPayStack
 
     public MonitoringOutputs Outputs { get; }
 
-    public MonitoringStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database, AppPaths paths)
+    public MonitoringStack(Construct scope, EnvironmentConfig env, AccountOutputs account, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database, AppPaths paths)
         : base(scope, env, Name)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -43,7 +44,10 @@ public sealed class MonitoringStack : EasyPayStack
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(paths);
 
-        var topic = new AlarmTopic(this, "alarm-topic", TopicProps($"{Prefix}-alarms"));
+        var topic = new AlarmTopic(this, "alarm-topic", TopicProps($"{Prefix}-alarms") with { AllowEventRules = true });
+        // GuardDuty findings of Medium severity and above, whether this account's detector (account stack) or the
+        // organization's delegated administrator raised them: members receive their own findings' events.
+        new FindingsRoute(this, "guardduty-findings", new FindingsRouteProps($"{Prefix}-guardduty-findings", topic.Arn));
 
         // Created here rather than in the database stack, which depends on nothing downstream.
         new DatabaseEvents(this, "database-events", new DatabaseEventsProps(
@@ -76,14 +80,16 @@ public sealed class MonitoringStack : EasyPayStack
         {
             var dns = new DnsFailover(this, "dns-failover", new DnsFailoverProps(
                 Prefix, dnsConfig.HostedZoneId, dnsConfig.RecordName, cluster.AlbDnsName, cluster.AlbZoneId,
-                File.ReadAllText(Path.Combine(paths.RepositoryRoot, MaintenancePagePath)), dnsConfig.MaintenanceCertificateArn)
+                File.ReadAllText(Path.Combine(paths.RepositoryRoot, MaintenancePagePath)),
+                account.MaintenanceCertificateArn ?? throw new InvalidOperationException($"{env.Name}: monitoring.dns without the account stack's maintenance certificate"))
             {
-                Https = env.Cluster.CertificateArn is not null,
+                Https = account.AlbCertificateArn is not null,
                 // Through the ALB and nginx to the backend, which checks its database: a backend or database
                 // outage fails over to the maintenance page, not only a dead load balancer.
                 HealthCheckPath = EasypayDeepHealthCheckValues.DefaultPath,
                 ForceDestroyMaintenanceBucket = Posture.ForceDestroyBuckets, // the page lives in the repository
                 MaintenanceRegion = env.DisasterRecovery?.Region,
+                MaintenanceKeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
             });
             // CloudWatch alarms notify only topics of their own region.
             var dnsTopicArn = Aws.Region == Route53MetricsRegion

@@ -1,6 +1,5 @@
 using Constructs;
 using EasyPay.Tf.Modules.Network;
-using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Stacks.Configuration;
 
 namespace EasyPay.Tf.Stacks;
@@ -37,10 +36,6 @@ public sealed record NetworkOutputs
     public required IReadOnlyList<string> DataSubnetCidrs { get; init; }
 
     public required IReadOnlyList<string> NatGatewayIds { get; init; }
-
-    /// <summary>The EC2 Auto Scaling service-linked role (created by this stack in a fresh account): the node
-    /// volume key of the cluster stack names it, and KMS rejects a policy naming a role that does not exist.</summary>
-    public required string AutoScalingServiceLinkedRoleArn { get; init; }
 }
 
 /// <summary>&lt;env&gt;-network: the multi-AZ VPC everything else runs in.</summary>
@@ -48,10 +43,10 @@ public sealed class NetworkStack : EasyPayStack
 {
     public const string Name = "network";
 
-    /// <summary>Service-linked roles the platform's policies name before the service would create them on first
-    /// use. This stack applies first, so it creates them (unless the account already has them:
-    /// account.existingServiceLinkedRoles); the account stack will own them once it exists.</summary>
-    public static readonly IReadOnlyList<string> ServiceLinkedRoleServices = [ServiceLinkedRole.AutoScaling];
+    /// <summary>Address of the EC2 Auto Scaling service-linked role this stack created before the account stack
+    /// took it over: forgotten here, never destroyed (a running environment's nodes use it). Keep until every
+    /// environment has applied this release once; docs/terraform-cloud.md, "Upgrading a running environment".</summary>
+    public const string MovedServiceLinkedRoleAddress = "aws_iam_service_linked_role.service-linked-role-autoscaling_role_453626B1";
 
     public NetworkOutputs Outputs { get; }
 
@@ -65,11 +60,7 @@ public sealed class NetworkStack : EasyPayStack
             KubernetesClusterName = PlatformContract.ClusterName(env),
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
-        var roles = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
-            new ServiceLinkedRoleProps(service)
-            {
-                AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service),
-            }));
+        AddOverride("removed", new[] { new Dictionary<string, object> { ["from"] = MovedServiceLinkedRoleAddress, ["lifecycle"] = new Dictionary<string, object> { ["destroy"] = false } } });
         Outputs = new NetworkOutputs
         {
             VpcId = vpc.VpcId,
@@ -82,7 +73,6 @@ public sealed class NetworkStack : EasyPayStack
             PrivateSubnetCidrs = [.. vpc.PrivateSubnets.Select(s => s.Cidr)],
             DataSubnetCidrs = [.. vpc.DataSubnets.Select(s => s.Cidr)],
             NatGatewayIds = vpc.NatGatewayIds,
-            AutoScalingServiceLinkedRoleArn = roles[ServiceLinkedRole.AutoScaling].Arn,
         };
     }
 }

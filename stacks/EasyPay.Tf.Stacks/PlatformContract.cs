@@ -11,9 +11,18 @@ public static class PlatformContract
     /// before the cluster stack creates the cluster.</summary>
     public static string ClusterName(EnvironmentConfig env) => env.ResourcePrefix;
 
-    /// <summary>The ECR repositories of the application's images start with this (easypay/frontend,
-    /// easypay/payment-api): the cluster stack replicates them to the disaster-recovery region.</summary>
+    /// <summary>The ECR repositories of the application's images start with this (easypay-&lt;env&gt;/frontend,
+    /// easypay-&lt;env&gt;/payment-api): the cluster stack replicates them to the disaster-recovery region.</summary>
     public const string ImageRepositoryPrefix = "easypay";
+
+    /// <summary>The account stack's ECR repository of the frontend (nginx) image, e.g. easypay-prod/frontend:
+    /// named by environment like every other resource, so environments may even share an account.</summary>
+    public static string FrontendRepository(EnvironmentConfig env) => $"{env.ResourcePrefix}/frontend";
+
+    /// <summary>The account stack's ECR repository of the payment API image.</summary>
+    public static string BackendRepository(EnvironmentConfig env) => $"{env.ResourcePrefix}/payment-api";
+
+    public static IReadOnlyList<string> ImageRepositories(EnvironmentConfig env) => [FrontendRepository(env), BackendRepository(env)];
 
     /// <summary>Namespace of the application (chart, SecretStore, developer rights).</summary>
     public const string AppNamespace = "easypay";

@@ -5,21 +5,38 @@ using EasyPay.Tf.Stacks.Configuration;
 
 namespace EasyPay.Tf.Stacks;
 
-/// <summary>&lt;env&gt;-platform: turns the empty EKS cluster into the running payment platform. The helm and
-/// kubernetes providers authenticate with a token from aws_eks_cluster_auth (no kubeconfig, no aws CLI),
-/// so a Terraform Cloud remote run can apply it.</summary>
+/// <summary>&lt;env&gt;-platform: turns the empty EKS cluster into the running payment platform, through the
+/// helm and kubernetes providers (<see cref="Authentication"/>: how they reach the cluster). With Terraform
+/// Cloud it runs on the agent inside the VPC (the EKS API is not open to HashiCorp's addresses).</summary>
 public sealed class PlatformStack : EasyPayStack
 {
     public const string Name = "platform";
 
+    /// <summary>Local deploys run on an operator's machine with the AWS CLI: exec credentials that never expire.
+    /// Terraform Cloud runs on the agent, whose image has no AWS CLI: a plan-time token, so the releases' longest
+    /// chain of timeouts fits in its life (a test checks) and the workspace applies right after its plan
+    /// (auto-apply: an unconfirmed plan would hold an expiring token).</summary>
+    public static ClusterAuthentication Authentication(EnvironmentConfig env) =>
+        env.TerraformCloud is null ? ClusterAuthentication.Exec : ClusterAuthentication.Token;
+
+    /// <summary>With a plan-time token: an add-on chart's controller is Ready in about a minute on a healthy
+    /// cluster; three minutes or the apply fails (and is re-run) rather than outlive the token.</summary>
+    public const int TokenReleaseTimeoutSeconds = 180;
+
+    /// <summary>With a plan-time token: how long Calico's API server may take after its operator.</summary>
+    public const int TokenApiTimeoutSeconds = 180;
+
     public PlatformAddons Addons { get; }
     public EasypayApplication Application { get; }
 
-    public PlatformStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database, AppPaths paths)
+    public PlatformStack(Construct scope, EnvironmentConfig env, AccountOutputs account, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database, AppPaths paths)
         : base(scope, env, Name)
     {
         var connection = new ClusterConnection(this, "cluster", new ClusterConnectionProps(
-            cluster.ClusterName, cluster.ClusterEndpoint, cluster.ClusterCertificateAuthorityData));
+            cluster.ClusterName, cluster.ClusterEndpoint, cluster.ClusterCertificateAuthorityData)
+        {
+            Authentication = Authentication(env),
+        });
 
         Addons = new PlatformAddons(this, "addons", new PlatformAddonsProps(
             cluster.ClusterName, network.VpcId,
@@ -29,10 +46,16 @@ public sealed class PlatformStack : EasyPayStack
                 [HelmAddons.ClusterAutoscaler.Name] = cluster.ClusterAutoscalerRoleArn,
                 [HelmAddons.Velero.Name] = cluster.VeleroRoleArn,
             },
-            cluster.VeleroBucketName), connection.Helm, connection.Kubernetes);
+            cluster.VeleroBucketName)
+        {
+            // A plan-time token must outlive the apply: the longest chain (Calico, its API, the app) gets
+            // 180 + (180 + 60) + 270 = 690 s of the token's 900 (PlatformTimingTests).
+            ReleaseTimeoutSeconds = Authentication(env) == ClusterAuthentication.Token ? TokenReleaseTimeoutSeconds : 600,
+            ApiTimeoutSeconds = Authentication(env) == ClusterAuthentication.Token ? TokenApiTimeoutSeconds : 300,
+        }, connection.Helm, connection.Kubernetes);
 
         Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
-            paths.EasypayChart, ApplicationValues(env, network, cluster, database))
+            paths.EasypayChart, ApplicationValues(env, account, network, cluster, database))
         {
             Namespace = PlatformContract.AppNamespace,
             DependsOn = Addons.ApplicationPrerequisites,
@@ -41,18 +64,19 @@ public sealed class PlatformStack : EasyPayStack
 
     /// <summary>The easypay chart's values for an environment, from its config and the other stacks' outputs.
     /// Public so tests can render the chart with exactly these values.</summary>
-    public static EasypayChartValues ApplicationValues(EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database)
+    public static EasypayChartValues ApplicationValues(EnvironmentConfig env, AccountOutputs account, NetworkOutputs network, ClusterOutputs cluster, DatabaseOutputs database)
     {
+        ArgumentNullException.ThrowIfNull(account);
         var app = env.Application;
         return new EasypayChartValues(
             env.Region,
             // Only the frontend faces the ALB; the backend is reached through nginx inside the cluster.
-            Component(app.FrontendImage, app.FrontendReplicas, app.MaxReplicas(app.FrontendReplicas)) with
+            Component(account.FrontendRepositoryUrl, app.FrontendImage, app.FrontendReplicas, app.MaxReplicas(app.FrontendReplicas)) with
             {
                 TargetGroupArn = cluster.FrontendTargetGroupArn,
                 ApiTargetGroupArn = cluster.ApiTargetGroupArn,
             },
-            Component(app.BackendImage, app.BackendReplicas, app.MaxReplicas(app.BackendReplicas)),
+            Component(account.BackendRepositoryUrl, app.BackendImage, app.BackendReplicas, app.MaxReplicas(app.BackendReplicas)),
             new EasypayDatabaseValues(
                 database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName,
                 network.DataSubnetCidrs,
@@ -69,8 +93,8 @@ public sealed class PlatformStack : EasyPayStack
             // The monitoring stack's Route 53 health check probes this path (EasypayDeepHealthCheckValues.DefaultPath).
             EasypayDeepHealthCheckValues.Default);
 
-        static EasypayComponentValues Component(ImageConfig image, ReplicaConfig replicas, int maxReplicas) => new(
-            new EasypayImageValues(image.Repository, image.Tag) { Digest = image.Digest },
+        static EasypayComponentValues Component(string repository, ImageConfig image, ReplicaConfig replicas, int maxReplicas) => new(
+            new EasypayImageValues(repository, image.Tag) { Digest = image.Digest },
             new EasypayAutoscalingValues(replicas.Min, maxReplicas),
             // One pod may be disrupted at a time; the chart rejects a PDB that would block every drain.
             // The zone spread stays the chart's (DoNotSchedule, nodeTaintsPolicy Honor, no minDomains): a lost

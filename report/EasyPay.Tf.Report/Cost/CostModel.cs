@@ -85,6 +85,17 @@ public static class CostModel
         ["aws_sns_topic_policy"] = "free",
         ["aws_sns_topic_subscription"] = "email deliveries within SNS's free tier",
         ["aws_route53_record"] = "alias queries to AWS resources are free; other queries priced with usage",
+        ["aws_s3_bucket_object_lock_configuration"] = "configuration of a priced bucket",
+        ["aws_ecr_lifecycle_policy"] = "free",
+        ["aws_acm_certificate"] = "public ACM certificates are free",
+        ["aws_acm_certificate_validation"] = "free",
+        ["aws_cloudwatch_event_rule"] = "EventBridge rules matching AWS service events are free",
+        ["aws_cloudwatch_event_target"] = "free; SNS deliveries priced with the topic",
+        ["aws_ecs_cluster"] = "free; its tasks are priced (aws_ecs_service)",
+        ["aws_ecs_task_definition"] = "free",
+        ["aws_secretsmanager_secret_version"] = "part of the priced secret",
+        ["aws_secretsmanager_secret"] = "priced below per secret",
+        ["aws_guardduty_detector_feature"] = "priced with the detector (aws_guardduty_detector)",
         ["helm_release"] = "runs on the priced nodes",
         ["kubernetes_job_v1"] = "runs on the priced nodes",
         ["kubernetes_namespace_v1"] = "free",
@@ -127,15 +138,38 @@ public static class CostModel
             "aws_nat_gateway", "aws_eip", "aws_vpc_endpoint", "aws_kms_key", "aws_eks_cluster", "aws_eks_node_group", "aws_lb",
             "aws_rds_cluster_instance", "aws_db_proxy", "aws_db_proxy_endpoint", "aws_cloudwatch_metric_alarm",
             "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard", "aws_route53_health_check", "aws_sns_topic",
+            "aws_ecs_service", "aws_ecr_repository", "aws_cloudtrail", "aws_guardduty_detector",
         };
         foreach (var (stack, json) in facts.Stacks)
         {
-            foreach (var type in json.ResourceTypes().Where(t => !known.Contains(t) && !NoCharge.ContainsKey(t)))
+            foreach (var type in json.ResourceTypes().Where(t => !known.Contains(t) && !NoCharge.ContainsKey(t) && !t.StartsWith("tfe_", StringComparison.Ordinal)))
             {
                 unpriced.Add(new UnpricedItem(stack, type, "resource type the cost model does not know: add a price or a no-charge reason"));
             }
             var kms = json.Count("aws_kms_key");
             Line(stack, "KMS customer-managed keys", kms, "keys", "kms.key.month");
+            Line(stack, "Secrets Manager secrets", json.Count("aws_secretsmanager_secret"), "secrets", "secretsmanager.secret.month");
+            if (json.ResourceTypes().Where(t => t.StartsWith("tfe_", StringComparison.Ordinal)).Distinct().ToList() is { Count: > 0 } tfe)
+            {
+                unpriced.Add(new UnpricedItem(stack, $"HCP Terraform project, workspaces and agent pool ({string.Join(", ", tfe)})",
+                    "billed by HashiCorp (per managed resource on paid plans), outside this AWS estimate"));
+            }
+            if (json.Count("aws_ecs_service") > 0)
+            {
+                unpriced.Add(new UnpricedItem(stack, $"Fargate tasks of the HCP Terraform agents ({json.Count("aws_ecs_service")} service)", "the price table has no Fargate vCPU-hour / GB-hour entry"));
+            }
+            if (json.Count("aws_ecr_repository") > 0)
+            {
+                unpriced.Add(new UnpricedItem(stack, $"ECR image storage ({json.Count("aws_ecr_repository")} repositories)", "the price table has no ECR storage entry"));
+            }
+            if (json.Count("aws_cloudtrail") > 0)
+            {
+                unpriced.Add(new UnpricedItem(stack, "CloudTrail log storage (the first trail's management events are delivered free)", "trail log volume is not in the usage assumptions"));
+            }
+            if (json.Count("aws_guardduty_detector") > 0)
+            {
+                unpriced.Add(new UnpricedItem(stack, "GuardDuty (usage-based: events analysed, EKS runtime vCPU)", "the price table has no GuardDuty entry"));
+            }
         }
 
         // network

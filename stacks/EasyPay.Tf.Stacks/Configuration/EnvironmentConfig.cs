@@ -98,6 +98,16 @@ public sealed record TerraformCloudConfig
     public required string WorkspacePrefix { get; init; }
 
     public string Hostname { get; init; } = "app.terraform.io";
+
+    /// <summary>sha256 digest of ClusterStack.AgentImage; null = the version tag alone (agents update themselves
+    /// never: TFC_AGENT_AUTO_UPDATE is disabled).</summary>
+    public string? AgentImageDigest { get; init; }
+
+    /// <summary>Project holding the environment's workspaces; null in the file = &lt;prefix&gt;-&lt;env&gt;.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>The project's name for environment <paramref name="env"/>.</summary>
+    public string ProjectName(string env) => Project ?? $"{WorkspacePrefix}-{env}";
 }
 
 public sealed record AccountConfig
@@ -111,6 +121,33 @@ public sealed record AccountConfig
     /// RDS instance used enhanced monitoring there). The database stack creates the others with KMS and
     /// retention; creating one that exists fails (or import it: docs/runbook-database.md).</summary>
     public required IReadOnlyList<string> ExistingLogGroups { get; init; }
+
+    /// <summary>Principals the account stack's admin, developer and deployer roles trust; null = bring your own
+    /// roles (cluster.adminRoleArn, developerRoleArn, deployerRoleArn).</summary>
+    public HumanRolesConfig? HumanRoles { get; init; }
+
+    /// <summary>Who provides CloudTrail and GuardDuty for the account.</summary>
+    public required AuditBaseline AuditBaseline { get; init; }
+}
+
+public sealed record HumanRolesConfig
+{
+    /// <summary>May assume easypay-&lt;env&gt;-admin (and, for local deploys, easypay-&lt;env&gt;-platform-deployer).</summary>
+    public required IReadOnlyList<string> AdminPrincipals { get; init; }
+
+    /// <summary>May assume easypay-&lt;env&gt;-developer.</summary>
+    public required IReadOnlyList<string> DeveloperPrincipals { get; init; }
+}
+
+/// <summary>"account" or "organization" in the file.</summary>
+public enum AuditBaseline
+{
+    /// <summary>The account stack creates a multi-region CloudTrail and GuardDuty.</summary>
+    Account,
+
+    /// <summary>The organization's trail and delegated GuardDuty administrator cover the account already
+    /// (a second detector in the account would be rejected).</summary>
+    Organization,
 }
 
 public sealed record NetworkConfig
@@ -136,23 +173,27 @@ public sealed record ClusterConfig
     /// <summary>Who may reach the public API endpoint (office/VPN egress). Production may not use 0.0.0.0/0.</summary>
     public required IReadOnlyList<string> PublicAccessCidrs { get; init; }
 
-    /// <summary>IAM role mapped to cluster-admin through an EKS access entry.</summary>
-    public required string AdminRoleArn { get; init; }
+    /// <summary>Bring-your-own IAM role mapped to cluster-admin through an EKS access entry; null = the account
+    /// stack's easypay-&lt;env&gt;-admin (account.humanRoles).</summary>
+    public string? AdminRoleArn { get; init; }
 
-    /// <summary>IAM role mapped to the developer Kubernetes group (namespace-scoped rights, see the chart's RBAC).</summary>
-    public required string DeveloperRoleArn { get; init; }
+    /// <summary>Bring-your-own IAM role mapped to the developer Kubernetes group (namespace-scoped rights, see the
+    /// chart's RBAC); null = the account stack's easypay-&lt;env&gt;-developer.</summary>
+    public string? DeveloperRoleArn { get; init; }
 
-    /// <summary>IAM role that applies the &lt;env&gt;-platform stack (helm releases, namespaces): an access entry with
-    /// cluster-admin rights, because the cluster grants its creator nothing. The AWS credentials of whoever runs
-    /// `cdktf deploy &lt;env&gt;-platform` (laptop or Terraform Cloud workspace) must be this role.</summary>
-    public required string DeployerRoleArn { get; init; }
+    /// <summary>Bring-your-own IAM role that applies the &lt;env&gt;-platform stack from a laptop (helm releases,
+    /// namespaces): an access entry with cluster-admin rights, because the cluster grants its creator nothing.
+    /// null = the account stack's easypay-&lt;env&gt;-platform-deployer, or, with Terraform Cloud, the platform
+    /// workspace's role.</summary>
+    public string? DeployerRoleArn { get; init; }
 
     public required NodeGroupConfig NodeGroup { get; init; }
 
     /// <summary>Pinned EKS add-on versions.</summary>
     public required ClusterAddonsConfig Addons { get; init; }
 
-    /// <summary>ACM certificate for the ALB's HTTPS listener; null = HTTP only (non-production).</summary>
+    /// <summary>Bring-your-own ACM certificate for the ALB's HTTPS listener (only without monitoring.dns: with a
+    /// zone the account stack issues one); null and no zone = HTTP only (non-production).</summary>
     public string? CertificateArn { get; init; }
 }
 
@@ -258,11 +299,9 @@ public sealed record DnsConfig
 {
     public required string HostedZoneId { get; init; }
 
-    /// <summary>Fully qualified record that fails over, e.g. pay.example.com.</summary>
+    /// <summary>Fully qualified record of the environment, e.g. pay.example.com: the account stack's certificates
+    /// cover it, and it fails over to the maintenance page.</summary>
     public required string RecordName { get; init; }
-
-    /// <summary>ACM certificate in us-east-1 covering RecordName, for the maintenance page's CloudFront distribution.</summary>
-    public required string MaintenanceCertificateArn { get; init; }
 }
 
 public sealed record ApplicationConfig
@@ -284,10 +323,9 @@ public sealed record ApplicationConfig
     }
 }
 
+/// <summary>The version of one application image; its repository is the account stack's ECR repository.</summary>
 public sealed record ImageConfig
 {
-    public required string Repository { get; init; }
-
     /// <summary>A pinned tag (never "latest").</summary>
     public required string Tag { get; init; }
 

@@ -34,6 +34,7 @@ public static class EnvironmentLoader
             new JsonStringEnumConverter<NodeCapacityType>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false),
             new JsonStringEnumConverter<EksSupportType>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false),
             new JsonStringEnumConverter<DatabaseRegionRecovery>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+            new JsonStringEnumConverter<AuditBaseline>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
         },
     };
 

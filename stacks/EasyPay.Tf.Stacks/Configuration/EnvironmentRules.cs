@@ -68,13 +68,9 @@ public static partial class EnvironmentRules
                 yield return ($"cluster.publicAccessCidrs[{i}]", "0.0.0.0/0 opens the production Kubernetes API to the internet; list the office/VPN egress CIDRs instead");
             }
         }
-        if (env.Cluster.DeveloperRoleArn == env.Cluster.AdminRoleArn)
+        foreach (var problem in CheckRoles(env))
         {
-            yield return ("cluster.developerRoleArn", "is the same role as adminRoleArn; EKS allows one access entry per role, and developers must not be cluster admins");
-        }
-        if (env.Cluster.DeployerRoleArn == env.Cluster.AdminRoleArn || env.Cluster.DeployerRoleArn == env.Cluster.DeveloperRoleArn)
-        {
-            yield return ("cluster.deployerRoleArn", "is the same role as adminRoleArn or developerRoleArn; EKS allows one access entry per role: give the platform stack's deploy identity a role of its own");
+            yield return problem;
         }
         var version = env.Cluster.KubernetesVersion;
         if (EksSupportCalendar.Find(version) is null)
@@ -122,14 +118,6 @@ public static partial class EnvironmentRules
         {
             yield return ("database.readerCount", $"{env.Database.ReaderCount} reader(s) plus the writer need {env.Database.ReaderCount + 1} AZs but the environment spans {env.AvailabilityZones.Count}; every instance gets its own AZ");
         }
-        foreach (var (field, image) in new[] { ("application.frontendImage", env.Application.FrontendImage), ("application.backendImage", env.Application.BackendImage) })
-        {
-            var path = image.Repository.Contains('/', StringComparison.Ordinal) ? image.Repository[(image.Repository.IndexOf('/', StringComparison.Ordinal) + 1)..] : image.Repository;
-            if (env.DisasterRecovery is not null && !path.StartsWith(PlatformContract.ImageRepositoryPrefix, StringComparison.Ordinal))
-            {
-                yield return ($"{field}.repository", $"\"{path}\" does not start with {PlatformContract.ImageRepositoryPrefix}: only those repositories replicate to the disaster-recovery region {env.DisasterRecovery.Region}");
-            }
-        }
         if (env.DisasterRecovery?.Region == env.Region)
         {
             yield return ("disasterRecovery.region", $"\"{env.Region}\" is the environment's own region; disaster recovery must be in another region (or drop disasterRecovery)");
@@ -163,9 +151,9 @@ public static partial class EnvironmentRules
         {
             yield return ("network.natGateways", "production needs \"perAz\": a single NAT gateway is a single point of failure for every private subnet");
         }
-        if (env.Cluster.CertificateArn is null)
+        if (env.Cluster.CertificateArn is null && env.Monitoring.Dns is null)
         {
-            yield return ("cluster.certificateArn", "production serves payments over HTTPS only: give the ACM certificate ARN for the ALB");
+            yield return ("cluster.certificateArn", "production serves payments over HTTPS only: configure monitoring.dns (the account stack then issues and validates the ALB's certificate) or give an ACM certificate ARN here");
         }
         if (env.Database.ReaderCount < 1)
         {
@@ -215,6 +203,56 @@ public static partial class EnvironmentRules
         }
     }
 
+    /// <summary>Who the roles are: the account stack's (account.humanRoles) or the caller's own (cluster.*RoleArn),
+    /// never both; with Terraform Cloud the platform workspace's role is the deployer.</summary>
+    private static IEnumerable<(string, string)> CheckRoles(EnvironmentConfig env)
+    {
+        var c = env.Cluster;
+        var own = new[] { ("adminRoleArn", c.AdminRoleArn), ("developerRoleArn", c.DeveloperRoleArn), ("deployerRoleArn", c.DeployerRoleArn) };
+        if (env.Account.HumanRoles is { } human)
+        {
+            foreach (var (field, arn) in own.Where(o => o.Item2 is not null))
+            {
+                yield return ($"cluster.{field}", $"is set although account.humanRoles makes the account stack create {env.ResourcePrefix}-{field[..^"RoleArn".Length] switch { "deployer" => "platform-deployer", var n => n }}; remove it (or remove account.humanRoles to bring your own roles)");
+            }
+            foreach (var principal in human.AdminPrincipals.Intersect(human.DeveloperPrincipals, StringComparer.Ordinal))
+            {
+                yield return ("account.humanRoles.developerPrincipals", $"\"{principal}\" is also an admin principal; developers must not be able to become cluster admins: give them distinct identities");
+            }
+        }
+        else
+        {
+            if (c.AdminRoleArn is null)
+            {
+                yield return ("cluster.adminRoleArn", "is missing: without account.humanRoles, give the admin role to map to cluster-admin (or add account.humanRoles so the account stack creates it)");
+            }
+            if (c.DeveloperRoleArn is null)
+            {
+                yield return ("cluster.developerRoleArn", "is missing: without account.humanRoles, give the developer role (or add account.humanRoles so the account stack creates it)");
+            }
+            if (c.DeployerRoleArn is null && env.TerraformCloud is null)
+            {
+                yield return ("cluster.deployerRoleArn", "is missing: without account.humanRoles and Terraform Cloud, give the role that applies the platform stack (or add account.humanRoles so the account stack creates it)");
+            }
+        }
+        if (env.TerraformCloud is not null && c.DeployerRoleArn is not null)
+        {
+            yield return ("cluster.deployerRoleArn", "is set although the environment uses Terraform Cloud: the platform workspace's role is the deployer (its access entry comes from the account stack); remove it");
+        }
+        if (c.AdminRoleArn is not null && c.DeveloperRoleArn == c.AdminRoleArn)
+        {
+            yield return ("cluster.developerRoleArn", "is the same role as adminRoleArn; EKS allows one access entry per role, and developers must not be cluster admins");
+        }
+        if (c.DeployerRoleArn is not null && (c.DeployerRoleArn == c.AdminRoleArn || c.DeployerRoleArn == c.DeveloperRoleArn))
+        {
+            yield return ("cluster.deployerRoleArn", "is the same role as adminRoleArn or developerRoleArn; EKS allows one access entry per role: give the platform stack's deploy identity a role of its own");
+        }
+        if (env.Monitoring.Dns is not null && c.CertificateArn is not null)
+        {
+            yield return ("cluster.certificateArn", "is set although monitoring.dns names a zone: the account stack issues and DNS-validates the ALB's certificate there; remove it");
+        }
+    }
+
     /// <summary>Rules over all environments together.</summary>
     public static IEnumerable<(string File, string Field, string Problem)> CheckTogether(IReadOnlyList<(string File, EnvironmentConfig Env)> envs)
     {
@@ -229,12 +267,23 @@ public static partial class EnvironmentRules
                 }
                 if (envs[i].Env.AccountId == envs[j].Env.AccountId)
                 {
-                    // A service-linked role exists once per account: only one environment's network stack may create it.
-                    foreach (var service in NetworkStack.ServiceLinkedRoleServices.Where(s =>
+                    // A service-linked role exists once per account: only one environment's account stack may create it.
+                    foreach (var service in AccountStack.ServiceLinkedRoleServices.Where(s =>
                                  !envs[i].Env.Account.ExistingServiceLinkedRoles.Contains(s) && !envs[j].Env.Account.ExistingServiceLinkedRoles.Contains(s)))
                     {
                         yield return (envs[j].File, "account.existingServiceLinkedRoles",
                             $"shares account {envs[j].Env.AccountId} with {envs[i].File}, and both would create the {service} service-linked role; list \"{service}\" here (the other environment creates it)");
+                    }
+                    // One GuardDuty detector per account and region, one IAM OIDC provider per URL.
+                    if (envs[i].Env.Account.AuditBaseline == AuditBaseline.Account && envs[j].Env.Account.AuditBaseline == AuditBaseline.Account)
+                    {
+                        yield return (envs[j].File, "account.auditBaseline",
+                            $"shares account {envs[j].Env.AccountId} with {envs[i].File}, and both would create the account's CloudTrail and GuardDuty detector; set \"organization\" here (the other environment's baseline covers the account)");
+                    }
+                    if (envs[i].Env.TerraformCloud is { } ti && envs[j].Env.TerraformCloud is { } tj && ti.Hostname == tj.Hostname)
+                    {
+                        yield return (envs[j].File, "terraformCloud",
+                            $"shares account {envs[j].Env.AccountId} with {envs[i].File}, and both account stacks would create the IAM OIDC provider for {tj.Hostname}; give each environment its own account");
                     }
                     if (envs[i].Env.Region == envs[j].Env.Region &&
                         !envs[i].Env.Account.ExistingLogGroups.Contains(AuroraPostgresCluster.EnhancedMonitoringLogGroup) &&

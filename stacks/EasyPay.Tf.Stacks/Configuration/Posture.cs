@@ -29,8 +29,19 @@ public sealed record Posture
     /// compare an incident with the weeks before it (paid per vCPU and month).</summary>
     public required int PerformanceInsightsRetentionDays { get; init; }
 
+    /// <summary>GuardDuty Runtime Monitoring with its managed EKS agent. GuardDuty then creates a VPC endpoint and
+    /// security group Terraform does not know, which block destroying the VPC: on where nothing is destroyed.</summary>
+    public required bool RuntimeThreatMonitoring { get; init; }
+
+    /// <summary>S3 Object Lock mode of the audit trail's bucket: COMPLIANCE (nobody, root included, deletes a
+    /// log before its retention) in production; GOVERNANCE elsewhere, which an administrator can bypass to
+    /// destroy the environment.</summary>
+    public required string AuditLogLockMode { get; init; }
+
     public static readonly Posture Production = new()
     {
+        RuntimeThreatMonitoring = true,
+        AuditLogLockMode = "COMPLIANCE",
         KeyDeletionWindowDays = 30,
         DeletionProtection = true,
         ForceDestroyBuckets = false,
@@ -42,6 +53,8 @@ public sealed record Posture
 
     public static readonly Posture Development = new()
     {
+        RuntimeThreatMonitoring = false,
+        AuditLogLockMode = "GOVERNANCE",
         KeyDeletionWindowDays = 7,
         DeletionProtection = false,
         ForceDestroyBuckets = true,

@@ -33,7 +33,7 @@ public static class EasypayChart
     {
         var env = TestEnvironments.Repository(name);
         return HelmValues.ToYaml(PlatformStack.ApplicationValues(
-            env, UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env)));
+            env, UpstreamOutputs.Account(env), UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env)));
     });
 
     /// <summary>What charts/easypay/ci/&lt;env&gt;-values.yaml must contain: a header and the generated values.</summary>

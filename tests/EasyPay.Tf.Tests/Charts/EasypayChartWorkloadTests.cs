@@ -216,8 +216,9 @@ public class EasypayChartWorkloadTests
 
     [ToolTheory(Tool.Helm)]
     [InlineData("default", "nginxinc/nginx-unprivileged:1.27.4-alpine", "ghcr.io/easypay/payment-api:1.4.2")]
-    [InlineData("staging", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay/frontend:1.4.2", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay/payment-api:1.4.2")]
-    [InlineData("prod", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay/frontend:1.4.2", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay/payment-api:1.4.2")]
+    // The account stack's repositories (easypay-<env>/...) with the environment file's tags.
+    [InlineData("staging", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay-staging/frontend:1.4.2", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay-staging/payment-api:1.4.2")]
+    [InlineData("prod", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay-prod/frontend:1.4.2", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay-prod/payment-api:1.4.2")]
     public void Images_come_from_the_environment_file(string environment, string frontendImage, string backendImage)
     {
         var render = EasypayChart.Render(environment);

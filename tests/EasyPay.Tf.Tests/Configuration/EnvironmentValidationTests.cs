@@ -174,8 +174,12 @@ public class EnvironmentValidationTests
     [Fact]
     public void The_developer_role_may_not_be_the_admin_role()
     {
-        ProblemOf("staging", j => j["cluster"]!["developerRoleArn"] = "arn:aws:iam::222233334444:role/easypay-platform-admin")
-            .ShouldStartWith("environments/staging.json: cluster.developerRoleArn: is the same role as adminRoleArn");
+        ProblemOf("staging", j =>
+        {
+            j["account"]!.AsObject().Remove("humanRoles");
+            j["cluster"]!["adminRoleArn"] = "arn:aws:iam::222233334444:role/easypay-platform-admin";
+            j["cluster"]!["developerRoleArn"] = "arn:aws:iam::222233334444:role/easypay-platform-admin";
+        }).ShouldStartWith("environments/staging.json: cluster.developerRoleArn: is the same role as adminRoleArn");
     }
 
     [Fact]
@@ -270,10 +274,20 @@ public class EnvironmentValidationTests
     public void The_platform_deployer_needs_a_role_of_its_own()
     {
         // EKS: "An IAM principal can't be included in more than one access entry" (EKS user guide, grant-k8s-access).
-        ProblemOf("prod", j => j["cluster"]!["deployerRoleArn"] = "arn:aws:iam::333344445555:role/easypay-platform-admin")
-            .ShouldStartWith("environments/prod.json: cluster.deployerRoleArn: is the same role as adminRoleArn or developerRoleArn");
-        ProblemOf("prod", j => j["cluster"]!["deployerRoleArn"] = "easypay-deployer")
-            .ShouldStartWith("environments/prod.json: cluster.deployerRoleArn: ");
+        ProblemOf("dev", j =>
+        {
+            j["account"]!.AsObject().Remove("humanRoles");
+            j["cluster"]!["adminRoleArn"] = "arn:aws:iam::111122223333:role/easypay-platform-admin";
+            j["cluster"]!["developerRoleArn"] = "arn:aws:iam::111122223333:role/easypay-developer";
+            j["cluster"]!["deployerRoleArn"] = "arn:aws:iam::111122223333:role/easypay-platform-admin";
+        }).ShouldStartWith("environments/dev.json: cluster.deployerRoleArn: is the same role as adminRoleArn or developerRoleArn");
+        ProblemOf("dev", j =>
+        {
+            j["account"]!.AsObject().Remove("humanRoles");
+            j["cluster"]!["adminRoleArn"] = "arn:aws:iam::111122223333:role/easypay-platform-admin";
+            j["cluster"]!["developerRoleArn"] = "arn:aws:iam::111122223333:role/easypay-developer";
+            j["cluster"]!["deployerRoleArn"] = "easypay-deployer";
+        }).ShouldStartWith("environments/dev.json: cluster.deployerRoleArn: ");
     }
 
     [Fact]
@@ -283,7 +297,13 @@ public class EnvironmentValidationTests
         var problems = files.Edit("staging", j => j["accountId"] = "111122223333").Problems();
         problems.ShouldContain(p => p.StartsWith("environments/staging.json: account.existingServiceLinkedRoles: shares account 111122223333 with environments/dev.json, and both would create the autoscaling.amazonaws.com service-linked role", StringComparison.Ordinal));
         problems.ShouldContain(p => p.StartsWith("environments/staging.json: account.existingLogGroups: shares account 111122223333 and region eu-west-1 with environments/dev.json, and both would create the RDSOSMetrics log group", StringComparison.Ordinal));
-        files.Edit("staging", j => j["account"] = JsonNode.Parse("""{"existingServiceLinkedRoles": ["autoscaling.amazonaws.com"], "existingLogGroups": ["RDSOSMetrics"]}"""));
+        problems.ShouldContain(p => p.StartsWith("environments/staging.json: account.auditBaseline: shares account 111122223333 with environments/dev.json", StringComparison.Ordinal));
+        files.Edit("staging", j =>
+        {
+            j["account"]!["existingServiceLinkedRoles"] = new JsonArray("autoscaling.amazonaws.com");
+            j["account"]!["existingLogGroups"] = new JsonArray("RDSOSMetrics");
+            j["account"]!["auditBaseline"] = "organization";
+        });
         Should.NotThrow(() => files.Load()); // the other environment (dev) creates both
     }
 
@@ -360,7 +380,15 @@ public class EnvironmentValidationTests
     [Fact]
     public void Production_needs_https()
     {
-        ProblemOf("prod", j => j["cluster"]!["certificateArn"] = null)
+        ProblemOf("prod", j => j["monitoring"]!["dns"] = null)
             .ShouldStartWith("environments/prod.json: cluster.certificateArn: production serves payments over HTTPS only");
+        // With a zone the account stack issues the certificate; without one, a certificate of your own is enough.
+        using var files = new EnvironmentFiles();
+        files.Edit("prod", j =>
+        {
+            j["monitoring"]!["dns"] = null;
+            j["cluster"]!["certificateArn"] = "arn:aws:acm:eu-west-1:333344445555:certificate/0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
+        });
+        Should.NotThrow(() => files.Load());
     }
 }

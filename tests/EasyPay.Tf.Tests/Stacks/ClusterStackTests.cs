@@ -17,7 +17,7 @@ public class ClusterStackTests
             foreach (var env in TestEnvironments.All)
             {
                 var network = new NetworkStack(app, env);
-                outputs[env.Name] = new ClusterStack(app, env, network.Outputs).Outputs;
+                outputs[env.Name] = new ClusterStack(app, env, UpstreamOutputs.Account(env), network.Outputs).Outputs;
             }
         });
         return (json, outputs);
@@ -46,9 +46,9 @@ public class ClusterStackTests
         json.Single("aws_lb")["subnets"].Strings().ShouldAllBe(s => s.StartsWith(prefix, StringComparison.Ordinal));
         // One node group per AZ, each in that AZ's private subnet (the cluster's subnets, in AZ order).
         json.Resources("aws_eks_node_group").Select(g => g.Body["subnet_ids"].Strings().Single()).ShouldBe(cluster["vpc_config"]!["subnet_ids"].Strings());
-        // The volume key names the Auto Scaling service-linked role the network stack creates first.
+        // The volume key names the Auto Scaling service-linked role the account stack creates first.
         var volumeKey = json.Resources("aws_kms_key").Single(k => k.Body.Str("description")!.StartsWith("Root volumes", StringComparison.Ordinal)).Body;
-        volumeKey.Str("policy")!.ShouldContain($"{prefix}cross-stack-output-aws_iam_service_linked_role");
+        volumeKey.Str("policy")!.ShouldContain(UpstreamOutputs.Account(Env(env)).AutoScalingServiceLinkedRoleArn);
         // The network exports exactly the outputs the cluster reads through that lookup.
         var read = System.Text.RegularExpressions.Regex.Matches(json.ToJsonString(), $@"data\.terraform_remote_state\.{System.Text.RegularExpressions.Regex.Escape(lookup.Name)}\.outputs\.([A-Za-z0-9_-]+)")
             .Select(m => m.Groups[1].Value).Distinct();
@@ -163,7 +163,7 @@ public class ClusterStackTests
     [Fact]
     public void Admins_and_the_platform_deployer_get_cluster_admin_and_developers_only_their_kubernetes_group()
     {
-        var config = Env("prod").Cluster;
+        var config = UpstreamOutputs.Account(Env("prod"));
         var json = Stack("prod");
         Named(json, "aws_eks_access_entry", "principal_arn", config.DeveloperRoleArn)["kubernetes_groups"].Strings().ShouldBe(["easypay-developers"]);
         var associations = json.Resources("aws_eks_access_policy_association").Select(a => a.Body).ToList();
@@ -219,7 +219,9 @@ public class ClusterStackTests
         // Every Container Insights group the add-on writes to is owned here (amazon-cloudwatch-observability
         // chart 4.5.0 values.yaml: Fluent Bit's application/dataplane/host outputs; the agent's performance EMF).
         json.Resources("aws_cloudwatch_log_group").Select(g => g.Body.Str("name")).ShouldBe(
-            [$"/aws/eks/easypay-{env}/cluster", .. new[] { "application", "dataplane", "host", "performance" }.Select(t => $"/aws/containerinsights/easypay-{env}/{t}")],
+            [$"/aws/eks/easypay-{env}/cluster", .. new[] { "application", "dataplane", "host", "performance" }.Select(t => $"/aws/containerinsights/easypay-{env}/{t}"),
+             // With Terraform Cloud: the agents' log group and their ECS cluster's Container Insights group.
+             .. Env(env).TerraformCloud is null ? Array.Empty<string>() : [$"/easypay/easypay-{env}-tfc-agent", $"/aws/ecs/containerinsights/easypay-{env}-tfc-agent/performance"]],
             ignoreOrder: true);
     }
 

@@ -172,7 +172,7 @@ public class MonitoringStackTests
         prod.Json.Single("aws_s3_bucket").Str("force_destroy").ShouldBe("false");
         var distribution = prod.Json.Single("aws_cloudfront_distribution");
         distribution["aliases"].Strings().ShouldBe([dns.RecordName]);
-        distribution.Str("viewer_certificate.acm_certificate_arn").ShouldBe(dns.MaintenanceCertificateArn);
+        distribution.Str("viewer_certificate.acm_certificate_arn").ShouldBe(UpstreamOutputs.Account(prod.Env).MaintenanceCertificateArn);
         prod.Json.Single("aws_s3_object").Str("content")
             .ShouldBe(File.ReadAllText(Path.Combine(RepoPaths.Root, MonitoringStack.MaintenancePagePath)));
 
@@ -188,7 +188,6 @@ public class MonitoringStackTests
 
     [Theory]
     [InlineData("dev")]
-    [InlineData("staging")]
     public void Without_a_dns_zone_no_dns_resources_exist(string env)
     {
         var s = Of(env);
@@ -200,14 +199,14 @@ public class MonitoringStackTests
     }
 
     [Fact]
-    public void A_dns_zone_without_a_certificate_checks_over_http_and_lets_the_bucket_be_destroyed()
+    public void A_dev_zone_gets_the_account_stacks_certificate_so_checks_go_over_https_and_the_bucket_can_be_destroyed()
     {
         var env = TestEnvironments.Repository("dev") with
         {
-            Monitoring = new MonitoringConfig { AlarmEmails = [], Dns = new DnsConfig { HostedZoneId = "Z0123456789DEVZONE", RecordName = "pay.dev.easypay.example", MaintenanceCertificateArn = "arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" } },
+            Monitoring = new MonitoringConfig { AlarmEmails = [], Dns = new DnsConfig { HostedZoneId = "Z0123456789DEVZONE", RecordName = "pay.dev.easypay.example" } },
         };
         var json = MonitoringTestInputs.Synth(env)["dev-monitoring"];
-        json.Single("aws_route53_health_check").Str("type").ShouldBe("HTTP");
+        json.Single("aws_route53_health_check").Str("type").ShouldBe("HTTPS");
         json.Single("aws_s3_bucket").Str("force_destroy").ShouldBe("true");
     }
 

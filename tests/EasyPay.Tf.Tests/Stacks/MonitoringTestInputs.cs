@@ -18,7 +18,7 @@ public static class MonitoringTestInputs
         var stacks = AppSynth.Run(app =>
         {
             var network = new NetworkStack(app, env);
-            captured = new MonitoringStack(app, env, network.Outputs, UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env), RepoPaths.App).Outputs;
+            captured = new MonitoringStack(app, env, UpstreamOutputs.Account(env), network.Outputs, UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env), RepoPaths.App).Outputs;
         });
         outputs = captured!;
         return stacks;

@@ -13,7 +13,7 @@ public class PlatformStackTests
     private static JsonObject Synth(EnvironmentConfig env) => AppSynth.Run(app =>
     {
         var network = new NetworkStack(app, env);
-        _ = new PlatformStack(app, env, network.Outputs, UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env), RepoPaths.App);
+        _ = new PlatformStack(app, env, UpstreamOutputs.Account(env), network.Outputs, UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env), RepoPaths.App);
     })[$"{env.Name}-platform"];
 
     private static readonly Lazy<JsonObject> Prod = new(() => Synth(Env("prod")));
@@ -217,7 +217,7 @@ public class PlatformStackTests
         }
         render.OfKind("Deployment").Single(d => d.Name.EndsWith("backend", StringComparison.Ordinal))
             .Nodes("spec.template.spec.containers")[0].Text("image")
-            .ShouldBe($"{e.Application.BackendImage.Repository}:{e.Application.BackendImage.Tag}");
+            .ShouldBe($"{UpstreamOutputs.Account(e).BackendRepositoryUrl}:{e.Application.BackendImage.Tag}");
     }
 
     [ToolTheory(Tool.Helm | Tool.KubeValidate)]

@@ -16,6 +16,10 @@ public class StackSnapshotTests
             {
                 data.Add($"{env.Name}-{stack}");
             }
+            if (env.TerraformCloud is not null)
+            {
+                data.Add($"{env.Name}-{EasyPay.Tf.Stacks.TerraformCloudStack.Name}");
+            }
         }
         return data;
     }
@@ -47,12 +51,12 @@ public class StackSnapshotTests
     }
 }
 
-/// <summary>The stacks every environment has, in dependency order.</summary>
+/// <summary>The stacks every environment has, in dependency order (plus terraform-cloud where configured).</summary>
 public static class KnownStacks
 {
     public static readonly IReadOnlyList<string> Names =
     [
-        EasyPay.Tf.Stacks.NetworkStack.Name, EasyPay.Tf.Stacks.ClusterStack.Name, EasyPay.Tf.Stacks.DatabaseStack.Name,
+        EasyPay.Tf.Stacks.AccountStack.Name, EasyPay.Tf.Stacks.NetworkStack.Name, EasyPay.Tf.Stacks.ClusterStack.Name, EasyPay.Tf.Stacks.DatabaseStack.Name,
         EasyPay.Tf.Stacks.MonitoringStack.Name, EasyPay.Tf.Stacks.PlatformStack.Name,
     ];
 }

@@ -30,7 +30,23 @@ public static class UpstreamOutputs
             PrivateSubnetCidrs = Cidrs(SubnetTier.Private),
             DataSubnetCidrs = Cidrs(SubnetTier.Data),
             NatGatewayIds = [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")],
-            AutoScalingServiceLinkedRoleArn = $"arn:aws:iam::{env.AccountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+        };
+    }
+
+    /// <summary>What a deployed account stack returns: its roles, the repositories, the certificates of the zone.</summary>
+    public static AccountOutputs Account(EnvironmentConfig env)
+    {
+        var role = $"arn:aws:iam::{env.AccountId}:role";
+        return new AccountOutputs
+        {
+            AutoScalingServiceLinkedRoleArn = $"{role}/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+            AdminRoleArn = env.Cluster.AdminRoleArn ?? $"{role}/{AccountStack.AdminRoleName(env)}",
+            DeveloperRoleArn = env.Cluster.DeveloperRoleArn ?? $"{role}/{AccountStack.DeveloperRoleName(env)}",
+            DeployerRoleArn = env.TerraformCloud is null ? env.Cluster.DeployerRoleArn ?? $"{role}/{AccountStack.DeployerRoleName(env)}" : AccountStack.WorkspaceRoleArn(env, PlatformStack.Name),
+            FrontendRepositoryUrl = $"{env.AccountId}.dkr.ecr.{env.Region}.amazonaws.com/{PlatformContract.FrontendRepository(env)}",
+            BackendRepositoryUrl = $"{env.AccountId}.dkr.ecr.{env.Region}.amazonaws.com/{PlatformContract.BackendRepository(env)}",
+            AlbCertificateArn = env.Monitoring.Dns is null ? env.Cluster.CertificateArn : $"arn:aws:acm:{env.Region}:{env.AccountId}:certificate/0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f",
+            MaintenanceCertificateArn = env.Monitoring.Dns is null ? null : $"arn:aws:acm:us-east-1:{env.AccountId}:certificate/7a6b5c4d-3e2f-4a1b-9c8d-0e1f2a3b4c5d",
         };
     }
 

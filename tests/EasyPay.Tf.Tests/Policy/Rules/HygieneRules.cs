@@ -17,6 +17,7 @@ public static class HygieneRules
     {
         ["aws_iam_role_policy"] = "an inline policy's name is scoped by its role, whose name carries the environment",
         ["aws_route53_record"] = "a DNS record is named by the environment's configured zone and record name",
+        ["aws_guardduty_detector_feature"] = "its name is the GuardDuty feature (EKS_AUDIT_LOGS, ...), an API enum",
     };
 
     /// <summary>Names AWS fixes, so they cannot carry the environment; each with why.</summary>
@@ -75,6 +76,11 @@ public static class HygieneRules
         ("aws_backup_plan", "name", "backup plan", true),
         ("aws_eks_cluster", "name", "EKS cluster", true),
         ("aws_launch_template", "name", "launch template", true),
+        ("aws_ecr_repository", "name", "ECR repository", true),
+        ("aws_cloudtrail", "name", "CloudTrail trail", true),
+        ("aws_ecs_cluster", "name", "ECS cluster", true),
+        ("aws_secretsmanager_secret", "name", "secret", true),
+        ("aws_security_group", "name", "security group", true),
         ("helm_release", "name", "helm release", false),
     ];
 

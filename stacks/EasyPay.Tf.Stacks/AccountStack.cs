@@ -1,0 +1,184 @@
+using Constructs;
+using EasyPay.Tf.Modules.Audit;
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Edge;
+using EasyPay.Tf.Modules.Identity;
+using EasyPay.Tf.Modules.Registry;
+using EasyPay.Tf.Modules.Security;
+using EasyPay.Tf.Stacks.Configuration;
+
+namespace EasyPay.Tf.Stacks;
+
+/// <summary>What the account stack gives the stacks after it. Role and certificate ARNs are Terraform tokens
+/// (outputs here, remote-state lookups in consumers), so a consumer plans only once they exist; repository URLs
+/// are known at synth time.</summary>
+public sealed record AccountOutputs
+{
+    /// <summary>The EC2 Auto Scaling service-linked role: the cluster stack's node volume key names it, and KMS
+    /// rejects a policy naming a role that does not exist.</summary>
+    public required string AutoScalingServiceLinkedRoleArn { get; init; }
+
+    /// <summary>Mapped to cluster-admin.</summary>
+    public required string AdminRoleArn { get; init; }
+
+    /// <summary>Mapped to the developer Kubernetes group.</summary>
+    public required string DeveloperRoleArn { get; init; }
+
+    /// <summary>Applies &lt;env&gt;-platform: the platform workspace's role with Terraform Cloud, else the local deployer.</summary>
+    public required string DeployerRoleArn { get; init; }
+
+    /// <summary>Known at synth time.</summary>
+    public required string FrontendRepositoryUrl { get; init; }
+
+    /// <summary>Known at synth time.</summary>
+    public required string BackendRepositoryUrl { get; init; }
+
+    /// <summary>The ALB's certificate (issued here when the environment has a zone, else the environment file's); null = HTTP only.</summary>
+    public string? AlbCertificateArn { get; init; }
+
+    /// <summary>The maintenance page's us-east-1 certificate; null without a zone.</summary>
+    public string? MaintenanceCertificateArn { get; init; }
+}
+
+/// <summary>&lt;env&gt;-account: everything a fresh AWS account needs before the other stacks, applied first with
+/// administrator credentials (README "From zero"): the service-linked roles the platform's policies name, the
+/// people's roles, the Terraform Cloud workspaces' roles, the image repositories, the certificates of the
+/// environment's record, and the audit baseline.</summary>
+public sealed class AccountStack : EasyPayStack
+{
+    public const string Name = "account";
+
+    /// <summary>Service-linked roles the platform's policies name before the service would create them on first
+    /// use (the node volume key names EC2 Auto Scaling's). Others the services create themselves: the workspace
+    /// roles may create exactly their stack's (DeployPermissions).</summary>
+    public static readonly IReadOnlyList<string> ServiceLinkedRoleServices = [ServiceLinkedRole.AutoScaling];
+
+    /// <summary>Stacks whose Terraform Cloud workspace runs remotely with a role of its own (the account and
+    /// terraform-cloud stacks run on an administrator's machine).</summary>
+    public static readonly IReadOnlyList<string> WorkspaceStacks = [NetworkStack.Name, ClusterStack.Name, DatabaseStack.Name, MonitoringStack.Name, PlatformStack.Name];
+
+    public static string AdminRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-admin";
+    public static string DeveloperRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-developer";
+    public static string DeployerRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-platform-deployer";
+
+    /// <summary>The role of stack <paramref name="stack"/>'s workspace, e.g. easypay-prod-tfc-network.</summary>
+    public static string WorkspaceRoleName(EnvironmentConfig env, string stack) => $"{env.ResourcePrefix}-tfc-{stack}";
+
+    /// <summary>Known at synth time (the terraform-cloud stack, applied before this one, sets it on the workspace).</summary>
+    public static string WorkspaceRoleArn(EnvironmentConfig env, string stack) => $"arn:aws:iam::{env.AccountId}:role/{WorkspaceRoleName(env, stack)}";
+
+    public AccountOutputs Outputs { get; }
+
+    public AccountStack(Construct scope, EnvironmentConfig env) : base(scope, env, Name)
+    {
+        var slr = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
+            new ServiceLinkedRoleProps(service) { AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service) }));
+
+        var (admin, developer, localDeployer) = HumanRoles(env);
+        var workspaceRoles = env.TerraformCloud is { } tfc ? WorkspaceRoles(env, tfc) : null;
+
+        var imageKey = new EncryptionKey(this, "image-key", new EncryptionKeyProps($"{Prefix}-images", $"ECR images of {Prefix}")
+        {
+            DeletionWindowInDays = Posture.KeyDeletionWindowDays,
+        });
+        foreach (var name in PlatformContract.ImageRepositories(env))
+        {
+            _ = new ImageRepository(this, $"repository-{name.Split('/')[^1]}", new ImageRepositoryProps(name, imageKey.Arn)
+            {
+                ForceDelete = Posture.ForceDestroyBuckets,
+            });
+        }
+
+        string? albCertificate = env.Cluster.CertificateArn, maintenanceCertificate = null;
+        if (env.Monitoring.Dns is { } dns)
+        {
+            albCertificate = new DnsValidatedCertificate(this, "alb-certificate", new DnsValidatedCertificateProps(dns.RecordName, dns.HostedZoneId)).Arn;
+            // CloudFront reads certificates only from us-east-1.
+            maintenanceCertificate = new DnsValidatedCertificate(this, "maintenance-certificate", new DnsValidatedCertificateProps(dns.RecordName, dns.HostedZoneId)
+            {
+                Region = MaintenanceSite.CertificateRegion,
+            }).Arn;
+        }
+
+        if (env.Account.AuditBaseline == AuditBaseline.Account)
+        {
+            _ = new AuditTrail(this, "audit-trail", new AuditTrailProps($"{Prefix}-audit", env.LogRetentionDays)
+            {
+                ObjectLockMode = Posture.AuditLogLockMode,
+                ForceDestroy = Posture.ForceDestroyBuckets,
+                PreventDestroy = Posture.DeletionProtection,
+                KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            });
+            _ = new ThreatDetection(this, "threat-detection", new ThreatDetectionProps
+            {
+                EksRuntimeMonitoring = Posture.RuntimeThreatMonitoring,
+            });
+        }
+
+        Outputs = new AccountOutputs
+        {
+            AutoScalingServiceLinkedRoleArn = slr[ServiceLinkedRole.AutoScaling].Arn,
+            AdminRoleArn = admin,
+            DeveloperRoleArn = developer,
+            DeployerRoleArn = workspaceRoles?[PlatformStack.Name] ?? localDeployer
+                ?? throw new InvalidOperationException($"{env.Name}: no deployer role (EnvironmentRules requires cluster.deployerRoleArn or account.humanRoles)"),
+            FrontendRepositoryUrl = ImageRepository.UrlOf(Aws, PlatformContract.FrontendRepository(env)),
+            BackendRepositoryUrl = ImageRepository.UrlOf(Aws, PlatformContract.BackendRepository(env)),
+            AlbCertificateArn = albCertificate,
+            MaintenanceCertificateArn = maintenanceCertificate,
+        };
+        Output("admin_role_arn", "Role mapped to cluster-admin (aws eks update-kubeconfig --role-arn)", Outputs.AdminRoleArn);
+        Output("developer_role_arn", "Role mapped to the developer Kubernetes group", Outputs.DeveloperRoleArn);
+        Output("deployer_role_arn", "Role that applies the platform stack (the platform workspace's with Terraform Cloud)", Outputs.DeployerRoleArn);
+        Output("frontend_repository_url", "ECR repository the frontend image is pushed to", Outputs.FrontendRepositoryUrl);
+        Output("backend_repository_url", "ECR repository the payment API image is pushed to", Outputs.BackendRepositoryUrl);
+    }
+
+    /// <summary>The people's roles: created here from account.humanRoles, or the environment file's own.</summary>
+    private (string Admin, string Developer, string? LocalDeployer) HumanRoles(EnvironmentConfig env)
+    {
+        if (env.Account.HumanRoles is not { } human)
+        {
+            return (env.Cluster.AdminRoleArn!, env.Cluster.DeveloperRoleArn!, env.Cluster.DeployerRoleArn);
+        }
+        var admin = new HumanRole(this, "admin-role", new HumanRoleProps(AdminRoleName(env), $"Administrators of {Prefix} (cluster-admin)", human.AdminPrincipals)
+        {
+            ManagedPolicyArns = [Aws.ManagedPolicyArn("AdministratorAccess")],
+        });
+        var clusterArn = Aws.Arn("eks", $"cluster/{PlatformContract.ClusterName(env)}");
+        // View-only in AWS (ViewOnlyAccess lists and describes, reads no data: no S3 objects, secrets or log
+        // events), plus what kubectl and the app's logs need; Kubernetes rights come from the chart's Role.
+        var developer = new HumanRole(this, "developer-role", new HumanRoleProps(DeveloperRoleName(env), $"Developers of {Prefix} (namespace {PlatformContract.AppNamespace})", human.DeveloperPrincipals)
+        {
+            ManagedPolicyArns = [Aws.ManagedPolicyArn("job-function/ViewOnlyAccess")],
+            MaxSessionHours = 8,
+            InlineStatements =
+            [
+                new PolicyStatement("ReachCluster", ["eks:DescribeCluster", "eks:AccessKubernetesApi"], [clusterArn]),
+                new PolicyStatement("ReadAppLogs", ["logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:StopQuery"],
+                    [Aws.Arn("logs", $"log-group:{PlatformContract.ContainerInsightsLogGroupName(env, "application")}:*"),
+                     Aws.Arn("logs", $"log-group:{PlatformContract.ContainerInsightsLogGroupName(env, "application")}")]),
+                new PolicyStatement("ReadMetrics", ["cloudwatch:GetMetricData", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards"], ["*"]),
+            ],
+        });
+        string? deployer = null;
+        if (env.TerraformCloud is null)
+        {
+            // Local deploys of <env>-platform: cluster-admin through its access entry, nothing in AWS beyond the cluster.
+            deployer = new HumanRole(this, "deployer-role", new HumanRoleProps(DeployerRoleName(env), $"Applies {env.Name}-platform from an administrator's machine", human.AdminPrincipals)
+            {
+                InlineStatements = DeployPermissions.For(PlatformStack.Name, env),
+            }).Arn;
+        }
+        return (admin.Arn, developer.Arn, deployer);
+    }
+
+    /// <summary>One role per remote workspace, each trusting only its own workspace's runs.</summary>
+    private Dictionary<string, string> WorkspaceRoles(EnvironmentConfig env, TerraformCloudConfig tfc)
+    {
+        var identity = new TerraformCloudIdentity(this, "terraform-cloud-identity", new TerraformCloudIdentityProps(tfc.Hostname));
+        return WorkspaceStacks.ToDictionary(stack => stack, stack => new WorkspaceRole(this, $"workspace-role-{stack}", new WorkspaceRoleProps(
+            WorkspaceRoleName(env, stack), identity, tfc.Organization, tfc.ProjectName(env.Name), WorkspaceName(tfc, env.Name, stack),
+            DeployPermissions.For(stack, env))).Arn);
+    }
+}

@@ -1,0 +1,112 @@
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Stacks.Configuration;
+
+namespace EasyPay.Tf.Stacks;
+
+/// <summary>What each stack's Terraform Cloud workspace role may do, as one table a reviewer can read: per stack,
+/// the services its resources belong to (the resource types in its snapshot), whole-service actions where the
+/// stack owns that service's resources of the environment, and IAM, S3, Secrets Manager, SSM and KMS narrowed to
+/// the environment's own names (every role, bucket, secret and parameter is easypay-&lt;env&gt;-... or
+/// /easypay/&lt;env&gt;/...; every key carries the Environment tag). Regional services are limited to the
+/// environment's regions (aws:RequestedRegion); IAM, Route 53 and CloudFront are global. Service-linked roles a
+/// service creates on first use are allowed only for that stack's services (iam:AWSServiceName).
+/// The account stack itself is applied with administrator credentials, never by a workspace.</summary>
+public static class DeployPermissions
+{
+    /// <summary>The statements of stack <paramref name="stack"/>'s workspace role.</summary>
+    public static IReadOnlyList<PolicyStatement> For(string stack, EnvironmentConfig env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var t = new Table(env);
+        return stack switch
+        {
+            NetworkStack.Name =>
+            [
+                t.Regional("Vpc", ["ec2:*"]),
+                t.Logs(), .. t.Keys(), t.Roles(),
+            ],
+            ClusterStack.Name =>
+            [
+                t.Regional("ClusterAndIngress", ["eks:*", "ec2:*", "elasticloadbalancing:*", "ecs:*", "autoscaling:Describe*", "ecr:PutReplicationConfiguration", "ecr:DescribeRegistry"]),
+                t.Logs(), .. t.Keys(), t.Roles(), t.Buckets(), t.Secrets(),
+                Table.Global("IrsaProvider", ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
+                    "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
+                    "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"],
+                    [t.Arn("iam", $"oidc-provider/oidc.eks.{env.Region}.amazonaws.com/id/*", region: "")]),
+                t.LinkedRoles("eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.amazonaws.com"),
+            ],
+            DatabaseStack.Name =>
+            [
+                t.Regional("DatabaseAndBackup", ["rds:*", "ec2:*", "backup:*", "backup-storage:*", "application-autoscaling:*", "cloudwatch:PutMetricAlarm",
+                    "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource"]),
+                t.Logs(), .. t.Keys(), t.Roles(), t.Secrets(),
+                // RDS creates the managed master secret (rds!cluster-...) with the caller's permissions.
+                t.Regional("ManagedMasterSecret", ["secretsmanager:*"], [t.Arn("secretsmanager", "secret:rds!*")]),
+                t.Regional("Parameters", ["ssm:*"], [t.Arn("ssm", $"parameter/easypay/{env.Name}/*")]),
+                t.Regional("ParameterDescribe", ["ssm:DescribeParameters"]),
+                t.LinkedRoles("rds.amazonaws.com", "rds.application-autoscaling.amazonaws.com", "backup.amazonaws.com"),
+            ],
+            MonitoringStack.Name =>
+            [
+                t.Regional("AlarmsAndEvents", ["sns:*", "cloudwatch:*", "events:*", "rds:CreateEventSubscription", "rds:DeleteEventSubscription",
+                    "rds:ModifyEventSubscription", "rds:DescribeEventSubscriptions", "rds:AddSourceIdentifierToSubscription",
+                    "rds:RemoveSourceIdentifierFromSubscription", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:ListTagsForResource"]),
+                ..t.Keys(), t.Buckets(),
+                Table.Global("DnsFailover", ["route53:*"], env.Monitoring.Dns is { } dns
+                    ? [t.Arn("route53", $"hostedzone/{dns.HostedZoneId}", region: "", account: ""), t.Arn("route53", "healthcheck/*", region: "", account: ""), t.Arn("route53", "change/*", region: "", account: "")]
+                    : [t.Arn("route53", "healthcheck/*", region: "", account: "")]),
+                Table.Global("DnsRead", ["route53:CreateHealthCheck", "route53:GetHealthCheckCount", "route53:ListHealthChecks", "route53:ListHostedZones", "route53:GetChange"]),
+                Table.Global("MaintenancePageCdn", ["cloudfront:*"]),
+            ],
+            PlatformStack.Name =>
+            [
+                // Kubernetes rights come from the cluster's access entry for this role; AWS needs only the cluster.
+                t.Regional("ReadCluster", ["eks:DescribeCluster"], [t.Arn("eks", $"cluster/{PlatformContract.ClusterName(env)}")]),
+            ],
+            _ => throw new ArgumentException($"No deploy permissions for stack '{stack}': add its row to DeployPermissions", nameof(stack)),
+        };
+    }
+
+    private sealed class Table(EnvironmentConfig env)
+    {
+        private readonly string[] _regions = env.DisasterRecovery is { } dr ? [env.Region, dr.Region] : [env.Region];
+
+        public string Arn(string service, string resource, string? region = null, string? account = null) =>
+            $"arn:aws:{service}:{region ?? "*"}:{account ?? env.AccountId}:{resource}";
+
+        public PolicyStatement Regional(string sid, IReadOnlyList<string> actions, IReadOnlyList<string>? resources = null) =>
+            new(sid, actions, resources ?? ["*"], Conditions: PolicyDocument.Condition("StringEquals", "aws:RequestedRegion", _regions));
+
+        public static PolicyStatement Global(string sid, IReadOnlyList<string> actions, IReadOnlyList<string>? resources = null) =>
+            new(sid, actions, resources ?? ["*"]);
+
+        public PolicyStatement Logs() => Regional("LogGroups", ["logs:*"], [Arn("logs", "log-group:*")]);
+
+        /// <summary>Creating a key cannot be scoped to a resource, so it is allowed only with the environment's tag in
+        /// the request (the provider's default tags go into CreateKey); everything else only on keys carrying that
+        /// tag and on the environment's aliases.</summary>
+        public PolicyStatement[] Keys() =>
+        [
+            new("CreateTaggedKeys", ["kms:CreateKey", "kms:TagResource"], ["*"], Conditions: new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>
+            {
+                ["StringEquals"] = new Dictionary<string, IReadOnlyList<string>> { ["aws:RequestedRegion"] = _regions, ["aws:RequestTag/Environment"] = [env.Name] },
+            }),
+            Regional("ListKeys", ["kms:ListKeys", "kms:ListAliases"]),
+            new("EnvironmentKeys", ["kms:*"], [Arn("kms", "key/*")], Conditions: new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>
+            {
+                ["StringEquals"] = new Dictionary<string, IReadOnlyList<string>> { ["aws:RequestedRegion"] = _regions, ["aws:ResourceTag/Environment"] = [env.Name] },
+            }),
+            Regional("EnvironmentAliases", ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], [Arn("kms", $"alias/easypay-{env.Name}-*")]),
+        ];
+
+        public PolicyStatement Roles() => Global("EnvironmentRoles", ["iam:*"],
+            [Arn("iam", $"role/easypay-{env.Name}-*", region: ""), Arn("iam", $"policy/easypay-{env.Name}-*", region: "")]);
+
+        public PolicyStatement Buckets() => Regional("EnvironmentBuckets", ["s3:*"], [$"arn:aws:s3:::easypay-{env.Name}-*"]);
+
+        public PolicyStatement Secrets() => Regional("EnvironmentSecrets", ["secretsmanager:*"], [Arn("secretsmanager", $"secret:easypay-{env.Name}-*")]);
+
+        public PolicyStatement LinkedRoles(params string[] services) => new("ServiceLinkedRoles", ["iam:CreateServiceLinkedRole"],
+            [Arn("iam", "role/aws-service-role/*", region: "")], Conditions: PolicyDocument.Condition("StringEquals", "iam:AWSServiceName", services));
+    }
+}
