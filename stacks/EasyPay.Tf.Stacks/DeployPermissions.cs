@@ -17,7 +17,9 @@ public static class DeployPermissions
     public static IReadOnlyList<PolicyStatement> For(string stack, EnvironmentConfig env)
     {
         ArgumentNullException.ThrowIfNull(env);
-        var t = new Table(env);
+        // The monitoring stack also works in us-east-1 with a DNS zone: Route 53 health-check metrics exist only
+        // there, so its DNS alarm, topic and key live there (MonitoringStack.Route53MetricsRegion).
+        var t = new Table(env, stack == MonitoringStack.Name && env.Monitoring.Dns is not null ? [MonitoringStack.Route53MetricsRegion] : []);
         return stack switch
         {
             NetworkStack.Name =>
@@ -67,9 +69,9 @@ public static class DeployPermissions
         };
     }
 
-    private sealed class Table(EnvironmentConfig env)
+    private sealed class Table(EnvironmentConfig env, IReadOnlyList<string> extraRegions)
     {
-        private readonly string[] _regions = env.DisasterRecovery is { } dr ? [env.Region, dr.Region] : [env.Region];
+        private readonly string[] _regions = [.. new[] { env.Region, env.DisasterRecovery?.Region }.Concat(extraRegions).OfType<string>().Distinct()];
 
         public string Arn(string service, string resource, string? region = null, string? account = null) =>
             $"arn:aws:{service}:{region ?? "*"}:{account ?? env.AccountId}:{resource}";

@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Tests.Support;
+
+namespace EasyPay.Tf.Tests.Stacks;
+
+/// <summary>Each Terraform Cloud workspace role can create what its stack's snapshot creates: every resource type
+/// maps to the IAM service prefix of its API (Service Authorization Reference), and the role grants actions of
+/// that service in every region the stack's resources are in.</summary>
+public class DeployPermissionsTests
+{
+    /// <summary>Resource type → IAM service prefix of the API Terraform calls for it. A type missing here fails the
+    /// test: decide which service it belongs to and whether its stack's role grants it.</summary>
+    private static readonly Dictionary<string, string> ServiceOf = new(StringComparer.Ordinal)
+    {
+        ["aws_vpc"] = "ec2", ["aws_subnet"] = "ec2", ["aws_route"] = "ec2", ["aws_route_table"] = "ec2", ["aws_route_table_association"] = "ec2",
+        ["aws_internet_gateway"] = "ec2", ["aws_nat_gateway"] = "ec2", ["aws_eip"] = "ec2", ["aws_vpc_endpoint"] = "ec2", ["aws_flow_log"] = "ec2",
+        ["aws_security_group"] = "ec2", ["aws_default_security_group"] = "ec2", ["aws_vpc_security_group_ingress_rule"] = "ec2",
+        ["aws_vpc_security_group_egress_rule"] = "ec2", ["aws_launch_template"] = "ec2",
+        ["aws_cloudwatch_log_group"] = "logs", ["aws_kms_key"] = "kms", ["aws_kms_alias"] = "kms",
+        ["aws_iam_role"] = "iam", ["aws_iam_role_policy"] = "iam", ["aws_iam_role_policy_attachment"] = "iam", ["aws_iam_openid_connect_provider"] = "iam",
+        ["aws_eks_cluster"] = "eks", ["aws_eks_node_group"] = "eks", ["aws_eks_addon"] = "eks", ["aws_eks_access_entry"] = "eks", ["aws_eks_access_policy_association"] = "eks",
+        ["aws_lb"] = "elasticloadbalancing", ["aws_lb_listener"] = "elasticloadbalancing", ["aws_lb_listener_rule"] = "elasticloadbalancing", ["aws_lb_target_group"] = "elasticloadbalancing",
+        ["aws_ecr_replication_configuration"] = "ecr",
+        ["aws_ecs_cluster"] = "ecs", ["aws_ecs_service"] = "ecs", ["aws_ecs_task_definition"] = "ecs",
+        ["aws_secretsmanager_secret"] = "secretsmanager", ["aws_secretsmanager_secret_version"] = "secretsmanager",
+        ["aws_s3_bucket"] = "s3", ["aws_s3_bucket_lifecycle_configuration"] = "s3", ["aws_s3_bucket_ownership_controls"] = "s3", ["aws_s3_bucket_policy"] = "s3",
+        ["aws_s3_bucket_public_access_block"] = "s3", ["aws_s3_bucket_replication_configuration"] = "s3", ["aws_s3_bucket_server_side_encryption_configuration"] = "s3",
+        ["aws_s3_bucket_versioning"] = "s3", ["aws_s3_object"] = "s3",
+        ["aws_rds_cluster"] = "rds", ["aws_rds_cluster_instance"] = "rds", ["aws_rds_cluster_parameter_group"] = "rds", ["aws_db_subnet_group"] = "rds",
+        ["aws_db_proxy"] = "rds", ["aws_db_proxy_default_target_group"] = "rds", ["aws_db_proxy_target"] = "rds", ["aws_db_proxy_endpoint"] = "rds", ["aws_db_event_subscription"] = "rds",
+        ["aws_backup_vault"] = "backup", ["aws_backup_plan"] = "backup", ["aws_backup_selection"] = "backup",
+        ["aws_appautoscaling_target"] = "application-autoscaling", ["aws_appautoscaling_policy"] = "application-autoscaling",
+        ["aws_ssm_parameter"] = "ssm", ["aws_sns_topic"] = "sns", ["aws_sns_topic_policy"] = "sns", ["aws_sns_topic_subscription"] = "sns",
+        ["aws_cloudwatch_metric_alarm"] = "cloudwatch", ["aws_cloudwatch_composite_alarm"] = "cloudwatch", ["aws_cloudwatch_dashboard"] = "cloudwatch",
+        ["aws_cloudwatch_event_rule"] = "events", ["aws_cloudwatch_event_target"] = "events",
+        ["aws_route53_health_check"] = "route53", ["aws_route53_record"] = "route53",
+        ["aws_cloudfront_distribution"] = "cloudfront", ["aws_cloudfront_origin_access_control"] = "cloudfront",
+    };
+
+    /// <summary>IAM, Route 53 and CloudFront are global: their API calls are in us-east-1, which no regional
+    /// condition needs to list.</summary>
+    private static readonly HashSet<string> GlobalServices = ["iam", "route53", "cloudfront"];
+
+    private static IReadOnlyList<JsonNode> RoleStatements(string env, string stack)
+    {
+        var config = TestEnvironments.Repository(env);
+        var policy = SynthesizedApp.Repository.Stack($"{env}-account").Resources("aws_iam_role_policy")
+            .Single(p => p.Body.Str("name") == AccountStack.WorkspaceRoleName(config, stack)).Body.Str("policy")!;
+        return [.. JsonNode.Parse(policy)!["Statement"]!.AsArray().Select(s => s!)];
+    }
+
+    /// <summary>IAM policy values are a string or a list of strings.</summary>
+    private static IReadOnlyList<string> OneOrMany(JsonNode? node) => node is JsonArray a ? [.. a.Select(x => x!.ToString())] : node is null ? [] : [node.ToString()];
+
+    private static IEnumerable<string> Actions(JsonNode statement) => statement["Action"] is JsonArray a ? a.Select(x => x!.ToString()) : [statement.Str("Action")!];
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Every_workspace_role_grants_the_services_and_regions_of_what_its_stack_creates(string env)
+    {
+        var config = TestEnvironments.Repository(env);
+        foreach (var stack in AccountStack.WorkspaceStacks)
+        {
+            var json = SynthesizedApp.Repository.Stack($"{env}-{stack}");
+            var statements = RoleStatements(env, stack);
+            foreach (var (type, name, body) in json.AllResources().Where(r => r.Type.StartsWith("aws_", StringComparison.Ordinal)))
+            {
+                ServiceOf.TryGetValue(type, out var service).ShouldBeTrue($"{type} ({env}-{stack}) has no IAM service in DeployPermissionsTests.ServiceOf");
+                var granting = statements.Where(s => s.Str("Effect") == "Allow" && Actions(s).Any(a => a.StartsWith(service + ":", StringComparison.Ordinal))).ToList();
+                granting.ShouldNotBeEmpty($"{env}-{stack}: nothing in {AccountStack.WorkspaceRoleName(config, stack)} allows {service}:* for {type}.{name}");
+                if (GlobalServices.Contains(service!))
+                {
+                    continue;
+                }
+                var region = body.Str("region") ?? config.Region;
+                granting.ShouldContain(s => s["Condition"] == null || OneOrMany(s["Condition"]!["StringEquals"]!["aws:RequestedRegion"]).Contains(region),
+                    $"{env}-{stack}: {type}.{name} is in {region}, which no {service} statement of the role allows");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Service_linked_roles_are_created_only_for_the_stacks_own_services_and_iam_only_on_the_environments_names(string env)
+    {
+        foreach (var stack in AccountStack.WorkspaceStacks)
+        {
+            foreach (var statement in RoleStatements(env, stack))
+            {
+                var actions = Actions(statement).ToList();
+                if (actions.Contains("iam:CreateServiceLinkedRole"))
+                {
+                    // IAM condition key iam:AWSServiceName restricts CreateServiceLinkedRole to the named services.
+                    OneOrMany(statement["Condition"]!["StringEquals"]!["iam:AWSServiceName"]).ShouldNotBeEmpty();
+                }
+                if (actions.Any(a => a.StartsWith("iam:", StringComparison.Ordinal)) && !actions.Contains("iam:CreateServiceLinkedRole"))
+                {
+                    var resources = statement["Resource"] is JsonArray r ? r.Select(x => x!.ToString()).ToList() : [statement.Str("Resource")!];
+                    resources.ShouldAllBe(res => res.Contains($":role/easypay-{env}-", StringComparison.Ordinal) || res.Contains($":policy/easypay-{env}-", StringComparison.Ordinal)
+                        || res.Contains(":oidc-provider/oidc.eks.", StringComparison.Ordinal), $"{env}-{stack}");
+                }
+                Actions(statement).ShouldNotContain("*");
+            }
+        }
+    }
+}
