@@ -91,8 +91,8 @@ public static class CostModel
         ["aws_acm_certificate_validation"] = "free",
         ["aws_cloudwatch_event_rule"] = "EventBridge rules matching AWS service events are free",
         ["aws_cloudwatch_event_target"] = "free; SNS deliveries priced with the topic",
-        ["aws_ecs_cluster"] = "free; its tasks are priced (aws_ecs_service)",
-        ["aws_ecs_task_definition"] = "free",
+        ["aws_ecs_cluster"] = "free; its tasks are priced (aws_ecs_service); Container Insights listed as unpriced",
+        ["aws_ecs_task_definition"] = "free; the service running it is priced by its cpu and memory",
         ["aws_secretsmanager_secret_version"] = "part of the priced secret",
         ["aws_secretsmanager_secret"] = "priced below per secret",
         ["aws_guardduty_detector_feature"] = "priced with the detector (aws_guardduty_detector)",
@@ -154,21 +154,47 @@ public static class CostModel
                 unpriced.Add(new UnpricedItem(stack, $"HCP Terraform project, workspaces and agent pool ({string.Join(", ", tfe)})",
                     "billed by HashiCorp (per managed resource on paid plans), outside this AWS estimate"));
             }
-            if (json.Count("aws_ecs_service") > 0)
-            {
-                unpriced.Add(new UnpricedItem(stack, $"Fargate tasks of the HCP Terraform agents ({json.Count("aws_ecs_service")} service)", "the price table has no Fargate vCPU-hour / GB-hour entry"));
-            }
             if (json.Count("aws_ecr_repository") > 0)
             {
-                unpriced.Add(new UnpricedItem(stack, $"ECR image storage ({json.Count("aws_ecr_repository")} repositories)", "the price table has no ECR storage entry"));
+                Line(stack, $"ECR image storage ({json.Count("aws_ecr_repository")} repositories)", Use("ecrStoredGb"), "GB-month", "ecr.storage.gbMonth", "ecrStoredGb");
             }
-            if (json.Count("aws_cloudtrail") > 0)
+            FargateTasks(stack, json);
+        }
+
+        void FargateTasks(string stack, JsonObject json)
+        {
+            var definitions = json.Resources("aws_ecs_task_definition").ToList();
+            foreach (var (name, service) in json.Resources("aws_ecs_service"))
             {
-                unpriced.Add(new UnpricedItem(stack, "CloudTrail log storage (the first trail's management events are delivered free)", "trail log volume is not in the usage assumptions"));
+                var label = service.Str("name") ?? name;
+                // task_definition is a reference "${aws_ecs_task_definition.NAME.arn}" to the stack's definition.
+                var reference = service.Str("task_definition") ?? "";
+                var definition = definitions.Where(d => reference.Contains($"aws_ecs_task_definition.{d.Name}.", StringComparison.Ordinal))
+                    .Select(d => d.Body).FirstOrDefault();
+                var tasks = service.Num("desired_count") ?? 0;
+                if (definition is null || service.Str("launch_type") != "FARGATE" || service["capacity_provider_strategy"] is not null)
+                {
+                    unpriced.Add(new UnpricedItem(stack, $"ECS service {label}", "not a Fargate on-demand service with a task definition in this stack"));
+                    continue;
+                }
+                // ECS RuntimePlatform defaults: LINUX, X86_64. Fargate bills the task's cpu/memory, not what it uses.
+                var os = (definition.Str("runtime_platform.operating_system_family") ?? definition.Str("runtime_platform.0.operating_system_family") ?? "LINUX").ToLowerInvariant();
+                var arch = (definition.Str("runtime_platform.cpu_architecture") ?? definition.Str("runtime_platform.0.cpu_architecture") ?? "X86_64").ToLowerInvariant();
+                var vcpu = (definition.Num("cpu") ?? 0) / 1024;
+                var memoryGb = (definition.Num("memory") ?? 0) / 1024;
+                var size = $"{tasks:0} × {vcpu:0.##} vCPU / {memoryGb:0.##} GB, {os}/{arch}";
+                Line(stack, $"Fargate vCPU: {label} ({size})", tasks * vcpu * hours, "vCPU-hours", $"fargate.{os}.{arch}.vcpuHour");
+                Line(stack, $"Fargate memory: {label} ({size})", tasks * memoryGb * hours, "GB-hours", $"fargate.{os}.{arch}.gbHour");
+                if ((definition.Num("ephemeral_storage.size_in_gib") ?? definition.Num("ephemeral_storage.0.size_in_gib") ?? 20) > 20)
+                {
+                    unpriced.Add(new UnpricedItem(stack, $"Fargate ephemeral storage above 20 GiB ({label})", "the price table has no Fargate ephemeral-storage GB-hour entry"));
+                }
             }
-            if (json.Count("aws_guardduty_detector") > 0)
+            if (json.Resources("aws_ecs_cluster").Any(c => c.Body["setting"] is JsonArray settings
+                && settings.Any(x => x.Str("name") == "containerInsights" && x.Str("value") is "enabled" or "enhanced")))
             {
-                unpriced.Add(new UnpricedItem(stack, "GuardDuty (usage-based: events analysed, EKS runtime vCPU)", "the price table has no GuardDuty entry"));
+                unpriced.Add(new UnpricedItem(stack, "ECS Container Insights metrics of the agents' cluster",
+                    "billed as CloudWatch custom metrics per cluster, service and task; their number is not in the usage assumptions"));
             }
         }
 
@@ -281,6 +307,67 @@ public static class CostModel
             }
         }
         Line("monitoring", "Route 53 queries (non-alias)", Use("route53QueriesMillionPerMonth"), "million queries", "route53.queries.million", "route53QueriesMillionPerMonth");
+
+        // account: audit trail and threat detection (absent with auditBaseline "organization").
+        var account = facts.Stacks["account"];
+        var trails = account.Resources("aws_cloudtrail").ToList();
+        if (trails.Count > 0)
+        {
+            // CloudTrail pricing: the first copy of management events in each region is free; only further trails pay.
+            if (trails.Count > 1)
+            {
+                Line("account", $"CloudTrail management events, {trails.Count - 1} additional copies", Use("cloudTrailManagementEventsMillionPerMonth") * 10 * (trails.Count - 1),
+                    "100k events", "cloudtrail.managementEvents.additionalCopy.100k", "cloudTrailManagementEventsMillionPerMonth");
+            }
+            if (trails.Any(t => t.Body["event_selector"] is not null || t.Body["advanced_event_selector"] is not null))
+            {
+                unpriced.Add(new UnpricedItem("account", "CloudTrail data events", "the trail selects data events: no eu-west-1 price (cloudtrail.dataEvents.100k) and no event volume in the usage assumptions"));
+            }
+            // The trail's bucket expires log files after the environment's log retention (AccountStack: AuditTrailProps.RetentionDays).
+            var trailMonths = Math.Min(facts.Env.LogRetentionDays, 3653) / 30.0;
+            Line("account", $"CloudTrail log files in S3 ({facts.Env.LogRetentionDays} days kept)", Use("cloudTrailLogGbPerMonth") * trailMonths, "GB-month", "s3.standard.gbMonth",
+                "steady state: cloudTrailLogGbPerMonth × months kept; management events of the first trail are delivered free");
+        }
+        if (account.Count("aws_guardduty_detector") > 0)
+        {
+            var features = account.Resources("aws_guardduty_detector_feature").Where(f => f.Body.Str("status") == "ENABLED")
+                .ToDictionary(f => f.Body.Str("name") ?? f.Name, f => f.Body, StringComparer.Ordinal);
+            bool Additional(string feature, string name) => features.TryGetValue(feature, out var body) && body["additional_configuration"] is JsonArray configs
+                && configs.Any(c => c.Str("name") == name && c.Str("status") == "ENABLED");
+            // Every quantity below stays within the first price tier (500 GB, 500 million S3 / 100 million EKS events, 500 vCPUs).
+            Line("account", "GuardDuty: CloudTrail management events analysed", Use("cloudTrailManagementEventsMillionPerMonth"), "million events",
+                "guardduty.cloudTrailEvents.million", "cloudTrailManagementEventsMillionPerMonth");
+            Line("account", "GuardDuty: VPC flow and DNS logs analysed", Use("guardDutyFlowDnsLogGbPerMonth"), "GB", "guardduty.flowDnsLogs.gb", "guardDutyFlowDnsLogGbPerMonth");
+            if (features.ContainsKey("S3_DATA_EVENTS"))
+            {
+                Line("account", "GuardDuty S3 Protection: data events analysed", Use("guardDutyS3DataEventsMillionPerMonth"), "million events",
+                    "guardduty.s3DataEvents.million", "guardDutyS3DataEventsMillionPerMonth");
+            }
+            if (features.ContainsKey("EKS_AUDIT_LOGS"))
+            {
+                Line("account", "GuardDuty EKS Protection: audit log events analysed", Use("eksAuditLogEventsMillionPerMonth"), "million events",
+                    "guardduty.eksAuditLogs.million", "eksAuditLogEventsMillionPerMonth");
+            }
+            if (features.ContainsKey("RDS_LOGIN_EVENTS"))
+            {
+                Line("account", $"GuardDuty RDS Protection (Aurora instances: {facts.Database.Instances.Count}, {vcpus} vCPU)", vcpus, "vCPU-months", "guardduty.rdsProtection.vcpuMonth");
+            }
+            // With automated agent configuration for EKS the agent runs on every node; Fargate and EC2 agents are off.
+            if (Additional("RUNTIME_MONITORING", "EKS_ADDON_MANAGEMENT"))
+            {
+                var nodeVcpus = facts.NodeGroups.Sum(g => g.Desired * data.Size(g.InstanceTypes.FirstOrDefault() ?? "?").Vcpu);
+                Line("account", $"GuardDuty Runtime Monitoring (EKS nodes at the desired size, {nodeVcpus} vCPU)", nodeVcpus, "vCPU-months", "guardduty.runtimeMonitoring.vcpuMonth");
+            }
+            if (Additional("RUNTIME_MONITORING", "ECS_FARGATE_AGENT_MANAGEMENT") || Additional("RUNTIME_MONITORING", "EC2_AGENT_MANAGEMENT"))
+            {
+                unpriced.Add(new UnpricedItem("account", "GuardDuty Runtime Monitoring of Fargate tasks or EC2 agents", "the cost model counts only EKS node vCPUs"));
+            }
+            if (features.ContainsKey("EBS_MALWARE_PROTECTION"))
+            {
+                Line("account", "GuardDuty Malware Protection for EC2: EBS data scanned", Use("guardDutyMalwareScanGbPerMonth"), "GB", "guardduty.ebsMalware.gbScanned",
+                    "guardDutyMalwareScanGbPerMonth");
+            }
+        }
 
         return new CostEstimate(env, facts.Env.Region, lines, unpriced, [.. assumptions.Distinct()]);
     }

@@ -81,6 +81,26 @@ public class ReportTests
     }
 
     [Fact]
+    public void Fargate_agents_are_priced_from_the_synthesized_service_and_task_definition()
+    {
+        // Fargate bills the task's configured vCPU and memory per hour (AWS Price List EU-Fargate-vCPU-Hours:perCPU,
+        // EU-Fargate-GB-Hours); the quantities follow desired_count, cpu and memory, not constants in the model.
+        var env = TestEnvironments.Repository("staging");
+        var facts = ReportFixture.Facts(env, stacks =>
+        {
+            var cluster = stacks["cluster"]["resource"]!.AsObject();
+            cluster["aws_ecs_service"]!.AsObject().Single().Value!["desired_count"] = 1;
+            var task = cluster["aws_ecs_task_definition"]!.AsObject().Single().Value!.AsObject();
+            task["cpu"] = "2048";
+            task["memory"] = "4096";
+        });
+        var lines = EasyPay.Tf.Report.Cost.CostModel.Estimate(facts, ReportFixture.Data).Lines.Where(l => l.Item.StartsWith("Fargate", StringComparison.Ordinal)).ToList();
+        lines.Single(l => l.Price!.Key == "fargate.linux.x86_64.vcpuHour").Quantity.ShouldBe(2 * 730);
+        lines.Single(l => l.Price!.Key == "fargate.linux.x86_64.gbHour").Quantity.ShouldBe(4 * 730);
+        ReportFixture.Of("dev").Cost.Lines.ShouldNotContain(l => l.Item.StartsWith("Fargate", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Prod_costs_more_than_staging_and_staging_more_than_dev()
     {
         // Three AZs, NAT per AZ, on-demand nodes and two readers against one NAT, spot nodes and no reader.
