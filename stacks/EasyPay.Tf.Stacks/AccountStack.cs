@@ -75,7 +75,31 @@ public sealed class AccountStack : EasyPayStack
             new ServiceLinkedRoleProps(service) { AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service) }));
 
         var (admin, developer, localDeployer) = HumanRoles(env);
-        var workspaceRoles = env.TerraformCloud is { } tfc ? WorkspaceRoles(env, tfc) : null;
+        AuditTrail? trail = null;
+        if (env.Account.AuditBaseline == AuditBaseline.Account)
+        {
+            trail = new AuditTrail(this, "audit-trail", new AuditTrailProps($"{Prefix}-audit", env.LogRetentionDays)
+            {
+                ObjectLockMode = Posture.AuditLogLockMode,
+                ForceDestroy = Posture.ForceDestroyBuckets,
+                PreventDestroy = Posture.DeletionProtection,
+                KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            });
+            _ = new ThreatDetection(this, "threat-detection", new ThreatDetectionProps
+            {
+                EksRuntimeMonitoring = Posture.RuntimeThreatMonitoring,
+            });
+        }
+        // Inside the environment's name patterns the workspace roles may otherwise reach: denied to all of them.
+        IReadOnlyList<string> protectedArns =
+        [
+            Aws.Arn("iam", $"role/{AdminRoleName(env)}", region: ""), Aws.Arn("iam", $"role/{DeveloperRoleName(env)}", region: ""),
+            Aws.Arn("iam", $"role/{DeployerRoleName(env)}", region: ""),
+            // Each workspace role by name: the cluster stack's easypay-<env>-tfc-agent-... roles stay its own.
+            .. WorkspaceStacks.Select(stack => Aws.Arn("iam", $"role/{WorkspaceRoleName(env, stack)}", region: "")),
+            .. trail is null ? Array.Empty<string>() : [$"arn:{Aws.Partition}:s3:::{trail.BucketName}", $"arn:{Aws.Partition}:s3:::{trail.BucketName}/*", trail.KeyArn, trail.TrailArn],
+        ];
+        var workspaceRoles = env.TerraformCloud is { } tfc ? WorkspaceRoles(env, tfc, protectedArns) : null;
 
         var imageKey = new EncryptionKey(this, "image-key", new EncryptionKeyProps($"{Prefix}-images", $"ECR images of {Prefix}")
         {
@@ -98,21 +122,6 @@ public sealed class AccountStack : EasyPayStack
             {
                 Region = MaintenanceSite.CertificateRegion,
             }).Arn;
-        }
-
-        if (env.Account.AuditBaseline == AuditBaseline.Account)
-        {
-            _ = new AuditTrail(this, "audit-trail", new AuditTrailProps($"{Prefix}-audit", env.LogRetentionDays)
-            {
-                ObjectLockMode = Posture.AuditLogLockMode,
-                ForceDestroy = Posture.ForceDestroyBuckets,
-                PreventDestroy = Posture.DeletionProtection,
-                KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
-            });
-            _ = new ThreatDetection(this, "threat-detection", new ThreatDetectionProps
-            {
-                EksRuntimeMonitoring = Posture.RuntimeThreatMonitoring,
-            });
         }
 
         Outputs = new AccountOutputs
@@ -174,11 +183,11 @@ public sealed class AccountStack : EasyPayStack
     }
 
     /// <summary>One role per remote workspace, each trusting only its own workspace's runs.</summary>
-    private Dictionary<string, string> WorkspaceRoles(EnvironmentConfig env, TerraformCloudConfig tfc)
+    private Dictionary<string, string> WorkspaceRoles(EnvironmentConfig env, TerraformCloudConfig tfc, IReadOnlyList<string> protectedArns)
     {
         var identity = new TerraformCloudIdentity(this, "terraform-cloud-identity", new TerraformCloudIdentityProps(tfc.Hostname));
         return WorkspaceStacks.ToDictionary(stack => stack, stack => new WorkspaceRole(this, $"workspace-role-{stack}", new WorkspaceRoleProps(
             WorkspaceRoleName(env, stack), identity, tfc.Organization, tfc.ProjectName(env.Name), WorkspaceName(tfc, env.Name, stack),
-            DeployPermissions.For(stack, env))).Arn);
+            DeployPermissions.For(stack, env, protectedArns))).Arn);
     }
 }

@@ -13,10 +13,20 @@ namespace EasyPay.Tf.Stacks;
 /// The account stack itself is applied with administrator credentials, never by a workspace.</summary>
 public static class DeployPermissions
 {
-    /// <summary>The statements of stack <paramref name="stack"/>'s workspace role.</summary>
-    public static IReadOnlyList<PolicyStatement> For(string stack, EnvironmentConfig env)
+    /// <summary>The statements of stack <paramref name="stack"/>'s workspace role. <paramref name="protectedArns"/>:
+    /// what the account stack owns inside the environment's name patterns (its roles, the audit trail's bucket and
+    /// key), denied to every workspace so none can take over another's role, the people's roles or the audit log.</summary>
+    public static IReadOnlyList<PolicyStatement> For(string stack, EnvironmentConfig env, IReadOnlyList<string>? protectedArns = null)
     {
         ArgumentNullException.ThrowIfNull(env);
+        var allows = Allows(stack, env);
+        return protectedArns is { Count: > 0 } && stack != PlatformStack.Name
+            ? [.. allows, new PolicyStatement("ProtectAccountResources", ["iam:*", "s3:*", "kms:*", "cloudtrail:*"], protectedArns, Effect: "Deny")]
+            : allows;
+    }
+
+    private static IReadOnlyList<PolicyStatement> Allows(string stack, EnvironmentConfig env)
+    {
         // The monitoring stack also works in us-east-1 with a DNS zone: Route 53 health-check metrics exist only
         // there, so its DNS alarm, topic and key live there (MonitoringStack.Route53MetricsRegion).
         var t = new Table(env, stack == MonitoringStack.Name && env.Monitoring.Dns is not null ? [MonitoringStack.Route53MetricsRegion] : []);
@@ -26,6 +36,8 @@ public static class DeployPermissions
             [
                 t.Regional("Vpc", ["ec2:*"]),
                 t.Logs(), .. t.Keys(), t.Roles(),
+                // Interface endpoints with private DNS associate the VPC with the service's private hosted zone.
+                Table.Global("EndpointPrivateDns", ["route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone"]),
             ],
             ClusterStack.Name =>
             [
@@ -35,7 +47,8 @@ public static class DeployPermissions
                     "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
                     "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"],
                     [t.Arn("iam", $"oidc-provider/oidc.eks.{env.Region}.amazonaws.com/id/*", region: "")]),
-                t.LinkedRoles("eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.amazonaws.com"),
+                // ECR replication's role (AWSServiceRoleForECRReplication) appears with the first replication configuration.
+                t.LinkedRoles("eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.amazonaws.com", "replication.ecr.amazonaws.com"),
             ],
             DatabaseStack.Name =>
             [

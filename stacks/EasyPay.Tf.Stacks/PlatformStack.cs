@@ -13,17 +13,16 @@ public sealed class PlatformStack : EasyPayStack
     public const string Name = "platform";
 
     /// <summary>Local deploys run on an operator's machine with the AWS CLI: exec credentials that never expire.
-    /// Terraform Cloud runs on the agent, whose image has no AWS CLI: a plan-time token, so the releases' longest
-    /// chain of timeouts fits in its life (a test checks) and the workspace applies right after its plan
-    /// (auto-apply: an unconfirmed plan would hold an expiring token).</summary>
+    /// Terraform Cloud runs on the agent, whose image has no AWS CLI: an ephemeral token each run phase opens
+    /// afresh (valid 15 minutes), so the releases' longest chain of timeouts must fit in one apply (a test checks).</summary>
     public static ClusterAuthentication Authentication(EnvironmentConfig env) =>
         env.TerraformCloud is null ? ClusterAuthentication.Exec : ClusterAuthentication.Token;
 
-    /// <summary>With a plan-time token: an add-on chart's controller is Ready in about a minute on a healthy
+    /// <summary>With a 15-minute token: an add-on chart's controller is Ready in about a minute on a healthy
     /// cluster; three minutes or the apply fails (and is re-run) rather than outlive the token.</summary>
     public const int TokenReleaseTimeoutSeconds = 180;
 
-    /// <summary>With a plan-time token: how long Calico's API server may take after its operator.</summary>
+    /// <summary>With a 15-minute token: how long Calico's API server may take after its operator.</summary>
     public const int TokenApiTimeoutSeconds = 180;
 
     public PlatformAddons Addons { get; }

@@ -11,7 +11,7 @@ namespace EasyPay.Tf.Stacks;
 /// along <see cref="EasyPayApp.Producers"/>; dynamic AWS credentials (each workspace assumes only its own role,
 /// AccountStack.WorkspaceRoleName); the account workspace executing locally (administrator credentials, state
 /// in HCP Terraform); the platform workspace on the agent pool whose agents run in the VPC (the EKS API is not
-/// open to HashiCorp's workers), applying right after its plan (its EKS token lives 15 minutes).</summary>
+/// open to HashiCorp's workers).</summary>
 public sealed class TerraformCloudStack : TerraformStack
 {
     public const string Name = "terraform-cloud";
@@ -51,7 +51,9 @@ public sealed class TerraformCloudStack : TerraformStack
         foreach (var stack in AccountStack.WorkspaceStacks)
         {
             var spec = Spec(stack, $"{env.Name}-{stack} (cdktf deploy {env.Name}-{stack})") with { EnvironmentVariables = Credentials(stack) };
-            workspaces.Add(stack == PlatformStack.Name ? spec with { Mode = ExecutionMode.Agent, AutoApply = true } : spec);
+            // No auto-apply anywhere: the platform's EKS token is ephemeral, opened again by the apply, so a plan may
+            // wait for its confirmation.
+            workspaces.Add(stack == PlatformStack.Name ? spec with { Mode = ExecutionMode.Agent } : spec);
         }
         Project = new TerraformCloudProject(this, "project", new TerraformCloudProjectProps(tfc.Organization, tfc.ProjectName(env.Name), TerraformVersion, workspaces)
         {

@@ -1,7 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Core;
 using HashiCorp.Cdktf;
-using HashiCorp.Cdktf.Providers.Aws.DataAwsEksClusterAuth;
 using HashiCorp.Cdktf.Providers.Helm.Provider;
 using HashiCorp.Cdktf.Providers.Kubernetes.Provider;
 
@@ -10,9 +9,10 @@ namespace EasyPay.Tf.Modules.Platform;
 /// <summary>How the kubernetes and helm providers authenticate to EKS.</summary>
 public enum ClusterAuthentication
 {
-    /// <summary>A token from the aws_eks_cluster_auth data source, read once at plan time and valid 15 minutes
-    /// (<see cref="ClusterConnection.TokenLifetimeSeconds"/>): needs nothing on the runner (the HCP Terraform
-    /// agent image has no aws CLI), but the whole apply must fit in the token's life.</summary>
+    /// <summary>A token from the <c>aws_eks_cluster_auth</c> ephemeral resource (Terraform ≥ 1.10, AWS provider
+    /// 6.x): opened afresh in each run phase, never stored in the plan or state, valid 15 minutes
+    /// (<see cref="ClusterConnection.TokenLifetimeSeconds"/>). Needs nothing on the runner (the HCP Terraform agent
+    /// image has no aws CLI); one phase (the apply) must fit in the token's life.</summary>
     Token,
 
     /// <summary>`aws eks get-token` run by the providers whenever they need a token (client-go exec credential
@@ -38,14 +38,17 @@ public sealed class ClusterConnection : Construct
     /// "Connect kubectl to an EKS cluster": the token is a presigned STS GetCallerIdentity URL valid 15 minutes).</summary>
     public const int TokenLifetimeSeconds = 900;
 
-    /// <summary>What a token-authenticated run spends outside the releases: the plan that reads the token
-    /// (init, refresh, remote state) and the hand-over from plan to apply. The releases' longest chain of
-    /// timeouts must fit in the rest (PlatformStack, checked by a test).</summary>
+    /// <summary>What the apply phase spends outside the releases after it opens its token (provider start-up,
+    /// refresh of the stack's resources and remote state). The releases' longest chain of timeouts must fit in the
+    /// rest (PlatformStack, checked by a test).</summary>
     public const int PlanAllowanceSeconds = 180;
 
     /// <summary>The client-go exec API the AWS CLI's `eks get-token` answers (aws eks get-token prints an
     /// ExecCredential of client.authentication.k8s.io/v1beta1).</summary>
     public const string ExecApiVersion = "client.authentication.k8s.io/v1beta1";
+
+    /// <summary>Local name of the ephemeral token block (one connection per stack).</summary>
+    public const string EphemeralTokenName = "cluster";
 
     public KubernetesProvider Kubernetes { get; }
     public HelmProvider Helm { get; }
@@ -79,12 +82,17 @@ public sealed class ClusterConnection : Construct
             });
             return;
         }
-        var auth = new DataAwsEksClusterAuth(this, "auth", new DataAwsEksClusterAuthConfig { Name = props.ClusterName });
+        // CDKTF 0.21 has no construct for ephemeral resources: the block goes in as raw configuration (Terraform
+        // parses .tf.json with the same file schema as .tf, ephemeral blocks included). The data source this
+        // replaces was read once at plan time, so a slow plan, a queued apply or an unconfirmed plan expired it.
+        var stack = HashiCorp.Cdktf.TerraformStack.Of(this);
+        stack.AddOverride($"ephemeral.aws_eks_cluster_auth.{EphemeralTokenName}", new Dictionary<string, object> { ["name"] = props.ClusterName });
+        var token = $"${{ephemeral.aws_eks_cluster_auth.{EphemeralTokenName}.token}}";
         Kubernetes = new KubernetesProvider(this, "kubernetes", new KubernetesProviderConfig
         {
             Host = props.Endpoint,
             ClusterCaCertificate = ca,
-            Token = auth.Token,
+            Token = token,
         });
         Helm = new HelmProvider(this, "helm", new HelmProviderConfig
         {
@@ -92,7 +100,7 @@ public sealed class ClusterConnection : Construct
             {
                 Host = props.Endpoint,
                 ClusterCaCertificate = ca,
-                Token = auth.Token,
+                Token = token,
             },
         });
     }

@@ -36,7 +36,13 @@ public class ClusterCredentialTests
     public void On_the_agent_the_longest_chain_of_waits_fits_in_the_token_life_with_room_for_the_plan(string env)
     {
         var stack = Platform(env);
-        stack.DataSources("aws_eks_cluster_auth").ShouldHaveSingleItem();
+        // Terraform ephemeral resources (1.10+): opened in each run phase, never written to the plan or state, so the
+        // apply gets a token of its own; AWS provider 6.x has ephemeral aws_eks_cluster_auth.
+        stack.DataSources("aws_eks_cluster_auth").ShouldBeEmpty();
+        var ephemeral = stack["ephemeral"]!["aws_eks_cluster_auth"]![ClusterConnection.EphemeralTokenName]!;
+        ephemeral.Str("name")!.ShouldStartWith("${data.terraform_remote_state.");
+        stack["provider"]!["kubernetes"]![0]!.Str("token").ShouldBe($"${{ephemeral.aws_eks_cluster_auth.{ClusterConnection.EphemeralTokenName}.token}}");
+        stack["provider"]!["helm"]![0]!.Str("kubernetes.token").ShouldBe($"${{ephemeral.aws_eks_cluster_auth.{ClusterConnection.EphemeralTokenName}.token}}");
         // Each helm_release waits up to its timeout (helm --timeout); a kubernetes_job_v1 with
         // wait_for_completion up to its create timeout; namespaces return at once.
         var waits = new Dictionary<string, (int Seconds, IReadOnlyList<string> After)>();

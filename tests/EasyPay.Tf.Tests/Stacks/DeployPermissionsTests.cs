@@ -96,7 +96,7 @@ public class DeployPermissionsTests
                     // IAM condition key iam:AWSServiceName restricts CreateServiceLinkedRole to the named services.
                     OneOrMany(statement["Condition"]!["StringEquals"]!["iam:AWSServiceName"]).ShouldNotBeEmpty();
                 }
-                if (actions.Any(a => a.StartsWith("iam:", StringComparison.Ordinal)) && !actions.Contains("iam:CreateServiceLinkedRole"))
+                if (statement.Str("Effect") == "Allow" && actions.Any(a => a.StartsWith("iam:", StringComparison.Ordinal)) && !actions.Contains("iam:CreateServiceLinkedRole"))
                 {
                     var resources = statement["Resource"] is JsonArray r ? r.Select(x => x!.ToString()).ToList() : [statement.Str("Resource")!];
                     resources.ShouldAllBe(res => res.Contains($":role/easypay-{env}-", StringComparison.Ordinal) || res.Contains($":policy/easypay-{env}-", StringComparison.Ordinal)
@@ -104,6 +104,32 @@ public class DeployPermissionsTests
                 }
                 Actions(statement).ShouldNotContain("*");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void No_workspace_can_change_the_peoples_roles_another_workspaces_role_or_the_audit_trail(string env)
+    {
+        var config = TestEnvironments.Repository(env);
+        foreach (var stack in AccountStack.WorkspaceStacks.Where(s => s != PlatformStack.Name))
+        {
+            // IAM policy evaluation: an explicit Deny overrides every Allow (IAM user guide, policy evaluation logic).
+            var deny = RoleStatements(env, stack).Single(s => s.Str("Sid") == "ProtectAccountResources");
+            deny.Str("Effect").ShouldBe("Deny");
+            var resources = OneOrMany(deny["Resource"]);
+            resources.ShouldContain($"arn:aws:iam::{config.AccountId}:role/{AccountStack.AdminRoleName(config)}");
+            resources.ShouldContain($"arn:aws:iam::{config.AccountId}:role/{AccountStack.WorkspaceRoleName(config, stack)}");
+            // Roles the stacks themselves create must stay outside the deny (the agents' execution role is easypay-<env>-tfc-agent-...).
+            foreach (var (_, name, body) in AccountStack.WorkspaceStacks.SelectMany(s => SynthesizedApp.Repository.Stack($"{env}-{s}").Resources("aws_iam_role").Select(r => (s, r.Name, r.Body))))
+            {
+                resources.ShouldNotContain($"arn:aws:iam::{config.AccountId}:role/{body.Str("name")}", name);
+                resources.ShouldAllBe(r => !r.EndsWith('*') || !r.Contains(":role/", StringComparison.Ordinal));
+            }
+            resources.ShouldContain(r => r.StartsWith("${aws_s3_bucket.audit-trail", StringComparison.Ordinal) || r.Contains("${aws_s3_bucket.audit-trail", StringComparison.Ordinal));
+            resources.ShouldContain(r => r.StartsWith("${aws_kms_key.audit-trail", StringComparison.Ordinal));
+            OneOrMany(deny["Action"]).ShouldBe(["iam:*", "s3:*", "kms:*", "cloudtrail:*"]);
         }
     }
 }

@@ -29,12 +29,12 @@ public class PlatformStackTests
         foreach (var config in new[] { kubernetes, helm })
         {
             config["host"]!.ToString().ShouldStartWith("https://");
-            config["token"]!.ToString().ShouldContain("data.aws_eks_cluster_auth.");
+            config["token"]!.ToString().ShouldContain("ephemeral.aws_eks_cluster_auth.");
             config["cluster_ca_certificate"]!.ToString().ShouldContain("base64decode(");
         }
         json.ToJsonString().ShouldNotContain("config_path");
         json.ToJsonString().ShouldNotContain("\"exec\"");
-        json.DataSources("aws_eks_cluster_auth").ShouldHaveSingleItem().Body.Str("name").ShouldBe("easypay-prod");
+        json["ephemeral"]!["aws_eks_cluster_auth"]!.AsObject().ShouldHaveSingleItem().Value.Str("name").ShouldBe("easypay-prod");
     }
 
     [Fact]

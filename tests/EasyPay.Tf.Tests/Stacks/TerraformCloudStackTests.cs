@@ -71,7 +71,7 @@ public class TerraformCloudStackTests
     [Theory]
     [InlineData("staging")]
     [InlineData("prod")]
-    public void Account_runs_locally_platform_on_the_agents_with_auto_apply_and_the_rest_remotely(string env)
+    public void Account_runs_locally_platform_on_the_agents_and_the_rest_remotely_none_auto_applied(string env)
     {
         var settings = Settings(env);
         // tfe_workspace_settings execution_mode: remote, local or agent (tfe provider docs).
@@ -79,8 +79,8 @@ public class TerraformCloudStackTests
         {
             var stack = workspace[$"easypay-{env}-".Length..];
             s.Mode.ShouldBe(stack switch { AccountStack.Name => "local", PlatformStack.Name => "agent", _ => "remote" }, workspace);
-            // The platform's EKS token is read at plan time and lives 15 minutes: no plan waits for a confirmation.
-            s.AutoApply.ShouldBe(stack == PlatformStack.Name ? "true" : "false", workspace);
+            // Every apply is confirmed (the platform's EKS token is ephemeral: the apply opens its own).
+            s.AutoApply.ShouldBe("false", workspace);
             (s.Pool is not null).ShouldBe(stack == PlatformStack.Name, workspace);
             s.Global.ShouldBe("false", workspace);
         }
