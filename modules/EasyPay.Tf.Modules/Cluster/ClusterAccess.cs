@@ -33,7 +33,7 @@ public sealed class ClusterAccess : Construct
         var v = new PropsValidator(nameof(ClusterAccessProps))
             .CheckNotEmpty(props.ClusterName, nameof(props.ClusterName))
             // A token is a role another stack creates (the account stack's); a literal must look like a role ARN.
-            .Check(HashiCorp.Cdktf.Token.IsUnresolved(props.PrincipalArn ?? "") || Regex.IsMatch(props.PrincipalArn ?? "", "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"), nameof(props.PrincipalArn),
+            .CheckReferenceOr(props.PrincipalArn, "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", nameof(props.PrincipalArn),
                 $"'{props.PrincipalArn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
             .Check(props.KubernetesGroups.Count > 0 || props.ClusterScopePolicy is not null, nameof(props.KubernetesGroups),
                 "is empty and there is no ClusterScopePolicy: the entry would grant nothing");

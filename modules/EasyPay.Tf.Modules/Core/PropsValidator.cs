@@ -24,6 +24,16 @@ public sealed class PropsValidator(string propsName)
         return this;
     }
 
+    /// <summary>An ARN-like value that is either a Terraform reference (a resource of this or another stack,
+    /// known only at apply time) or a literal matching <paramref name="literalPattern"/>; null passes when
+    /// <paramref name="optional"/>.</summary>
+    public PropsValidator CheckReferenceOr(string? value, string literalPattern, string field, string problem, bool optional = false) =>
+        Check((optional && value is null) || IsReference(value) || System.Text.RegularExpressions.Regex.IsMatch(value ?? "", literalPattern), field, problem);
+
+    /// <summary>A CDKTF token or a raw Terraform interpolation ("${...}").</summary>
+    public static bool IsReference(string? value) =>
+        value is not null && (HashiCorp.Cdktf.Token.IsUnresolved(value) || value.StartsWith("${", StringComparison.Ordinal));
+
     public PropsValidator CheckNotEmpty(string? value, string field) =>
         Check(!string.IsNullOrWhiteSpace(value), field, "is required and must not be empty");
 

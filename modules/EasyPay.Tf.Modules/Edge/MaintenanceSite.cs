@@ -63,7 +63,7 @@ public sealed partial class MaintenanceSite : Construct
             .Check(BucketNamePattern().IsMatch(props.BucketName ?? "") && !(props.BucketName ?? "").Contains("..", StringComparison.Ordinal), nameof(props.BucketName),
                 $"'{props.BucketName}' is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and dashes)")
             .CheckNotEmpty(props.DomainName, nameof(props.DomainName))
-            .Check(Regex.IsMatch(props.CertificateArn ?? "", "^(arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+|\\$\\{.+\\})$"), nameof(props.CertificateArn),
+            .CheckReferenceOr(props.CertificateArn, "^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$", nameof(props.CertificateArn),
                 $"'{props.CertificateArn}' is not an ACM certificate ARN in us-east-1, the only region CloudFront takes certificates from")
             .CheckNotEmpty(props.IndexHtml, nameof(props.IndexHtml))
             .Check(!(props.IndexHtml ?? "").Contains("${", StringComparison.Ordinal) && !(props.IndexHtml ?? "").Contains("%{", StringComparison.Ordinal),

@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Security;
 using HashiCorp.Cdktf.Providers.Aws.IamRole;
-using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
-using HashiCorp.Cdktf.Providers.Aws.IamRolePolicyAttachment;
 
 namespace EasyPay.Tf.Modules.Identity;
 
@@ -74,14 +73,7 @@ public sealed partial class HumanRole : Construct
             MaxSessionDuration = props.MaxSessionHours * 3600,
             AssumeRolePolicy = PolicyDocument.Render(statements),
         });
-        for (var i = 0; i < props.ManagedPolicyArns.Count; i++)
-        {
-            new IamRolePolicyAttachment(this, $"managed-{i}", new IamRolePolicyAttachmentConfig { Role = role.Name, PolicyArn = props.ManagedPolicyArns[i] });
-        }
-        if (props.InlineStatements.Count > 0)
-        {
-            new IamRolePolicy(this, "inline", new IamRolePolicyConfig { Name = props.Name, Role = role.Id, Policy = PolicyDocument.Render(props.InlineStatements) });
-        }
+        _ = RolePolicies.Attach(this, role, props.Name!, props.ManagedPolicyArns, props.InlineStatements);
         Arn = role.Arn;
         Name = role.Name;
     }

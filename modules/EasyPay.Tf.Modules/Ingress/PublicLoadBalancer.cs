@@ -253,8 +253,8 @@ public sealed class PublicLoadBalancer : Construct
             .Check((props.Targets ?? []).Count(t => t.PathPatterns.Count == 0) == 1, nameof(props.Targets),
                 "needs exactly one default target (without PathPatterns) for requests no rule matches")
             .Check((props.Targets ?? []).Select(t => t.Key).Distinct().Count() == (props.Targets ?? []).Count, nameof(props.Targets), "has duplicate keys")
-            .Check(props.CertificateArn is null || HashiCorp.Cdktf.Token.IsUnresolved(props.CertificateArn) || Regex.IsMatch(props.CertificateArn, "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$"),
-                nameof(props.CertificateArn), $"'{props.CertificateArn}' is not an ACM certificate ARN")
+            .CheckReferenceOr(props.CertificateArn, "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$",
+                nameof(props.CertificateArn), $"'{props.CertificateArn}' is not an ACM certificate ARN", optional: true)
             .Check(props.HealthCheckIntervalSeconds is >= 5 and <= 300, nameof(props.HealthCheckIntervalSeconds), "must be 5-300 seconds")
             .Check(props.HealthyThreshold is >= 2 and <= 10, nameof(props.HealthyThreshold), "must be 2-10")
             .Check(props.UnhealthyThreshold is >= 2 and <= 10, nameof(props.UnhealthyThreshold), "must be 2-10")

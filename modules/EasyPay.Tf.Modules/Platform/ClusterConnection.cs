@@ -41,7 +41,7 @@ public sealed class ClusterConnection : Construct
     /// <summary>What the apply phase spends outside the releases after it opens its token (provider start-up,
     /// refresh of the stack's resources and remote state). The releases' longest chain of timeouts must fit in the
     /// rest (PlatformStack, checked by a test).</summary>
-    public const int PlanAllowanceSeconds = 180;
+    public const int ApplyStartupAllowanceSeconds = 180;
 
     /// <summary>The client-go exec API the AWS CLI's `eks get-token` answers (aws eks get-token prints an
     /// ExecCredential of client.authentication.k8s.io/v1beta1).</summary>
@@ -61,38 +61,29 @@ public sealed class ClusterConnection : Construct
             .CheckNotEmpty(props.CertificateAuthorityData, nameof(props.CertificateAuthorityData))
             .ThrowIfInvalid();
         var ca = Fn.Base64decode(props.CertificateAuthorityData);
+        // One of the two is set: exec arguments for the AWS CLI, or the ephemeral token.
+        string[]? execArgs = null;
+        string? token = null;
         if (props.Authentication == ClusterAuthentication.Exec)
         {
             // The AWS CLI takes the same credentials as the aws provider (environment, profile): the deployer role.
-            string[] args = ["eks", "get-token", "--cluster-name", props.ClusterName, "--region", AwsEnvironment.Of(this).Region, "--output", "json"];
-            Kubernetes = new KubernetesProvider(this, "kubernetes", new KubernetesProviderConfig
-            {
-                Host = props.Endpoint,
-                ClusterCaCertificate = ca,
-                Exec = new[] { new KubernetesProviderExec { ApiVersion = ExecApiVersion, Command = "aws", Args = args } },
-            });
-            Helm = new HelmProvider(this, "helm", new HelmProviderConfig
-            {
-                Kubernetes = new HelmProviderKubernetes
-                {
-                    Host = props.Endpoint,
-                    ClusterCaCertificate = ca,
-                    Exec = new HelmProviderKubernetesExec { ApiVersion = ExecApiVersion, Command = "aws", Args = args },
-                },
-            });
-            return;
+            execArgs = ["eks", "get-token", "--cluster-name", props.ClusterName, "--region", AwsEnvironment.Of(this).Region, "--output", "json"];
         }
-        // CDKTF 0.21 has no construct for ephemeral resources: the block goes in as raw configuration (Terraform
-        // parses .tf.json with the same file schema as .tf, ephemeral blocks included). The data source this
-        // replaces was read once at plan time, so a slow plan, a queued apply or an unconfirmed plan expired it.
-        var stack = HashiCorp.Cdktf.TerraformStack.Of(this);
-        stack.AddOverride($"ephemeral.aws_eks_cluster_auth.{EphemeralTokenName}", new Dictionary<string, object> { ["name"] = props.ClusterName });
-        var token = $"${{ephemeral.aws_eks_cluster_auth.{EphemeralTokenName}.token}}";
+        else
+        {
+            // CDKTF 0.21 has no construct for ephemeral resources: the block goes in as raw configuration (Terraform
+            // parses .tf.json with the same file schema as .tf, ephemeral blocks included). The data source this
+            // replaces was read once at plan time, so a slow plan, a queued apply or an unconfirmed plan expired it.
+            HashiCorp.Cdktf.TerraformStack.Of(this).AddOverride($"ephemeral.aws_eks_cluster_auth.{EphemeralTokenName}",
+                new Dictionary<string, object> { ["name"] = props.ClusterName });
+            token = $"${{ephemeral.aws_eks_cluster_auth.{EphemeralTokenName}.token}}";
+        }
         Kubernetes = new KubernetesProvider(this, "kubernetes", new KubernetesProviderConfig
         {
             Host = props.Endpoint,
             ClusterCaCertificate = ca,
             Token = token,
+            Exec = execArgs is null ? null : new[] { new KubernetesProviderExec { ApiVersion = ExecApiVersion, Command = "aws", Args = execArgs } },
         });
         Helm = new HelmProvider(this, "helm", new HelmProviderConfig
         {
@@ -101,6 +92,7 @@ public sealed class ClusterConnection : Construct
                 Host = props.Endpoint,
                 ClusterCaCertificate = ca,
                 Token = token,
+                Exec = execArgs is null ? null : new HelmProviderKubernetesExec { ApiVersion = ExecApiVersion, Command = "aws", Args = execArgs },
             },
         });
     }

@@ -43,7 +43,7 @@ public sealed class ImageRepository : Construct
             // ECR CreateRepository: 2-256 characters, (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*
             .Check(Regex.IsMatch(props.Name ?? "", "^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"), nameof(props.Name),
                 $"'{props.Name}' is not an ECR repository name (lower-case segments separated by /, 2-256 characters)")
-            .Check(Regex.IsMatch(props.KmsKeyArn ?? "", "^(arn:aws[a-z-]*:kms:|\\$\\{)"), nameof(props.KmsKeyArn), $"'{props.KmsKeyArn}' is not a KMS key ARN")
+            .CheckReferenceOr(props.KmsKeyArn, "^arn:aws[a-z-]*:kms:", nameof(props.KmsKeyArn), $"'{props.KmsKeyArn}' is not a KMS key ARN")
             .Check(props.UntaggedExpiryDays >= 1, nameof(props.UntaggedExpiryDays), $"{props.UntaggedExpiryDays} must be at least 1")
             .Check(props.MaxImages is >= 10 and <= 10000, nameof(props.MaxImages), $"{props.MaxImages} must be between 10 and 10000 (ECR allows 10,000 images per repository by default)")
             .ThrowIfInvalid();

@@ -2,8 +2,6 @@ using Constructs;
 using EasyPay.Tf.Modules.Core;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.IamRole;
-using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
-using HashiCorp.Cdktf.Providers.Aws.IamRolePolicyAttachment;
 
 namespace EasyPay.Tf.Modules.Security;
 
@@ -53,23 +51,7 @@ internal sealed class ServiceRole : Construct
                     ? PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId)
                     : null)),
         });
-        for (var i = 0; i < props.ManagedPolicyArns.Count; i++)
-        {
-            new IamRolePolicyAttachment(this, $"managed-{i}", new IamRolePolicyAttachmentConfig
-            {
-                Role = role.Name,
-                PolicyArn = props.ManagedPolicyArns[i],
-            });
-        }
-        if (props.InlineStatements.Count > 0)
-        {
-            InlinePolicy = new IamRolePolicy(this, "inline", new IamRolePolicyConfig
-            {
-                Name = props.Name,
-                Role = role.Id,
-                Policy = PolicyDocument.Render(props.InlineStatements),
-            });
-        }
+        InlinePolicy = RolePolicies.Attach(this, role, props.Name!, props.ManagedPolicyArns, props.InlineStatements);
         Arn = role.Arn;
         Name = role.Name;
     }

@@ -101,12 +101,11 @@ public sealed partial class TerraformCloudProject : Construct
             });
         }
 
-        AgentPool? pool = null;
         AgentPoolAllowedWorkspaces? allowed = null;
         var agentWorkspaces = props.Workspaces.Where(w => w.Mode == ExecutionMode.Agent).ToList();
         if (agentWorkspaces.Count > 0)
         {
-            pool = new AgentPool(this, "agent-pool", new AgentPoolConfig
+            var pool = new AgentPool(this, "agent-pool", new AgentPoolConfig
             {
                 Name = props.AgentPoolName!,
                 Organization = props.Organization,
@@ -150,7 +149,6 @@ public sealed partial class TerraformCloudProject : Construct
                 });
             }
         }
-        _ = pool;
     }
 
     /// <summary>A sensitive Terraform variable of workspace <paramref name="workspace"/> (write-only in HCP

@@ -208,12 +208,18 @@ public static partial class EnvironmentRules
     private static IEnumerable<(string, string)> CheckRoles(EnvironmentConfig env)
     {
         var c = env.Cluster;
-        var own = new[] { ("adminRoleArn", c.AdminRoleArn), ("developerRoleArn", c.DeveloperRoleArn), ("deployerRoleArn", c.DeployerRoleArn) };
+        // Each bring-your-own field with the role the account stack creates in its place.
+        var own = new[]
+        {
+            (Field: "adminRoleArn", Arn: c.AdminRoleArn, Created: AccountStack.AdminRoleName(env)),
+            (Field: "developerRoleArn", Arn: c.DeveloperRoleArn, Created: AccountStack.DeveloperRoleName(env)),
+            (Field: "deployerRoleArn", Arn: c.DeployerRoleArn, Created: AccountStack.DeployerRoleName(env)),
+        };
         if (env.Account.HumanRoles is { } human)
         {
-            foreach (var (field, arn) in own.Where(o => o.Item2 is not null))
+            foreach (var (field, _, created) in own.Where(o => o.Arn is not null))
             {
-                yield return ($"cluster.{field}", $"is set although account.humanRoles makes the account stack create {env.ResourcePrefix}-{field[..^"RoleArn".Length] switch { "deployer" => "platform-deployer", var n => n }}; remove it (or remove account.humanRoles to bring your own roles)");
+                yield return ($"cluster.{field}", $"is set although account.humanRoles makes the account stack create {created}; remove it (or remove account.humanRoles to bring your own roles)");
             }
             foreach (var principal in human.AdminPrincipals.Intersect(human.DeveloperPrincipals, StringComparer.Ordinal))
             {

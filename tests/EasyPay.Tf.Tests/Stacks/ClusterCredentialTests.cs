@@ -33,7 +33,7 @@ public class ClusterCredentialTests
     [Theory]
     [InlineData("staging")]
     [InlineData("prod")]
-    public void On_the_agent_the_longest_chain_of_waits_fits_in_the_token_life_with_room_for_the_plan(string env)
+    public void On_the_agent_the_longest_chain_of_waits_fits_in_one_tokens_life_with_room_for_provider_start_up(string env)
     {
         var stack = Platform(env);
         // Terraform ephemeral resources (1.10+): opened in each run phase, never written to the plan or state, so the
@@ -62,6 +62,6 @@ public class ClusterCredentialTests
         var longest = waits.Keys.Max(Longest);
         // The calico release, its API's wait Job and the app: 180 + (180 + 60) + 270.
         longest.ShouldBe(690);
-        (longest + ClusterConnection.PlanAllowanceSeconds).ShouldBeLessThanOrEqualTo(ClusterConnection.TokenLifetimeSeconds);
+        (longest + ClusterConnection.ApplyStartupAllowanceSeconds).ShouldBeLessThanOrEqualTo(ClusterConnection.TokenLifetimeSeconds);
     }
 }
