@@ -30,10 +30,14 @@ public sealed record ClusterOutputs
     public required string AlbSecurityGroupId { get; init; }
     public required string LoadBalancerControllerRoleArn { get; init; }
     public required string ClusterAutoscalerRoleArn { get; init; }
+    /// <summary>IRSA role of the External Secrets controller (external-secrets namespace): reads the application's
+    /// own secrets only.</summary>
     public required string ExternalSecretsRoleArn { get; init; }
-    /// <summary>Name of the External Secrets IRSA role: the database stack grants it read access to exactly
-    /// its own secret (the secret does not exist yet when the cluster is built).</summary>
-    public required string ExternalSecretsRoleName { get; init; }
+    /// <summary>IRSA role of the backend's service account.</summary>
+    public required string BackendRoleArn { get; init; }
+    /// <summary>Name of that role: the database stack allows it rds-db:connect through its proxy (the proxy does
+    /// not exist yet when the cluster is built).</summary>
+    public required string BackendRoleName { get; init; }
     public required string VeleroRoleArn { get; init; }
     public required string VeleroBucketName { get; init; }
     public required string AlbArn { get; init; }
@@ -193,11 +197,11 @@ public sealed class ClusterStack : EasyPayStack
         }
         // One IRSA role per helm add-on that calls AWS, trusting exactly the service account its record names.
         var iamInputs = new AddonIamInputs(Aws, clusterName, [.. alb.TargetGroups.Select(t => t.Arn)], nodeSg.Id,
-            SecureBucket.ArnOf(this, veleroBucketName), veleroKey.Arn);
+            SecureBucket.ArnOf(this, veleroBucketName), veleroKey.Arn, PlatformContract.ApplicationSecretsPrefix(env));
         var addonRoles = HelmAddons.WithIamRole.ToDictionary(a => a.Name, a => Irsa(a.Name, a.ServiceAccount!, eks, a.IamPolicy!(iamInputs)));
-        // No permissions here: the database stack attaches a policy for exactly its secret and key to this
-        // role (by name), because the secret does not exist until the database does.
-        var externalSecrets = Irsa("external-secrets", PlatformContract.SecretStoreAccount, eks, []);
+        // No permissions here: the database stack attaches rds-db:connect through its proxy to this role (by
+        // name), because the proxy does not exist until the database does.
+        var backend = Irsa("backend", PlatformContract.BackendAccount, eks, []);
         var ebsCsi = Irsa("ebs-csi-driver", EbsCsiAccount, eks, [],
             [Aws.ManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy")]);
         var cloudWatch = Irsa("cloudwatch-agent", CloudWatchAgentAccount, eks, [],
@@ -247,8 +251,9 @@ public sealed class ClusterStack : EasyPayStack
             AlbSecurityGroupId = alb.SecurityGroupId,
             LoadBalancerControllerRoleArn = addonRoles[HelmAddons.LoadBalancerController.Name].Arn,
             ClusterAutoscalerRoleArn = addonRoles[HelmAddons.ClusterAutoscaler.Name].Arn,
-            ExternalSecretsRoleArn = externalSecrets.Arn,
-            ExternalSecretsRoleName = externalSecrets.Name,
+            ExternalSecretsRoleArn = addonRoles[HelmAddons.ExternalSecrets.Name].Arn,
+            BackendRoleArn = backend.Arn,
+            BackendRoleName = backend.Name,
             VeleroRoleArn = addonRoles[HelmAddons.Velero.Name].Arn,
             VeleroBucketName = veleroBucket.Name,
             AlbArn = alb.Arn,
@@ -322,8 +327,9 @@ public sealed class ClusterStack : EasyPayStack
         Output("alb_security_group_id", "Security group of the internet-facing ALB", o.AlbSecurityGroupId);
         Output("load_balancer_controller_role_arn", "IRSA role of the AWS Load Balancer Controller", o.LoadBalancerControllerRoleArn);
         Output("cluster_autoscaler_role_arn", "IRSA role of cluster-autoscaler", o.ClusterAutoscalerRoleArn);
-        Output("external_secrets_role_arn", "IRSA role of the app's SecretStore service account (reads the database secret)", o.ExternalSecretsRoleArn);
-        Output("external_secrets_role_name", "Name of that role; the database stack grants it read access to its secret", o.ExternalSecretsRoleName);
+        Output("external_secrets_role_arn", "IRSA role of the External Secrets controller (reads the application's own secrets only)", o.ExternalSecretsRoleArn);
+        Output("backend_role_arn", "IRSA role of the backend's service account (IAM auth to the database proxy)", o.BackendRoleArn);
+        Output("backend_role_name", "Name of that role; the database stack allows it rds-db:connect through its proxy", o.BackendRoleName);
         Output("velero_role_arn", "IRSA role of Velero", o.VeleroRoleArn);
         Output("velero_bucket_name", "Bucket Velero backs the cluster up to", o.VeleroBucketName);
         Output("alb_arn", "ARN of the internet-facing ALB", o.AlbArn);

@@ -23,8 +23,11 @@ public sealed record DatabaseOutputs
     public required int Port { get; init; }
     /// <summary>Known at synth time.</summary>
     public required string DatabaseName { get; init; }
-    /// <summary>ARN of the RDS-managed master secret in Secrets Manager.</summary>
+    /// <summary>ARN of the RDS-managed master secret in Secrets Manager (operators' break-glass; no workload reads it).</summary>
     public required string SecretArn { get; init; }
+    /// <summary>Known at synth time: the PostgreSQL role the application connects as, through the proxy, with IAM
+    /// auth tokens only.</summary>
+    public required string ApplicationUser { get; init; }
     public required string KmsKeyArn { get; init; }
     public required string SecurityGroupId { get; init; }
     /// <summary>Known at synth time: writer first, then readers.</summary>
@@ -73,6 +76,8 @@ public sealed class DatabaseStack : EasyPayStack
             CreateEnhancedMonitoringLogGroup = !env.Account.ExistingLogGroups.Contains(AuroraPostgresCluster.EnhancedMonitoringLogGroup),
             PerformanceInsightsRetentionDays = Posture.PerformanceInsightsRetentionDays,
             ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
+            // Only for the function that creates the application's role (IamDatabaseUser).
+            EnableDataApi = true,
         });
         if (config.MaxReaderCount is { } maxReaders)
         {
@@ -80,20 +85,24 @@ public sealed class DatabaseStack : EasyPayStack
         }
         var nodes = new SecurityGroupId(cluster.NodeSecurityGroupId);
         aurora.AllowPostgresFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
-        aurora.GrantSecretRead("external-secrets-read", new IamRoleName(cluster.ExternalSecretsRoleName), $"{Prefix}-database-secret-read");
 
-        var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds)
+        // The application's own role, IAM auth only: neither the proxy nor any pod ever holds a database password.
+        var appUser = new IamDatabaseUser(this, "app-user", new IamDatabaseUserProps($"{Prefix}-database-app-user", aurora, PlatformContract.DatabaseUser)
+        {
+            LogRetentionDays = env.LogRetentionDays,
+        });
+
+        var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds, [appUser.UserName])
         {
             // A read-only endpoint only where a reader survives any single failure: with one reader, a failover
             // makes it the writer and the endpoint has no target, so reads would fail exactly when the writer did.
             ReadOnlyEndpoint = config.ReaderCount >= MinReadersForReadOnlyEndpoint,
             LogRetentionDays = env.LogRetentionDays,
-            // The app reads the managed secret's credentials through External Secrets and logs in with the
-            // password over TLS, so IAM auth is DISABLED (RDS Proxy for PostgreSQL has no "password or
-            // token" mode). Moving the app to IAM tokens (rds-db:connect for an app IRSA role) makes it REQUIRED.
-            RequireIamAuth = false,
+            TargetDependsOn = [appUser.Created],
         });
         proxy.AllowClientsFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
+        // The backend's IRSA role may connect through the proxy as the application's role, and do nothing else.
+        proxy.GrantConnect("backend-connect", new IamRoleName(cluster.BackendRoleName), appUser.UserName, $"{Prefix}-backend-database-connect");
 
         new ScheduledBackup(this, "backup", new ScheduledBackupProps(
             $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays)
@@ -112,6 +121,7 @@ public sealed class DatabaseStack : EasyPayStack
             ["proxy-readonly-endpoint"] = readOnlyEndpoint,
             ["port"] = AuroraPostgresCluster.Port.ToString(CultureInfo.InvariantCulture),
             ["name"] = aurora.DatabaseName,
+            ["user"] = appUser.UserName,
             ["secret-arn"] = aurora.SecretArn,
         }));
 
@@ -125,6 +135,7 @@ public sealed class DatabaseStack : EasyPayStack
             Port = AuroraPostgresCluster.Port,
             DatabaseName = aurora.DatabaseName,
             SecretArn = aurora.SecretArn,
+            ApplicationUser = appUser.UserName,
             KmsKeyArn = aurora.KmsKeyArn,
             SecurityGroupId = aurora.SecurityGroupId,
             InstanceIdentifiers = aurora.InstanceIdentifiers,

@@ -59,6 +59,8 @@ public static class DeployPermissions
                 t.Regional("ManagedMasterSecret", ["secretsmanager:*"], [t.Arn("secretsmanager", "secret:rds!*")]),
                 t.Regional("Parameters", ["ssm:*"], [t.Arn("ssm", $"parameter/easypay/{env.Name}/*")]),
                 t.Regional("ParameterDescribe", ["ssm:DescribeParameters"]),
+                // The function that creates the application's database role (and Terraform's invocation of it).
+                t.Regional("DatabaseUserFunction", ["lambda:*"], [t.Arn("lambda", $"function:easypay-{env.Name}-*")]),
                 t.LinkedRoles("rds.amazonaws.com", "rds.application-autoscaling.amazonaws.com", "backup.amazonaws.com"),
             ],
             MonitoringStack.Name =>

@@ -24,7 +24,7 @@ public static class PlatformContract
 
     public static IReadOnlyList<string> ImageRepositories(EnvironmentConfig env) => [FrontendRepository(env), BackendRepository(env)];
 
-    /// <summary>Namespace of the application (chart, SecretStore, developer rights).</summary>
+    /// <summary>Namespace of the application (chart, developer rights).</summary>
     public const string AppNamespace = "easypay";
 
     /// <summary>Container port of the frontend and backend pods (the chart's containerPort); the ALB reaches the
@@ -38,9 +38,18 @@ public static class PlatformContract
     /// gives it the namespace-scoped pod rights (no cluster-wide EKS access policy).</summary>
     public const string DeveloperGroup = "easypay-developers";
 
-    /// <summary>The app chart's SecretStore service account, not the External Secrets controller's own: only
-    /// SecretStores authenticating as it (in the app namespace) can read the database secret.</summary>
-    public static readonly KubernetesServiceAccount SecretStoreAccount = new(AppNamespace, "easypay-external-secrets");
+    /// <summary>The backend's service account (the chart's easypay-backend): the only subject of the backend's IRSA
+    /// role, whose one permission is rds-db:connect through the proxy as <see cref="DatabaseUser"/>. The chart's
+    /// admission policy keeps developers, who may create pods in the namespace, from running as it.</summary>
+    public static readonly KubernetesServiceAccount BackendAccount = new(AppNamespace, "easypay-backend");
+
+    /// <summary>The PostgreSQL role the backend connects as (IAM auth only): the database stack creates it, the
+    /// proxy connects as it, the chart gives the name to the app.</summary>
+    public const string DatabaseUser = "easypay_app";
+
+    /// <summary>Name prefix of the application's own Secrets Manager secrets (third-party credentials): External
+    /// Secrets may read these and nothing else, e.g. easypay-prod/app/.</summary>
+    public static string ApplicationSecretsPrefix(EnvironmentConfig env) => $"{env.ResourcePrefix}/app/";
 
     /// <summary>Known at synth time: the Container Insights log group of one type,
     /// /aws/containerinsights/CLUSTER/TYPE (the cluster stack creates them; the monitoring stack's runbooks name them).</summary>

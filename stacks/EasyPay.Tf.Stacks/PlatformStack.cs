@@ -44,6 +44,7 @@ public sealed class PlatformStack : EasyPayStack
                 [HelmAddons.LoadBalancerController.Name] = cluster.LoadBalancerControllerRoleArn,
                 [HelmAddons.ClusterAutoscaler.Name] = cluster.ClusterAutoscalerRoleArn,
                 [HelmAddons.Velero.Name] = cluster.VeleroRoleArn,
+                [HelmAddons.ExternalSecrets.Name] = cluster.ExternalSecretsRoleArn,
             },
             cluster.VeleroBucketName)
         {
@@ -75,12 +76,15 @@ public sealed class PlatformStack : EasyPayStack
                 TargetGroupArn = cluster.FrontendTargetGroupArn,
                 ApiTargetGroupArn = cluster.ApiTargetGroupArn,
             },
-            Component(account.BackendRepositoryUrl, app.BackendImage, app.BackendReplicas, app.MaxReplicas(app.BackendReplicas)),
+            // The backend's IRSA role may only rds-db:connect through the proxy as the application's database user.
+            Component(account.BackendRepositoryUrl, app.BackendImage, app.BackendReplicas, app.MaxReplicas(app.BackendReplicas)) with
+            {
+                ServiceAccount = EasypayServiceAccountValues.WithRole(cluster.BackendRoleArn),
+            },
             new EasypayDatabaseValues(
-                database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName,
-                network.DataSubnetCidrs,
-                new EasypayCredentialsValues(new EasypayExternalSecretValues(true, database.SecretArn))),
-            new EasypayExternalSecretsValues(cluster.ExternalSecretsRoleArn),
+                database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName, database.ApplicationUser,
+                network.DataSubnetCidrs),
+            new EasypayExternalSecretsValues(new EasypayClusterSecretStoreValues(true, PlatformContract.ApplicationSecretsPrefix(env))),
             new EasypayNetworkValues(
                 network.PublicSubnetCidrs,
                 // With interface endpoints, AWS API calls stay inside the VPC: egress can be narrowed to it.

@@ -156,9 +156,6 @@ nginx
 
 {{- define "easypay.backend.checksums" -}}
 checksum/config: {{ include (print .Template.BasePath "/backend-configmap.yaml") . | sha256sum }}
-{{- if .Values.database.credentials.plain.enabled }}
-checksum/db-credentials: {{ include (print .Template.BasePath "/db-credentials-secret.yaml") . | sha256sum }}
-{{- end }}
 {{- end }}
 
 {{- define "easypay.backend.containerName" -}}
@@ -166,20 +163,10 @@ api
 {{- end }}
 
 {{- define "easypay.backend.env" -}}
+{{- /* Settings only, no credential: the database accepts IAM auth tokens the API signs with its IRSA role. */}}
 envFrom:
   - configMapRef:
       name: {{ include "easypay.backend.fullname" . }}-config
-env:
-  - name: DB_USERNAME
-    valueFrom:
-      secretKeyRef:
-        name: {{ include "easypay.dbSecretName" . }}
-        key: username
-  - name: DB_PASSWORD
-    valueFrom:
-      secretKeyRef:
-        name: {{ include "easypay.dbSecretName" . }}
-        key: password
 {{- end }}
 
 {{- define "easypay.backend.volumeMounts" -}}
@@ -210,21 +197,24 @@ Container image reference: repository@digest when a digest is given, else reposi
 {{- end }}
 
 {{/*
-Name of the Secret holding the database credentials (keys username and password).
+Name of the ClusterSecretStore of the application's own secrets (cluster-scoped, so the namespace is in it).
 */}}
-{{- define "easypay.dbSecretName" -}}
-{{- .Values.database.credentials.secretName | default (printf "%s-db-credentials" (include "easypay.fullname" .)) }}
+{{- define "easypay.secretStoreName" -}}
+{{- printf "%s-%s-app-secrets" (include "easypay.fullname" .) .Release.Namespace | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{/*
-Names of the External Secrets resources.
+The chart's service accounts that carry an IAM role (IRSA annotation), as a YAML list: the workload identity
+policy guards them, and each is also the name of its component's Deployment.
 */}}
-{{- define "easypay.secretStoreName" -}}
-{{- printf "%s-aws-secrets-manager" (include "easypay.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- define "easypay.iamServiceAccounts" -}}
+{{- $names := list }}
+{{- range $component := list "frontend" "backend" }}
+{{- if hasKey ((index $.Values $component).serviceAccount.annotations | default dict) "eks.amazonaws.com/role-arn" }}
+{{- $names = append $names (include "easypay.componentName" (dict "ctx" $ "component" $component)) }}
 {{- end }}
-
-{{- define "easypay.externalSecretsServiceAccountName" -}}
-{{- printf "%s-external-secrets" (include "easypay.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- toYaml $names }}
 {{- end }}
 
 {{/*
@@ -258,19 +248,14 @@ seccompProfile:
 {{- end }}
 
 {{/*
-preStop hook that keeps the pod serving while the ALB deregisters it. Uses the native sleep
-action where the cluster serves it (beta and on by default since Kubernetes 1.30), so the
-image needs no sleep binary; exec sleep on 1.29. Call with (dict "seconds" N "ctx" $).
+preStop hook that keeps the pod serving while the ALB deregisters it: the native sleep action
+(beta and on by default since Kubernetes 1.30, the chart's kubeVersion floor), so the image needs
+no sleep binary. Call with (dict "seconds" N "ctx" $).
 */}}
 {{- define "easypay.preStop" -}}
 preStop:
-{{- if semverCompare ">=1.30-0" .ctx.Capabilities.KubeVersion.Version }}
   sleep:
     seconds: {{ int .seconds }}
-{{- else }}
-  exec:
-    command: ["sleep", "{{ int .seconds }}"]
-{{- end }}
 {{- end }}
 
 {{/*

@@ -27,24 +27,18 @@ render with a message naming the values to fix.
 {{- fail (printf "%s.terminationGracePeriodSeconds (%d) must be greater than %s.preStopSleepSeconds (%d), or the kubelet kills the container before it drains" $component (int $c.terminationGracePeriodSeconds) $component (int $c.preStopSleepSeconds)) }}
 {{- end }}
 {{- end }}
-{{- /* Database credentials: exactly one source. */}}
-{{- $creds := $v.database.credentials }}
-{{- if eq $creds.externalSecret.enabled $creds.plain.enabled }}
-{{- fail "exactly one of database.credentials.externalSecret.enabled and database.credentials.plain.enabled must be true" }}
+{{- /* The backend reaches the database with IAM auth tokens, which need an IAM role. */}}
+{{- if not (hasKey ($v.backend.serviceAccount.annotations | default dict) "eks.amazonaws.com/role-arn") }}
+{{- fail "backend.serviceAccount.annotations must set eks.amazonaws.com/role-arn: the backend signs its database auth tokens with that IAM role (there is no database password)" }}
 {{- end }}
-{{- if $creds.externalSecret.enabled }}
-{{- if not $creds.externalSecret.secretArn }}
-{{- fail "database.credentials.externalSecret.secretArn is required when database.credentials.externalSecret.enabled is true" }}
+{{- /* extraConfig is a plain ConfigMap: no credential belongs there. */}}
+{{- range $key, $_ := $v.backend.extraConfig }}
+{{- if regexMatch "(?i)pass(word)?|pwd|secret|token|credential" $key }}
+{{- fail (printf "backend.extraConfig.%s looks like a credential: extraConfig is a plain ConfigMap, and the backend has no database password (it signs IAM auth tokens); keep third-party secrets in Secrets Manager under externalSecrets.clusterSecretStore.secretNamePrefix" $key) }}
 {{- end }}
-{{- if not $v.externalSecrets.roleArn }}
-{{- fail "externalSecrets.roleArn is required when database.credentials.externalSecret.enabled is true" }}
-{{- end }}
-{{- end }}
-{{- if and $creds.plain.enabled (or (not $creds.plain.username) (not $creds.plain.password)) }}
-{{- fail "database.credentials.plain.username and database.credentials.plain.password are required when database.credentials.plain.enabled is true" }}
 {{- end }}
 {{- /* extraConfig must not shadow the settings the chart manages. */}}
-{{- range $key := list "DB_HOST" "DB_READ_HOST" "DB_PORT" "DB_NAME" "DB_SSLMODE" "DB_USERNAME" "DB_PASSWORD" "HTTP_PORT" }}
+{{- range $key := list "DB_HOST" "DB_READ_HOST" "DB_PORT" "DB_NAME" "DB_USER" "DB_AUTH" "DB_REGION" "DB_IAM_TOKEN_LIFETIME_SECONDS" "DB_SSLMODE" "DB_USERNAME" "DB_PASSWORD" "HTTP_PORT" }}
 {{- if hasKey $v.backend.extraConfig $key }}
 {{- fail (printf "backend.extraConfig.%s is managed by the chart; set it through the database/backend values instead" $key) }}
 {{- end }}

@@ -58,6 +58,22 @@ public static class AddonPolicies
             [aws.Arn("eks", $"nodegroup/{clusterName}/*/*")]),
     ];
 
+    /// <summary>External Secrets (its controller's identity, for ClusterSecretStores): read the secrets whose names
+    /// start with <paramref name="secretNamePrefix"/> (the application's own, e.g. payment-provider API keys) and
+    /// decrypt them through Secrets Manager only. Never the database's: the application reaches the database with
+    /// IAM auth tokens, and the RDS-managed master secret is readable by the role-creating function alone.</summary>
+    public static IReadOnlyList<PolicyStatement> ExternalSecrets(string secretNamePrefix, AwsEnvironment aws) =>
+    [
+        new("ReadApplicationSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            [aws.Arn("secretsmanager", $"secret:{secretNamePrefix}*")]),
+        new("DecryptApplicationSecrets", ["kms:Decrypt"], [aws.Arn("kms", "key/*")],
+            Conditions: new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>
+            {
+                ["StringEquals"] = new Dictionary<string, IReadOnlyList<string>> { ["kms:ViaService"] = [$"secretsmanager.{aws.Region}.amazonaws.com"] },
+                ["ArnLike"] = new Dictionary<string, IReadOnlyList<string>> { ["kms:EncryptionContext:SecretARN"] = [aws.Arn("secretsmanager", $"secret:{secretNamePrefix}*")] },
+            }),
+    ];
+
     /// <summary>Velero: objects of its own bucket, the bucket's key, and EBS snapshots of the volumes it
     /// backs up. Snapshots and restored volumes are created with their tags in the same call, which is the
     /// only way CreateTags is allowed.</summary>

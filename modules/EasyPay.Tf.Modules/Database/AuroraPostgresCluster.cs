@@ -82,6 +82,13 @@ public sealed record AuroraPostgresClusterProps
 
     /// <summary>Pinned server certificate authority the clients verify against.</summary>
     public string CaCertificateIdentifier { get; init; } = "rds-ca-rsa2048-g1";
+
+    /// <summary>Turns on the RDS Data API (enable_http_endpoint): SQL over HTTPS, authorized by IAM and a Secrets
+    /// Manager secret, with no network path to the database. Aurora PostgreSQL 16.1+ (and 15.3+, 14.8+, 13.11+)
+    /// supports it on provisioned clusters (Aurora User Guide, "Supported Regions and Aurora DB engines for RDS
+    /// Data API"). Only callers allowed rds-data:ExecuteStatement on this cluster and GetSecretValue on a
+    /// database secret can use it. @default false</summary>
+    public bool EnableDataApi { get; init; }
 }
 
 /// <summary>An Aurora PostgreSQL cluster built to survive the loss of an instance or an AZ: one writer and
@@ -103,12 +110,19 @@ public sealed class AuroraPostgresCluster : Construct
     /// <summary>Known at synth time.</summary>
     public string ClusterIdentifier { get; }
     public string Arn { get; }
+    /// <summary>cluster-XXXX: the resource id IAM database authentication policies name
+    /// (arn:aws:rds-db:REGION:ACCOUNT:dbuser:RESOURCE_ID/USER).</summary>
+    public string ClusterResourceId { get; }
+    /// <summary>Whether the RDS Data API is on (<see cref="AuroraPostgresClusterProps.EnableDataApi"/>).</summary>
+    public bool DataApiEnabled { get; }
     public string WriterEndpoint { get; }
     public string ReaderEndpoint { get; }
     /// <summary>Known at synth time.</summary>
     public string DatabaseName { get; }
     /// <summary>ARN of the RDS-managed master secret.</summary>
     public string SecretArn { get; }
+    /// <summary>Known at synth time: the master user (only RDS and the Data API log in as it).</summary>
+    public string MasterUsername { get; }
     public string KmsKeyArn { get; }
     public string SecurityGroupId { get; }
     public string VpcId { get; }
@@ -203,6 +217,7 @@ public sealed class AuroraPostgresCluster : Construct
             ManageMasterUserPassword = true,
             MasterUserSecretKmsKeyId = key.Arn,
             IamDatabaseAuthenticationEnabled = true,
+            EnableHttpEndpoint = props.EnableDataApi,
             StorageEncrypted = true,
             KmsKeyId = key.Arn,
             DbSubnetGroupName = subnetGroup.Name,
@@ -264,9 +279,12 @@ public sealed class AuroraPostgresCluster : Construct
 
         ClusterIdentifier = props.Name;
         Arn = cluster.Arn;
+        ClusterResourceId = cluster.ClusterResourceId;
+        DataApiEnabled = props.EnableDataApi;
         WriterEndpoint = cluster.Endpoint;
         ReaderEndpoint = cluster.ReaderEndpoint;
         DatabaseName = props.DatabaseName;
+        MasterUsername = props.MasterUsername;
         SecretArn = cluster.MasterUserSecret.Get(0).SecretArn;
         KmsKeyArn = key.Arn;
         SecurityGroupId = sg.Id;

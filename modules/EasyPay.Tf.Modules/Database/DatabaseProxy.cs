@@ -3,7 +3,9 @@ using Constructs;
 using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Logging;
 using EasyPay.Tf.Modules.Security;
+using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.DbProxy;
+using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyDefaultTargetGroup;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyEndpoint;
 using HashiCorp.Cdktf.Providers.Aws.DbProxyTarget;
@@ -14,45 +16,46 @@ namespace EasyPay.Tf.Modules.Database;
 
 /// <summary>Props of <see cref="DatabaseProxy"/>.</summary>
 /// <param name="Name">Proxy name and prefix of its resources, e.g. "easypay-prod".</param>
-/// <param name="Cluster">The Aurora cluster behind the proxy; the proxy logs in with its managed master secret.</param>
+/// <param name="Cluster">The Aurora cluster behind the proxy.</param>
 /// <param name="SubnetIds">Subnets of the proxy (at least 2 AZs), normally the cluster's data subnets.</param>
-public sealed record DatabaseProxyProps(string Name, AuroraPostgresCluster Cluster, IReadOnlyList<string> SubnetIds)
+/// <param name="DatabaseUsers">The PostgreSQL roles clients may connect as. The proxy logs in to the database as the
+/// same role with IAM authentication (end-to-end IAM): each must exist with the rds_iam role granted
+/// (<see cref="IamDatabaseUser"/>), and never the master user, whose password only RDS and the Data API use.</param>
+public sealed record DatabaseProxyProps(string Name, AuroraPostgresCluster Cluster, IReadOnlyList<string> SubnetIds, IReadOnlyList<string> DatabaseUsers)
 {
     /// <summary>Seconds an idle client connection stays open (the app's pool keeps its connections
-    /// shorter than this).</summary>
+    /// shorter than this). @default 1800</summary>
     public int IdleClientTimeoutSeconds { get; init; } = 1800;
 
     /// <summary>Seconds a client waits for a database connection, e.g. while Aurora fails over, before
-    /// the proxy gives up: long enough to ride out a failover without an error.</summary>
+    /// the proxy gives up: long enough to ride out a failover without an error. @default 120</summary>
     public int ConnectionBorrowTimeoutSeconds { get; init; } = 120;
 
-    /// <summary>Share of the cluster's max_connections the proxy may open (the rest stays for operators).</summary>
+    /// <summary>Share of the cluster's max_connections the proxy may open (the rest stays for operators). @default 90</summary>
     public int MaxConnectionsPercent { get; init; } = 90;
 
     /// <summary>Retention of the proxy's log group (a CloudWatch Logs retention value). @default 365</summary>
     public int LogRetentionDays { get; init; } = 365;
 
-    /// <summary>A read-only endpoint over the readers; only meaningful when the cluster has readers.</summary>
+    /// <summary>A read-only endpoint over the readers; only meaningful when the cluster has readers. @default true</summary>
     public bool ReadOnlyEndpoint { get; init; } = true;
 
-    /// <summary>True: clients must authenticate with IAM auth tokens (iam_auth REQUIRED). False: clients log in
-    /// with the database user's password and IAM tokens are refused (DISABLED). RDS Proxy has no mode that
-    /// accepts both for PostgreSQL (ENABLED is SQL Server only). TLS is required either way. @default true</summary>
-    public bool RequireIamAuth { get; init; } = true;
+    /// <summary>Resources the proxy's target must wait for, e.g. the creation of <see cref="DatabaseUsers"/>, so the
+    /// proxy never reports its target available before the roles it connects as exist. @default none</summary>
+    public IReadOnlyList<ITerraformDependable> TargetDependsOn { get; init; } = [];
 }
 
 /// <summary>RDS Proxy in front of an Aurora cluster: clients keep their connections to the proxy while
-/// the cluster fails over, so a writer failure costs them a pause, not their pool. TLS is required of
-/// clients, and IAM authentication too unless <see cref="DatabaseProxyProps.RequireIamAuth"/> is off; the
-/// proxy logs in to the database with the RDS-managed master secret through a role that can read exactly
-/// that secret. Its own security group admits
-/// 5432 only from callers' security groups and talks only to the cluster's.</summary>
+/// the cluster fails over, so a writer failure costs them a pause, not their pool. TLS is required of clients,
+/// and so is IAM authentication end to end (default_auth_scheme IAM_AUTH): clients present an IAM auth token
+/// for the proxy, and the proxy connects to the database as the same role with a token of its own role, so no
+/// password exists anywhere on the path and nothing needs rotating. Its own security group admits 5432 only from
+/// callers' security groups and talks only to the cluster's.</summary>
 public sealed class DatabaseProxy : Construct
 {
-    /// <summary>UserAuthConfig.IAMAuth values RDS accepts for PostgreSQL (RDS API reference: DISABLED | REQUIRED;
-    /// ENABLED is SQL Server only).</summary>
-    public const string IamAuthRequired = "REQUIRED";
-    public const string IamAuthDisabled = "DISABLED";
+    /// <summary>DefaultAuthScheme for end-to-end IAM authentication (RDS API reference, CreateDBProxy:
+    /// IAM_AUTH | NONE; provider aws 6.25.0 validates it against the SDK's DefaultAuthScheme enum).</summary>
+    public const string EndToEndIamAuth = "IAM_AUTH";
 
     /// <summary>Read-write endpoint (to the writer, wherever it is after a failover).</summary>
     public string Endpoint { get; }
@@ -62,6 +65,12 @@ public sealed class DatabaseProxy : Construct
 
     public string Arn { get; }
     public string SecurityGroupId { get; }
+
+    /// <summary>prx-XXXX, the last part of the proxy ARN: what clients' rds-db:connect resources name.</summary>
+    public string ResourceId { get; }
+
+    /// <summary>Known at synth time: the roles clients may connect as.</summary>
+    public IReadOnlyList<string> DatabaseUsers { get; }
 
     public DatabaseProxy(Construct scope, string id, DatabaseProxyProps props) : base(scope, id)
     {
@@ -87,10 +96,15 @@ public sealed class DatabaseProxy : Construct
         });
         cluster.AllowPostgresFrom("from-proxy", new SecurityGroupId(sg.Id), "PostgreSQL from the RDS Proxy");
 
+        // End-to-end IAM: the proxy's role may connect to the cluster as exactly the listed roles and reads no secret.
         var role = new ServiceRole(this, "role", new ServiceRoleProps(
-            $"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} read the database's master secret", "rds.amazonaws.com")
+            $"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} connect to the database as its IAM database users", "rds.amazonaws.com")
         {
-            InlineStatements = cluster.SecretReadStatements(),
+            InlineStatements =
+            [
+                new("ConnectAsDatabaseUsers", ["rds-db:connect"],
+                    [.. props.DatabaseUsers.Select(user => DbUserArn(this, cluster.ClusterResourceId, user))]),
+            ],
         });
 
         // RDS Proxy logs to /aws/rds/proxy/NAME and would create the group itself (unencrypted, kept forever);
@@ -107,20 +121,8 @@ public sealed class DatabaseProxy : Construct
             VpcSubnetIds = [.. props.SubnetIds],
             VpcSecurityGroupIds = [sg.Id],
             DebugLogging = false, // would log SQL text, including payment data
-            DependsOn = [logs.Resource],
-            Auth = new[]
-            {
-                new DbProxyAuth
-                {
-                    Description = props.RequireIamAuth
-                        ? "RDS-managed master secret; clients authenticate with IAM tokens"
-                        : "RDS-managed master secret; clients authenticate with its password",
-                    AuthScheme = "SECRETS",
-                    SecretArn = cluster.SecretArn,
-                    IamAuth = props.RequireIamAuth ? IamAuthRequired : IamAuthDisabled,
-                    ClientPasswordAuthType = "POSTGRES_SCRAM_SHA_256",
-                },
-            },
+            DefaultAuthScheme = EndToEndIamAuth,
+            DependsOn = [logs.Resource, role.InlinePolicy!],
         });
 
         var targetGroup = new DbProxyDefaultTargetGroup(this, "target-group", new DbProxyDefaultTargetGroupConfig
@@ -138,7 +140,7 @@ public sealed class DatabaseProxy : Construct
             TargetGroupName = targetGroup.Name,
             DbClusterIdentifier = cluster.ClusterIdentifier,
             // Registering a cluster without available instances fails.
-            DependsOn = [.. cluster.Instances],
+            DependsOn = [.. cluster.Instances, .. props.TargetDependsOn],
         });
 
         if (props.ReadOnlyEndpoint)
@@ -157,6 +159,29 @@ public sealed class DatabaseProxy : Construct
         Endpoint = proxy.Endpoint;
         Arn = proxy.Arn;
         SecurityGroupId = sg.Id;
+        // A local, so the policies that name it hold no quoted expression (their JSON parses before Terraform runs).
+        ResourceId = new TerraformLocal(this, "resource_id", Fn.Element(Fn.Split(":", proxy.Arn), 6)).AsString;
+        DatabaseUsers = [.. props.DatabaseUsers];
+    }
+
+    /// <summary>The rds-db:connect resource of one database user behind <paramref name="resourceId"/> (a cluster's
+    /// cluster-XXXX or a proxy's prx-XXXX; RDS User Guide, "Creating and using an IAM policy for IAM database access").</summary>
+    internal static string DbUserArn(Construct scope, string resourceId, string user) =>
+        AwsEnvironment.Of(scope).Arn("rds-db", $"dbuser:{resourceId}/{user}");
+
+    /// <summary>Lets <paramref name="role"/> connect through the proxy as <paramref name="user"/> (one of
+    /// <see cref="DatabaseUsers"/>) with IAM auth tokens, and nothing else.</summary>
+    public void GrantConnect(string id, IamRoleName role, string user, string policyName)
+    {
+        new PropsValidator(nameof(GrantConnect))
+            .Check(DatabaseUsers.Contains(user), nameof(user), $"'{user}' is not one of the proxy's database users ({string.Join(", ", DatabaseUsers)})")
+            .ThrowIfInvalid();
+        new IamRolePolicy(this, id, new IamRolePolicyConfig
+        {
+            Name = policyName,
+            Role = role.Value,
+            Policy = PolicyDocument.Render(new PolicyStatement("ConnectThroughProxy", ["rds-db:connect"], [DbUserArn(this, ResourceId, user)])),
+        });
     }
 
     /// <summary>The log group RDS Proxy writes to.</summary>
@@ -172,6 +197,11 @@ public sealed class DatabaseProxy : Construct
                 $"'{props.Name}' is not a proxy name: lower-case letters, digits and single hyphens, starting with a letter, at most 51 characters (room for -read-only)")
             .Check(props.Cluster is not null, nameof(props.Cluster), "is required")
             .Check((props.SubnetIds ?? []).Count >= 2, nameof(props.SubnetIds), "RDS Proxy needs subnets in at least 2 AZs")
+            .Check((props.DatabaseUsers ?? []).Count > 0, nameof(props.DatabaseUsers), "is empty: name the IAM database users clients connect as")
+            .Check((props.DatabaseUsers ?? []).All(IamDatabaseUser.IsValidName), nameof(props.DatabaseUsers),
+                $"[{string.Join(", ", props.DatabaseUsers ?? [])}] must be PostgreSQL role names (lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters)")
+            .Check(props.Cluster is null || !(props.DatabaseUsers ?? []).Contains(props.Cluster.MasterUsername), nameof(props.DatabaseUsers),
+                "names the master user: clients connect as a dedicated application role, never as the master user")
             .Check(props.IdleClientTimeoutSeconds is >= 1 and <= 28800, nameof(props.IdleClientTimeoutSeconds), $"{props.IdleClientTimeoutSeconds} is outside 1-28800 seconds")
             .Check(props.ConnectionBorrowTimeoutSeconds is >= 1 and <= 3600, nameof(props.ConnectionBorrowTimeoutSeconds), $"{props.ConnectionBorrowTimeoutSeconds} is outside 1-3600 seconds")
             .Check(props.MaxConnectionsPercent is >= 1 and <= 100, nameof(props.MaxConnectionsPercent), $"{props.MaxConnectionsPercent} is outside 1-100 percent")

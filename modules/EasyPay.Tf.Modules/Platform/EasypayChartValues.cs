@@ -30,6 +30,16 @@ public sealed record EasypayComponentValues(EasypayImageValues Image, EasypayAut
 
     /// <summary>Frontend only: the ALB target group of /api/* (also frontend pods; nginx proxies to the backend).</summary>
     public string? ApiTargetGroupArn { get; init; }
+
+    /// <summary>Backend only: its service account's IRSA role. Null = the chart default (no annotation).</summary>
+    public EasypayServiceAccountValues? ServiceAccount { get; init; }
+}
+
+/// <summary>serviceAccount of a component; only the annotations are set (automountToken keeps the chart's false).</summary>
+public sealed record EasypayServiceAccountValues(IReadOnlyDictionary<string, string> Annotations)
+{
+    public static EasypayServiceAccountValues WithRole(string roleArn) =>
+        new(new Dictionary<string, string> { ["eks.amazonaws.com/role-arn"] = roleArn });
 }
 
 public sealed record EasypayImageValues(string Repository, string Tag)
@@ -42,13 +52,13 @@ public sealed record EasypayAutoscalingValues(int MinReplicas, int MaxReplicas);
 
 public sealed record EasypayPdbValues(int MinAvailable);
 
-public sealed record EasypayDatabaseValues(string Host, string ReadOnlyHost, int Port, string Name, IReadOnlyList<string> SubnetCidrs, EasypayCredentialsValues Credentials);
+/// <summary>Where and as whom the backend connects; it authenticates with IAM auth tokens (no credential values).</summary>
+public sealed record EasypayDatabaseValues(string Host, string ReadOnlyHost, int Port, string Name, string User, IReadOnlyList<string> SubnetCidrs);
 
-public sealed record EasypayCredentialsValues(EasypayExternalSecretValues ExternalSecret);
+public sealed record EasypayExternalSecretsValues(EasypayClusterSecretStoreValues ClusterSecretStore);
 
-public sealed record EasypayExternalSecretValues(bool Enabled, string SecretArn);
-
-public sealed record EasypayExternalSecretsValues(string RoleArn);
+/// <summary>The store of the application's own secrets: names under the prefix the controller's role may read.</summary>
+public sealed record EasypayClusterSecretStoreValues(bool Enabled, string SecretNamePrefix);
 
 public sealed record EasypayNetworkValues(IReadOnlyList<string> AlbSourceCidrs, IReadOnlyList<string> AwsApiEgressCidrs, EasypayCalicoPolicyValues CalicoPolicy);
 

@@ -82,6 +82,9 @@ public static class CostModel
         ["aws_backup_vault"] = "priced below as backup storage",
         ["aws_db_event_subscription"] = "RDS event notifications are free; SNS deliveries priced with the topic",
         ["aws_ssm_parameter"] = "standard parameters are free",
+        // Runs once per change of the database role's definition: well inside Lambda's always-free 1M requests and 400,000 GB-s a month.
+        ["aws_lambda_function"] = "runs a few times a year (Lambda free tier)",
+        ["aws_lambda_invocation"] = "one run of that function per change",
         ["aws_sns_topic_policy"] = "free",
         ["aws_sns_topic_subscription"] = "email deliveries within SNS's free tier",
         ["aws_route53_record"] = "alias queries to AWS resources are free; other queries priced with usage",

@@ -28,7 +28,9 @@ public sealed record ComponentFacts(
 }
 
 /// <summary>The chart values the environment's release gets, merged and read.</summary>
-public sealed record ChartFacts(IReadOnlyList<ComponentFacts> Components, string ExternalSecretRefreshInterval, bool ExternalSecretEnabled)
+/// <param name="DatabasePasswordInPods">The release still hands the backend a database password (the chart's old
+/// database.credentials modes): the pods read it once, so a rotation breaks their new connections.</param>
+public sealed record ChartFacts(IReadOnlyList<ComponentFacts> Components, bool DatabasePasswordInPods)
 {
     public static ChartFacts From(string chartValuesYaml, string releaseValuesYaml)
     {
@@ -61,9 +63,9 @@ public sealed record ChartFacts(IReadOnlyList<ComponentFacts> Components, string
                 Int(zone, "maxSkew", 1),
                 Str(zone, "nodeTaintsPolicy") ?? "Ignore");
         }
-        var externalSecret = Map(Map(Map(values, "database"), "credentials"), "externalSecret");
+        var credentials = Map(Map(values, "database"), "credentials");
         return new ChartFacts([Component("frontend"), Component("backend")],
-            Str(externalSecret, "refreshInterval") ?? "1h", Bool(externalSecret, "enabled", false));
+            Bool(Map(credentials, "externalSecret"), "enabled", false) || Bool(Map(credentials, "plain"), "enabled", false));
     }
 
     private static Dictionary<object, object?> Merge(Dictionary<object, object?> lower, Dictionary<object, object?> upper)

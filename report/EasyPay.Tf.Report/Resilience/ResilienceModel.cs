@@ -157,16 +157,17 @@ public static class ResilienceModel
         var f = ctx.Facts;
         var days = ctx.Figure(RdsSecretRotation);
         var slo = f.Alarm("payment-failure-slo");
-        // The backend gets the password as an environment variable of a Secret External Secrets refreshes: a
-        // running pod keeps the old password, and the proxy rejects it on new connections after a rotation.
-        var podsReadAtStart = f.Chart.ExternalSecretEnabled;
+        // A backend that got the password as an environment variable keeps the old one after a rotation, and the
+        // proxy rejects it on new connections. With IAM auth tokens no pod holds a password: the proxy connects with
+        // IAM too (end to end), and only the role-creating function uses the master secret, through the Data API.
+        var podsReadAtStart = f.Chart.DatabasePasswordInPods;
         return Result(ctx, "secret-rotation", $"RDS rotates the master secret (every {days?.ToString("0") ?? "?"} days)", DisruptionType.Application,
             slo is null ? Seconds.Unbounded : Seconds.Of(slo.DetectionSeconds),
             slo is null ? "no payment-failure alarm" : $"alarm {slo.Name}, once new connections fail",
             podsReadAtStart ? Seconds.Unbounded : Seconds.Of(0),
             podsReadAtStart ? Seconds.Unbounded : Seconds.Of(0),
-            podsReadAtStart ? $"a human restarts the backend after External Secrets refreshed the Secret (every {f.Chart.ExternalSecretRefreshInterval}): pods read the password once, at start" : "the application reads the secret per connection",
-            CapacityVerdict.Sufficient, "unchanged; new database connections fail",
+            podsReadAtStart ? "a human restarts the backend after the Secret was refreshed: pods read the password once, at start" : "nothing to do: no workload holds the password (the backend signs an IAM auth token per connection, the proxy authenticates with IAM end to end)",
+            CapacityVerdict.Sufficient, podsReadAtStart ? "unchanged; new database connections fail" : "unchanged; connections unaffected",
             Seconds.Of(0), "none (payments fail instead of committing)");
     }
 

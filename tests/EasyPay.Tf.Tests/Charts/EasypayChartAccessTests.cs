@@ -2,20 +2,9 @@ using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Charts;
 
-/// <summary>Developer RBAC, database credentials (External Secrets or plain) and the optional Namespace.</summary>
+/// <summary>Developer RBAC, what developers cannot reach (secrets, IAM roles), the application secret store and the optional Namespace.</summary>
 public class EasypayChartAccessTests
 {
-    private const string PlainModeYaml = """
-        database:
-          credentials:
-            externalSecret:
-              enabled: false
-            plain:
-              enabled: true
-              username: easypay_app
-              password: local-only-password
-        """;
-
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void Developer_role_grants_exactly_the_agreed_verbs(string environment)
@@ -63,7 +52,6 @@ public class EasypayChartAccessTests
             ["projectcalico.org/tier.networkpolicies"] = ["get", "list"],
             ["elbv2.k8s.aws/targetgroupbindings"] = readOnly,
             ["external-secrets.io/externalsecrets"] = readOnly,
-            ["external-secrets.io/secretstores"] = readOnly,
         };
         granted.Keys.ShouldBe(expected.Keys, ignoreOrder: true);
         foreach (var (resource, verbs) in expected)
@@ -117,55 +105,70 @@ public class EasypayChartAccessTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void No_secret_with_data_is_rendered_while_external_secrets_deliver_the_credentials(string environment)
+    public void No_secret_and_no_database_credential_is_rendered(string environment)
     {
         var render = EasypayChart.Render(environment);
         render.OfKind("Secret").ShouldBeEmpty();
+        render.OfKind("ExternalSecret").ShouldBeEmpty();
+        render.OfKind("SecretStore").ShouldBeEmpty();
         render.All.ShouldAllBe(m => !m.Has("data.password") && !m.Has("stringData"));
-        render.OfKind("ExternalSecret").Count.ShouldBe(1);
     }
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void External_secret_copies_username_and_password_from_the_secret_arn_in_values(string environment)
+    public void The_application_secret_store_uses_the_controllers_identity_and_serves_only_this_namespace(string environment)
     {
-        var render = EasypayChart.Render(environment);
-        var values = EasypayChart.Values(environment);
-        var secretArn = values.Text("database.credentials.externalSecret.secretArn");
-        secretArn.ShouldStartWith($"arn:aws:secretsmanager:eu-west-1:{AccountOf(environment)}:secret:");
-
-        var externalSecret = render.Single("ExternalSecret", "easypay-db-credentials");
-        externalSecret.ApiVersion.ShouldBe("external-secrets.io/v1");
-        externalSecret.Text("spec.target.name").ShouldBe("easypay-db-credentials"); // the Secret the backend reads
-        externalSecret.Text("spec.target.creationPolicy").ShouldBe("Owner");
-        var data = externalSecret.Nodes("spec.data");
-        data.Select(d => $"{d.Text("secretKey")}<-{d.Text("remoteRef.key")}#{d.Text("remoteRef.property")}")
-            .ShouldBe([$"username<-{secretArn}#username", $"password<-{secretArn}#password"], ignoreOrder: true);
-
-        externalSecret.Text("spec.secretStoreRef.kind").ShouldBe("SecretStore");
-        var store = render.Single("SecretStore", externalSecret.Text("spec.secretStoreRef.name")!);
+        var store = EasypayChart.Render(environment).OfKind("ClusterSecretStore").ShouldHaveSingleItem();
         store.ApiVersion.ShouldBe("external-secrets.io/v1");
         store.Text("spec.provider.aws.service").ShouldBe("SecretsManager");
         store.Text("spec.provider.aws.region").ShouldBe("eu-west-1");
-        var accountName = store.Text("spec.provider.aws.auth.jwt.serviceAccountRef.name");
-        var account = render.Single("ServiceAccount", accountName!);
-        account.Annotations["eks.amazonaws.com/role-arn"].ShouldBe(values.Text("externalSecrets.roleArn"));
-        account.Annotations["eks.amazonaws.com/role-arn"].ShouldStartWith($"arn:aws:iam::{AccountOf(environment)}:role/");
+        // No auth block: External Secrets 0.19.2 then calls AWS as its controller's pod identity (docs/snippets/
+        // provider-aws-access.md, "Controller's Pod Identity"), whose IRSA role lives in the external-secrets namespace.
+        store.Has("spec.provider.aws.auth").ShouldBeFalse();
+        store.Nodes("spec.conditions").ShouldHaveSingleItem().Texts("namespaces").ShouldBe([EasypayChart.Namespace]);
+        if (environment != "default")
+        {
+            // The prefix the cluster stack's External Secrets role may read (PlatformContract), for the store's users.
+            store.Annotations["easypay.example/secret-name-prefix"].ShouldBe(
+                EasyPay.Tf.Stacks.PlatformContract.ApplicationSecretsPrefix(TestEnvironments.Repository(environment)));
+        }
     }
 
-    [ToolFact(Tool.Helm)]
-    public void Plain_mode_renders_the_credentials_secret_instead_of_the_external_secret()
+    /// <summary>Every way a pod creator obtains a service account's IAM credentials (run a pod as it, change the
+    /// image of one of its pods, add a debug container, exec into one and read the projected token, request a token,
+    /// have a workload controller create the pod) is either outside the developer Role or closed by an admission
+    /// policy bound to the namespace (<see cref="Policy.Rules.WorkloadIdentityGuard"/>).</summary>
+    [ToolTheory(Tool.Helm)]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void Developers_cannot_obtain_any_service_account_that_carries_an_iam_role(string environment)
     {
-        var render = EasypayChart.Render(EasypayChart.Args("dev", PlainModeYaml));
-        var secret = render.OfKind("Secret").ShouldHaveSingleItem();
-        secret.Name.ShouldBe("easypay-db-credentials");
-        var data = secret.StringMap("data");
-        data.Keys.ShouldBe(["username", "password"], ignoreOrder: true);
-        Convert.FromBase64String(data["username"]).ShouldBe("easypay_app"u8.ToArray());
-        Convert.FromBase64String(data["password"]).ShouldBe("local-only-password"u8.ToArray());
-        render.OfKind("ExternalSecret").ShouldBeEmpty();
-        render.OfKind("SecretStore").ShouldBeEmpty();
-        render.Deployment("backend").StringMap("spec.template.metadata.annotations").ShouldContainKey("checksum/db-credentials");
+        var render = EasypayChart.Render(environment);
+        var role = render.Single("Role", "easypay-developer");
+        bool Grants(string group, string resource, params string[] verbs) => role.Nodes("rules").Any(r =>
+            r.Texts("apiGroups").Contains(group) && r.Texts("resources").Contains(resource) && r.Texts("verbs").Intersect(verbs).Any());
+
+        // Outside the Role: tokens, debug containers, attach, and every controller that creates pods for its creator.
+        Grants("", "serviceaccounts/token", "create").ShouldBeFalse();
+        Grants("", "pods/ephemeralcontainers", "update", "patch").ShouldBeFalse();
+        Grants("", "pods/attach", "create", "get").ShouldBeFalse();
+        foreach (var (group, resource) in new[] { ("apps", "deployments"), ("apps", "replicasets"), ("apps", "statefulsets"), ("apps", "daemonsets"), ("batch", "jobs"), ("batch", "cronjobs"), ("", "replicationcontrollers") })
+        {
+            Grants(group, resource, "create", "update", "patch").ShouldBeFalse($"{group}/{resource}");
+        }
+        // Inside it, so the admission policies must close them for each account with a role.
+        Grants("", "pods", "create").ShouldBeTrue();
+        Grants("", "pods/exec", "create", "get").ShouldBeTrue();
+
+        var withRoles = render.OfKind("ServiceAccount").Where(a => a.Annotations.ContainsKey("eks.amazonaws.com/role-arn")).Select(a => a.Name).ToList();
+        withRoles.ShouldBe(["easypay-backend"]); // the backend's, for IAM auth to the database; nothing else carries a role
+        var guard = Policy.Rules.WorkloadIdentityGuard.Of(render.All, EasypayChart.Namespace);
+        foreach (var account in withRoles)
+        {
+            guard.GapsFor(account).ShouldBeEmpty(account);
+            // The guarded account is the Deployment's, whose pods are named after it.
+            render.Deployment("backend").Text("spec.template.spec.serviceAccountName").ShouldBe(account);
+            render.Deployment("backend").Name.ShouldBe(account);
+        }
     }
 
     [ToolFact(Tool.Helm)]

@@ -7,14 +7,15 @@ namespace EasyPay.Tf.Tests.Charts;
 public partial class EasypayChartDocumentationTests
 {
     [Fact]
-    public void Chart_metadata_declares_a_v2_application_for_kubernetes_1_29_and_later()
+    public void Chart_metadata_declares_a_v2_application_for_kubernetes_1_30_and_later()
     {
         var chart = File.ReadAllText(Path.Combine(EasypayChart.ChartDirectory, "Chart.yaml"));
         chart.ShouldContain("apiVersion: v2");
         chart.ShouldContain("type: application");
-        chart.ShouldContain("version: 1.0.0");
+        chart.ShouldContain("version: 2.0.0");
         chart.ShouldContain("appVersion: \"1.4.2\"");
-        chart.ShouldContain("kubeVersion: \">=1.29.0-0\"");
+        // 1.30: ValidatingAdmissionPolicy GA in admissionregistration.k8s.io/v1 (Kubernetes 1.30 release notes).
+        chart.ShouldContain("kubeVersion: \">=1.30.0-0\"");
         chart.ShouldContain("maintainers:");
     }
 

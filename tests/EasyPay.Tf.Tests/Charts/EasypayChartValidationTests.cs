@@ -34,13 +34,12 @@ public class EasypayChartValidationTests
     }
 
     [ToolFact(Tool.Helm | Tool.KubeValidate)]
-    public void Plain_mode_and_ingress_renders_pass_the_kubernetes_api_schemas_too()
+    public void Ingress_and_namespace_renders_pass_the_kubernetes_api_schemas_too()
     {
         var template = HelmCli.Template(EasypayChart.Args("default", """
             namespace: {create: true}
             ingress: {enabled: true}
             frontend: {autoscaling: {enabled: false}}
-            database: {credentials: {externalSecret: {enabled: false}, plain: {enabled: true, username: u, password: p}}}
             """));
         template.ExitCode.ShouldBe(0, template.Output);
         KubeValidate.Run(template.StdOut).Invalid.ShouldBe(0);
@@ -101,7 +100,11 @@ public class EasypayChartValidationTests
     [InlineData("frontend:\n  topologySpread:\n    zone:\n      whenUnsatisfiable: Sometimes\n", "frontend.topologySpread.zone.whenUnsatisfiable")]
     [InlineData("frontend:\n  apiTargetGroupArn: not-an-arn\n", "frontend.apiTargetGroupArn")]
     [InlineData("backend:\n  targetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/easypay-prod-backend/0123456789abcdef\n", "backend")] // no backend binding exists any more
-    [InlineData("externalSecrets:\n  roleArn: arn:aws:iam::123:role/x\n", "externalSecrets.roleArn")]
+    [InlineData("externalSecrets:\n  roleArn: arn:aws:iam::123:role/x\n", "externalSecrets")] // the store uses the controller's identity
+    [InlineData("database:\n  credentials:\n    plain:\n      enabled: true\n", "database")] // no password mode exists any more
+    [InlineData("database:\n  user: Easypay-App\n", "database.user")]
+    [InlineData("database:\n  tokenLifetimeSeconds: 3600\n", "database.tokenLifetimeSeconds")]
+    [InlineData("externalSecrets:\n  clusterSecretStore:\n    secretNamePrefix: easypay-prod/app\n", "externalSecrets.clusterSecretStore.secretNamePrefix")]
     [InlineData("frontend:\n  tolerations:\n    - keyy: spot\n", "frontend.tolerations.0")]
     [InlineData("replicas: 3\n", "replicas")]
     public void Invalid_values_are_rejected_with_the_field_named(string valuesYaml, string field)
@@ -132,29 +135,11 @@ public class EasypayChartValidationTests
     }
 
     [ToolTheory(Tool.Helm)]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Exactly_one_credentials_mode_must_be_enabled(bool both)
-    {
-        var flag = both ? "true" : "false";
-        var result = HelmCli.Template(EasypayChart.Args("prod", set:
-        [
-            $"database.credentials.externalSecret.enabled={flag}",
-            $"database.credentials.plain.enabled={flag}",
-            "database.credentials.plain.username=u",
-            "database.credentials.plain.password=p",
-        ]));
-        result.ExitCode.ShouldNotBe(0);
-        result.StdErr.ShouldContain("exactly one of database.credentials.externalSecret.enabled and database.credentials.plain.enabled must be true");
-    }
-
-    [ToolTheory(Tool.Helm)]
     [InlineData("frontend.terminationGracePeriodSeconds=10", "frontend.terminationGracePeriodSeconds (10) must be greater than frontend.preStopSleepSeconds (10)")]
     [InlineData("backend.autoscaling.minReplicas=31", "backend.autoscaling.minReplicas (31) must not exceed backend.autoscaling.maxReplicas (30)")]
     [InlineData("ingress.enabled=true", "ingress.enabled must be false when frontend.targetGroupArn or frontend.apiTargetGroupArn is set")]
     [InlineData("frontend.topologySpread.zone.whenUnsatisfiable=ScheduleAnyway,frontend.topologySpread.zone.minDomains=3", "frontend.topologySpread.zone.minDomains (3) needs frontend.topologySpread.zone.whenUnsatisfiable DoNotSchedule")]
-    [InlineData("database.credentials.externalSecret.secretArn=", "database.credentials.externalSecret.secretArn is required")]
-    [InlineData("externalSecrets.roleArn=", "externalSecrets.roleArn is required")]
+    [InlineData("backend.extraConfig.DB_PASSWORD=hunter2", "backend.extraConfig.DB_PASSWORD looks like a credential")]
     [InlineData("backend.extraConfig.DB_HOST=elsewhere", "backend.extraConfig.DB_HOST is managed by the chart")]
     public void Inconsistent_values_fail_the_render_with_a_message(string set, string message)
     {
@@ -164,11 +149,12 @@ public class EasypayChartValidationTests
     }
 
     [ToolFact(Tool.Helm)]
-    public void Plain_mode_requires_credentials()
+    public void The_backend_needs_its_iam_role_to_reach_the_database()
     {
-        var result = HelmCli.Template(EasypayChart.Args("prod", set: ["database.credentials.externalSecret.enabled=false", "database.credentials.plain.enabled=true"]));
+        // null removes the key in helm's values merge.
+        var result = HelmCli.Template(EasypayChart.Args("prod", "backend:\n  serviceAccount:\n    annotations:\n      eks.amazonaws.com/role-arn: null\n"));
         result.ExitCode.ShouldNotBe(0);
-        result.StdErr.ShouldContain("database.credentials.plain.username and database.credentials.plain.password are required");
+        result.StdErr.ShouldContain("backend.serviceAccount.annotations must set eks.amazonaws.com/role-arn");
     }
 
     /// <summary>helm names the field as a dotted path (Helm 3.16, gojsonschema) or as a JSON pointer

@@ -1,3 +1,4 @@
+using EasyPay.Tf.Tests.Stacks;
 using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Charts;
@@ -153,12 +154,12 @@ public class EasypayChartWorkloadTests
     }
 
     [ToolFact(Tool.Helm)]
-    public void Pre_stop_falls_back_to_exec_sleep_on_kubernetes_1_29()
+    public void Clusters_older_than_kubernetes_1_30_are_refused()
     {
-        var render = EasypayChart.Render(EasypayChart.Args("prod") with { ExtraArgs = ["--kube-version", "1.29.0"] });
-        var container = render.Deployment("backend").Node("spec.template.spec.containers[0]");
-        container.Has("lifecycle.preStop.sleep").ShouldBeFalse();
-        container.Texts("lifecycle.preStop.exec.command").ShouldBe(["sleep", "15"]);
+        // ValidatingAdmissionPolicy (v1) and the preStop sleep action need 1.30 (Chart.yaml kubeVersion).
+        var result = HelmCli.Template(EasypayChart.Args("prod") with { ExtraArgs = ["--kube-version", "1.29.0"] });
+        result.ExitCode.ShouldNotBe(0);
+        result.StdErr.ShouldContain(">=1.30.0-0");
     }
 
     [ToolTheory(Tool.Helm)]
@@ -174,11 +175,12 @@ public class EasypayChartWorkloadTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Backend_gets_database_settings_from_a_configmap_and_credentials_from_the_secret(string environment)
+    public void Backend_gets_database_settings_and_its_iam_role_and_no_credential(string environment)
     {
         var render = EasypayChart.Render(environment);
         var values = EasypayChart.Values(environment);
-        var container = render.Deployment("backend").Node("spec.template.spec.containers[0]");
+        var pod = render.Deployment("backend").Node("spec.template.spec");
+        var container = pod.Node("containers[0]");
 
         var configMapName = container.Nodes("envFrom").ShouldHaveSingleItem().Text("configMapRef.name");
         var config = render.Single("ConfigMap", configMapName!).StringMap("data");
@@ -187,15 +189,24 @@ public class EasypayChartWorkloadTests
         config["DB_READ_HOST"].ShouldBe(string.IsNullOrEmpty(readOnlyHost) ? values.Text("database.host") : readOnlyHost);
         config["DB_PORT"].ShouldBe("5432");
         config["DB_NAME"].ShouldBe("easypay");
+        // The role the database stack creates and the proxy connects as (PlatformContract), not a literal of this test.
+        config["DB_USER"].ShouldBe(EasyPay.Tf.Stacks.PlatformContract.DatabaseUser);
+        config["DB_AUTH"].ShouldBe("iam");
+        config["DB_REGION"].ShouldBe("eu-west-1");
+        // RDS IAM auth tokens are valid for 15 minutes (RDS User Guide, "IAM database authentication").
+        config["DB_IAM_TOKEN_LIFETIME_SECONDS"].ShouldBe("900");
         config["DB_SSLMODE"].ShouldBe("require");
         config.Keys.ShouldNotContain(k => k.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase));
 
-        var env = container.Nodes("env").ToDictionary(e => e.Text("name")!, StringComparer.Ordinal);
-        env["DB_USERNAME"].Text("valueFrom.secretKeyRef.name").ShouldBe("easypay-db-credentials");
-        env["DB_USERNAME"].Text("valueFrom.secretKeyRef.key").ShouldBe("username");
-        env["DB_PASSWORD"].Text("valueFrom.secretKeyRef.name").ShouldBe("easypay-db-credentials");
-        env["DB_PASSWORD"].Text("valueFrom.secretKeyRef.key").ShouldBe("password");
-        env.Values.ShouldAllBe(e => !e.Has("value"), "no literal values in env: config comes from the ConfigMap");
+        // No credential in any form: no env from Secrets, no Secret volume.
+        container.Has("env").ShouldBeFalse();
+        pod.Nodes("volumes").ShouldAllBe(v => !v.Has("secret") && !v.Has("projected"));
+        var account = render.Single("ServiceAccount", pod.Text("serviceAccountName")!);
+        account.Annotations["eks.amazonaws.com/role-arn"].ShouldBe(values.Node("backend.serviceAccount").StringMap("annotations")["eks.amazonaws.com/role-arn"]);
+        if (environment != "default")
+        {
+            account.Annotations["eks.amazonaws.com/role-arn"].ShouldBe(UpstreamOutputs.Cluster(TestEnvironments.Repository(environment)).BackendRoleArn);
+        }
     }
 
     [ToolFact(Tool.Helm)]
@@ -247,14 +258,14 @@ public class EasypayChartWorkloadTests
         foreach (var manifest in EasypayChart.Render(environment).All)
         {
             var labels = manifest.Labels;
-            labels.ShouldContainKeyAndValue("helm.sh/chart", "easypay-1.0.0", $"{manifest}");
+            labels.ShouldContainKeyAndValue("helm.sh/chart", "easypay-2.0.0", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/name", "easypay", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/instance", EasypayChart.Release, $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/version", "1.4.2", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/managed-by", "Helm", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/part-of", "easypay", $"{manifest}");
-            // Cluster-scoped kinds have no namespace (the Namespace itself, Calico's tier grant).
-            manifest.TargetNamespace.ShouldBe(manifest.Kind is "Namespace" or "ClusterRole" or "ClusterRoleBinding" ? null : EasypayChart.Namespace, $"{manifest}");
+            // Cluster-scoped kinds have no namespace (the Namespace itself, Calico's tier grant, the secret store, the admission policies).
+            manifest.TargetNamespace.ShouldBe(manifest.Kind is "Namespace" or "ClusterRole" or "ClusterRoleBinding" or "ClusterSecretStore" or "ValidatingAdmissionPolicy" or "ValidatingAdmissionPolicyBinding" ? null : EasypayChart.Namespace, $"{manifest}");
         }
     }
 

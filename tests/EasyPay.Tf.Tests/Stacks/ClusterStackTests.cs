@@ -123,7 +123,10 @@ public class ClusterStackTests
     {
         { "aws-load-balancer-controller", "system:serviceaccount:kube-system:aws-load-balancer-controller" },
         { "cluster-autoscaler", "system:serviceaccount:kube-system:cluster-autoscaler" },
-        { "external-secrets", "system:serviceaccount:easypay:easypay-external-secrets" },
+        // The controller's own account in its namespace (chart 0.19.2 values.yaml serviceAccount.name), not one in
+        // the app namespace where developers create pods.
+        { "external-secrets", "system:serviceaccount:external-secrets:external-secrets" },
+        { "backend", "system:serviceaccount:easypay:easypay-backend" },
         { "velero", "system:serviceaccount:velero:velero-server" },
         { "ebs-csi-driver", "system:serviceaccount:kube-system:ebs-csi-controller-sa" },
         { "cloudwatch-agent", "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent" },
@@ -141,13 +144,21 @@ public class ClusterStackTests
     }
 
     [Fact]
-    public void The_external_secrets_role_gets_its_permissions_from_the_database_stack()
+    public void External_secrets_reads_only_the_applications_own_secrets_and_the_backend_role_gets_its_permission_from_the_database_stack()
     {
         var json = Stack("prod");
-        var role = Role(json, "external-secrets").Name;
-        json.Resources("aws_iam_role_policy").ShouldNotContain(p => p.Body.Str("role")!.Contains(role, StringComparison.Ordinal));
-        json.Resources("aws_iam_role_policy_attachment").ShouldNotContain(p => p.Body.Str("role")!.Contains(role, StringComparison.Ordinal));
-        json["output"]!["external_secrets_role_name"]!.Str("value").ShouldBe($"${{aws_iam_role.{role}.name}}");
+        var policy = JsonNode.Parse(json.Resources("aws_iam_role_policy").Single(p => p.Body.Str("name") == "easypay-prod-external-secrets").Body.Str("policy")!)!;
+        var statements = policy["Statement"]!.AsArray();
+        statements[0]!["Action"].Strings().ShouldBe(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+        statements[0]!.Str("Resource").ShouldBe("arn:aws:secretsmanager:eu-west-1:333344445555:secret:easypay-prod/app/*");
+        statements[1]!.Str("Condition.StringEquals.kms:ViaService").ShouldBe("secretsmanager.eu-west-1.amazonaws.com");
+        statements[1]!.Str("Condition.ArnLike.kms:EncryptionContext:SecretARN").ShouldBe("arn:aws:secretsmanager:eu-west-1:333344445555:secret:easypay-prod/app/*");
+        json.ToJsonString().ShouldNotContain("rds!");
+
+        var backend = Role(json, "backend").Name;
+        json.Resources("aws_iam_role_policy").ShouldNotContain(p => p.Body.Str("role")!.Contains(backend, StringComparison.Ordinal));
+        json.Resources("aws_iam_role_policy_attachment").ShouldNotContain(p => p.Body.Str("role")!.Contains(backend, StringComparison.Ordinal));
+        json["output"]!["backend_role_name"]!.Str("value").ShouldBe($"${{aws_iam_role.{backend}.name}}");
     }
 
     [Fact]
@@ -246,7 +257,7 @@ public class ClusterStackTests
         {
             "cluster_name", "cluster_endpoint", "cluster_certificate_authority_data", "oidc_provider_arn", "oidc_issuer",
             "node_security_group_id", "cluster_security_group_id", "alb_security_group_id", "load_balancer_controller_role_arn",
-            "cluster_autoscaler_role_arn", "external_secrets_role_arn", "external_secrets_role_name", "velero_role_arn",
+            "cluster_autoscaler_role_arn", "external_secrets_role_arn", "backend_role_arn", "backend_role_name", "velero_role_arn",
             "velero_bucket_name", "alb_arn", "alb_arn_suffix", "alb_dns_name", "alb_zone_id", "frontend_target_group_arn",
             "api_target_group_arn", "frontend_target_group_arn_suffix", "api_target_group_arn_suffix",
             "node_group_min_size", "developer_group", "application_log_group_name",

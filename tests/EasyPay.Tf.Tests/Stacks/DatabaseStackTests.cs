@@ -57,7 +57,7 @@ public class DatabaseStackTests
             text.ShouldNotContain($"\"{key}\":", customMessage: $"{key} must not be set: RDS generates and keeps the password");
         }
         // Only settings about passwords, never a password: every key naming one is known and harmless.
-        PasswordKeys(json).Distinct().ShouldBe(["client_password_auth_type", "manage_master_user_password"], ignoreOrder: true);
+        PasswordKeys(json).Distinct().ShouldBe(["manage_master_user_password"], ignoreOrder: true);
         // The SSM parameters hold addresses and the secret's ARN, never a secret value.
         json.Resources("aws_ssm_parameter").ShouldAllBe(p => p.Body.Str("type") == "String");
         json.Resources("aws_ssm_parameter").Single(p => p.Body.Str("name")!.EndsWith("/secret-arn", StringComparison.Ordinal)).Body.Str("value")
@@ -196,16 +196,14 @@ public class DatabaseStackTests
         proxy.Str("require_tls").ShouldBe("true");
         proxy.Str("idle_client_timeout").ShouldBe("1800");
         proxy.Str("engine_family").ShouldBe("POSTGRESQL");
-        proxy.Str("auth.0.auth_scheme").ShouldBe("SECRETS");
-        // The app logs in with the managed secret's password: IAM auth DISABLED (RDS API UserAuthConfig.IAMAuth is
-        // DISABLED | REQUIRED | ENABLED, ENABLED for SQL Server only; "OPTIONAL" fails the provider's validation).
-        proxy.Str("auth.0.iam_auth").ShouldBe("DISABLED");
+        // End-to-end IAM (CreateDBProxy DefaultAuthScheme IAM_AUTH | NONE, RDS API reference): no auth entry, no secret.
+        proxy.Str("default_auth_scheme").ShouldBe("IAM_AUTH");
+        proxy["auth"].ShouldBeNull();
         // RDS Proxy logs to /aws/rds/proxy/NAME: created first, encrypted, with retention (as terraform-aws-modules/rds-proxy).
         var logs = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == $"/aws/rds/proxy/easypay-{env}");
         logs.Body.Str("kms_key_id").ShouldBe(DatabaseKeyArn(json));
         logs.Body.Str("retention_in_days").ShouldBe(composed.Env.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         proxy["depends_on"].Strings().ShouldContain($"aws_cloudwatch_log_group.{logs.Name}");
-        proxy.Str("auth.0.secret_arn").ShouldBe(SecretArn(json));
         proxy["vpc_subnet_ids"].Strings().Count.ShouldBe(composed.Env.AvailabilityZones.Count);
         var pool = json.Single("aws_db_proxy_default_target_group")["connection_pool_config"]!;
         (pool.Str("connection_borrow_timeout"), pool.Str("max_connections_percent")).ShouldBe(("120", "90"));
@@ -227,27 +225,44 @@ public class DatabaseStackTests
     }
 
     [Fact]
-    public void The_proxy_role_and_external_secrets_read_exactly_the_master_secret()
+    public void Only_the_role_creating_function_reads_the_master_secret_and_the_backend_may_only_connect_as_the_app_user()
     {
         var json = Database("prod");
         var policies = json.Resources("aws_iam_role_policy").Select(p => p.Body).ToList();
-        policies.Count.ShouldBe(2);
-        policies.Select(p => p.Str("role")).ShouldContain(UpstreamOutputs.Cluster(TestEnvironments.Repository("prod")).ExternalSecretsRoleName);
-        foreach (var policy in policies)
-        {
-            var statements = JsonNode.Parse(policy.Str("policy")!)!["Statement"]!.AsArray();
-            statements.Select(s => s.Str("Resource")).ShouldBe(
-                [SecretArn(json), DatabaseKeyArn(json)]);
-            statements[1].Str("Condition.StringEquals.kms:ViaService").ShouldBe("secretsmanager.eu-west-1.amazonaws.com");
-            policy.Str("policy")!.ShouldNotContain("\"*\"");
-        }
+        var readers = policies.Where(p => p.Str("policy")!.Contains("secretsmanager:GetSecretValue", StringComparison.Ordinal)).ToList();
+        var reader = JsonNode.Parse(readers.ShouldHaveSingleItem().Str("policy")!)!;
+        reader["Statement"]!.AsArray().Select(s => s.Str("Sid")).ShouldBe(["RunSqlOnThisCluster", "ReadMasterSecret", "DecryptMasterSecret", "WriteOwnLogs"]);
+        var functionRole = json.Resources("aws_iam_role").Single(r => r.Body.Str("name") == "easypay-prod-database-app-user").Name;
+        readers[0].Str("role").ShouldBe($"${{aws_iam_role.{functionRole}.id}}");
+
+        var backend = policies.Single(p => p.Str("role") == UpstreamOutputs.Cluster(TestEnvironments.Repository("prod")).BackendRoleName);
+        var statement = JsonNode.Parse(backend.Str("policy")!)!["Statement"]!.AsArray().ShouldHaveSingleItem()!;
+        statement.Str("Action").ShouldBe("rds-db:connect");
+        statement.Str("Resource")!.ShouldEndWith($"/{PlatformContract.DatabaseUser}");
+        statement.Str("Resource")!.ShouldStartWith("arn:aws:rds-db:eu-west-1:333344445555:dbuser:${local.proxy_resource_id");
+    }
+
+    [Fact]
+    public void The_application_user_is_created_through_the_data_api_before_the_proxy_target_registers()
+    {
+        var json = Database("prod");
+        // enable_http_endpoint turns on the Data API; Aurora PostgreSQL 16.1+ supports it on provisioned clusters
+        // (Aurora User Guide, "Supported Regions and Aurora DB engines for RDS Data API").
+        json.Single("aws_rds_cluster").Str("enable_http_endpoint").ShouldBe("true");
+        json.Single("aws_rds_cluster").Str("iam_database_authentication_enabled").ShouldBe("true");
+        var function = json.Single("aws_lambda_function");
+        function["environment"]!.Str("variables.USER_NAME").ShouldBe(PlatformContract.DatabaseUser);
+        function["vpc_config"].ShouldBeNull();
+        var invocation = json.Resources("aws_lambda_invocation").ShouldHaveSingleItem();
+        json.Single("aws_db_proxy_target")["depends_on"].Strings().ShouldContain($"aws_lambda_invocation.{invocation.Name}");
+        invocation.Body["depends_on"].Strings().ShouldAllBe(d => d.StartsWith("aws_rds_cluster_instance.", StringComparison.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(Environments))]
     public void Connection_details_are_published_in_ssm_under_the_environment_path(string env)
     {
-        string[] expected = ["writer-endpoint", "reader-endpoint", "proxy-endpoint", "proxy-readonly-endpoint", "port", "name", "secret-arn"];
+        string[] expected = ["writer-endpoint", "reader-endpoint", "proxy-endpoint", "proxy-readonly-endpoint", "port", "name", "user", "secret-arn"];
         Database(env).Resources("aws_ssm_parameter").Select(p => p.Body.Str("name"))
             .ShouldBe(expected.Select(n => $"/easypay/{env}/database/{n}"), ignoreOrder: true);
     }
@@ -259,8 +274,10 @@ public class DatabaseStackTests
         json.Single("aws_rds_cluster")["enabled_cloudwatch_logs_exports"].Strings().ShouldBe(["postgresql"]);
         var logs = json.Resources("aws_cloudwatch_log_group").Select(g => g.Body).ToList();
         // Every group RDS writes to exists first under the database key: the exported PostgreSQL log, the proxy's,
-        // and the region's enhanced monitoring group RDSOSMetrics (RDS would create it unencrypted, 30 days).
-        logs.Select(g => g.Str("name")).ShouldBe(["/aws/rds/cluster/easypay-prod/postgresql", "/aws/rds/proxy/easypay-prod", "RDSOSMetrics"], ignoreOrder: true);
+        // and the region's enhanced monitoring group RDSOSMetrics (RDS would create it unencrypted, 30 days); and
+        // the group of the function that creates the application's database user (Lambda would create it too).
+        logs.Select(g => g.Str("name")).ShouldBe(["/aws/rds/cluster/easypay-prod/postgresql", "/aws/rds/proxy/easypay-prod", "RDSOSMetrics",
+            "/aws/lambda/easypay-prod-database-app-user"], ignoreOrder: true);
         logs.ShouldAllBe(g => g.Str("retention_in_days") == "365" && g.Str("kms_key_id") == DatabaseKeyArn(json));
         var monitoringLog = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == "RDSOSMetrics").Name;
         json.Resources("aws_rds_cluster_instance").ShouldAllBe(i => i.Body["depends_on"].Strings().Contains($"aws_cloudwatch_log_group.{monitoringLog}"));

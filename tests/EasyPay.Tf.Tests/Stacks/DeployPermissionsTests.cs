@@ -18,6 +18,7 @@ public class DeployPermissionsTests
         ["aws_security_group"] = "ec2", ["aws_default_security_group"] = "ec2", ["aws_vpc_security_group_ingress_rule"] = "ec2",
         ["aws_vpc_security_group_egress_rule"] = "ec2", ["aws_launch_template"] = "ec2",
         ["aws_cloudwatch_log_group"] = "logs", ["aws_kms_key"] = "kms", ["aws_kms_alias"] = "kms",
+        ["aws_lambda_function"] = "lambda", ["aws_lambda_invocation"] = "lambda",
         ["aws_iam_role"] = "iam", ["aws_iam_role_policy"] = "iam", ["aws_iam_role_policy_attachment"] = "iam", ["aws_iam_openid_connect_provider"] = "iam",
         ["aws_eks_cluster"] = "eks", ["aws_eks_node_group"] = "eks", ["aws_eks_addon"] = "eks", ["aws_eks_access_entry"] = "eks", ["aws_eks_access_policy_association"] = "eks",
         ["aws_lb"] = "elasticloadbalancing", ["aws_lb_listener"] = "elasticloadbalancing", ["aws_lb_listener_rule"] = "elasticloadbalancing", ["aws_lb_target_group"] = "elasticloadbalancing",

@@ -19,9 +19,11 @@ public class PlatformOrderingTests
         // mservice is off (enableServiceMutatorWebhook: false).
         ("aws-load-balancer-controller", "elbv2.k8s.aws/TargetGroupBinding", "release"),
         ("aws-load-balancer-controller", "Pod in a readiness-gate namespace", "release"),
-        // external-secrets chart 0.19.2 templates/validatingwebhook.yaml: secretstore-validate, externalsecret-validate.
+        // external-secrets chart 0.19.2 templates/validatingwebhook.yaml: secretstore-validate (secretstores,
+        // clustersecretstores), externalsecret-validate.
         ("external-secrets", "external-secrets.io/ExternalSecret", "release"),
         ("external-secrets", "external-secrets.io/SecretStore", "release"),
+        ("external-secrets", "external-secrets.io/ClusterSecretStore", "release"),
         // tigera-operator v3.30.7: the operator registers APIService v3.projectcalico.org after rolling out
         // calico-apiserver (tigera/operator pkg/render/apiserver.go); helm's wait does not see it.
         ("tigera-operator", "projectcalico.org/NetworkPolicy", "kubernetes_job_v1"),

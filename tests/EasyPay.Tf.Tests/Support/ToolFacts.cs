@@ -11,11 +11,26 @@ public enum Tool
 
     /// <summary>kube-validate (<see cref="KubeValidate"/>); a test that validates renders also needs <see cref="Helm"/>.</summary>
     KubeValidate = 2,
+
+    /// <summary>python3 (3.9+), for the unit tests of the Lambda functions' Python sources.</summary>
+    Python = 4,
 }
 
 /// <summary>The one place that decides whether a test needing external tools runs.</summary>
 public static class ToolRequirement
 {
+    private static readonly Lazy<bool> PythonAvailable = new(() =>
+    {
+        try
+        {
+            return ProcessRunner.Run("python3", ["--version"], null, TimeSpan.FromSeconds(30)).Succeeded;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
+
     /// <summary>The skip message of every tool in <paramref name="needs"/> that is missing, or null when all are there.</summary>
     public static string? SkipReason(Tool needs)
     {
@@ -27,6 +42,10 @@ public static class ToolRequirement
         if (needs.HasFlag(Tool.KubeValidate) && !KubeValidate.IsAvailable)
         {
             missing.Add(KubeValidate.SkipMessage);
+        }
+        if (needs.HasFlag(Tool.Python) && !PythonAvailable.Value)
+        {
+            missing.Add("python3 is not on PATH (install Python 3.9+ to run the Lambda handler tests)");
         }
         return missing.Count == 0 ? null : string.Join("; ", missing);
     }

@@ -8,13 +8,16 @@ namespace EasyPay.Tf.Modules.Platform.Addons;
 /// <param name="NodeSecurityGroupId">The nodes' (and so the pods') security group.</param>
 /// <param name="VeleroBucketArn">Velero's backup bucket.</param>
 /// <param name="VeleroKeyArn">The key that encrypts Velero's bucket.</param>
+/// <param name="ApplicationSecretsPrefix">Name prefix of the application's own Secrets Manager secrets, e.g.
+/// "easypay-prod/app/": what External Secrets may read.</param>
 public sealed record AddonIamInputs(
     AwsEnvironment Aws,
     string ClusterName,
     IReadOnlyList<string> TargetGroupArns,
     string NodeSecurityGroupId,
     string VeleroBucketArn,
-    string VeleroKeyArn);
+    string VeleroKeyArn,
+    string ApplicationSecretsPrefix);
 
 /// <summary>What an add-on's chart values are built from.</summary>
 /// <param name="Platform">The platform's inputs (cluster, VPC, Velero settings).</param>
@@ -163,7 +166,8 @@ public static class HelmAddons
             new PodDisruptionBudgetMaxUnavailable(1)),
     };
 
-    /// <summary>External Secrets: syncs the database secret into the app namespace.</summary>
+    /// <summary>External Secrets: syncs the application's own secrets (under <see cref="AddonIamInputs.ApplicationSecretsPrefix"/>)
+    /// into the app namespace through the app chart's ClusterSecretStore, as its controller's IRSA identity.</summary>
     public static readonly HelmAddon ExternalSecrets = new()
     {
         Name = "external-secrets",
@@ -171,12 +175,19 @@ public static class HelmAddons
         Repository = "https://charts.external-secrets.io",
         Version = ChartVersions.ExternalSecrets,
         Namespace = "external-secrets",
-        // The controller needs no AWS role: the app's SecretStore authenticates as the app's own IRSA
-        // service account, the only subject the database-secret role trusts.
+        // The identity lives with the controller in its own namespace, where developers create no pods (they may
+        // in the app namespace, and so could run a pod as any service account there). The chart names this
+        // account in values.yaml (serviceAccount.name, v0.19.2).
+        ServiceAccountName = "external-secrets",
+        IamPolicy = i => AddonPolicies.ExternalSecrets(i.ApplicationSecretsPrefix, i.Aws),
         // Two controllers elect a leader (two active ones would both write every Secret); the webhook fails
         // closed for ExternalSecrets and SecretStores, so it runs twice with a PDB; the cert-controller
         // keeps the webhook's certificate and elects a leader too (the chart has no value for it).
-        Values = _ => new ExternalSecretsValues(InstallCrds: true, ReplicaCount: 2, LeaderElect: true, new PodDisruptionBudget(true, 1),
+        Values = i => new ExternalSecretsValues(InstallCrds: true, ReplicaCount: 2, LeaderElect: true, new PodDisruptionBudget(true, 1),
+            ServiceAccount.WithRole(i.ServiceAccountName!, i.RoleArn!),
+            // EKS injects IRSA credentials when a pod starts: naming the role in the pod template rolls the controller
+            // whenever the role changes, including the upgrade that first gives its account one.
+            new Dictionary<string, string> { ["easypay.example/irsa-role"] = i.RoleArn! },
             Webhook: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1)),
             CertController: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1))
             {

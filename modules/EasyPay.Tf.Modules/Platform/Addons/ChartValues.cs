@@ -40,7 +40,7 @@ public sealed record PodDisruptionBudgetMaxUnavailable(int MaxUnavailable);
 
 public sealed record ExternalSecretsValues(
     [property: YamlMember(Alias = "installCRDs")] bool InstallCrds, int ReplicaCount, bool LeaderElect, PodDisruptionBudget PodDisruptionBudget,
-    ExternalSecretsComponent Webhook, ExternalSecretsComponent CertController);
+    ServiceAccount ServiceAccount, IReadOnlyDictionary<string, string> PodAnnotations, ExternalSecretsComponent Webhook, ExternalSecretsComponent CertController);
 
 /// <summary>The webhook's and cert-controller's replicas and PDB; <c>extraArgs</c> render as --KEY=VALUE.</summary>
 public sealed record ExternalSecretsComponent(int ReplicaCount, PodDisruptionBudget PodDisruptionBudget)

@@ -12,6 +12,7 @@ public class PlatformAddonsTests
         ["aws-load-balancer-controller"] = "arn:aws:iam::123456789012:role/lbc",
         ["cluster-autoscaler"] = "arn:aws:iam::123456789012:role/ca",
         ["velero"] = "arn:aws:iam::123456789012:role/velero",
+        ["external-secrets"] = "arn:aws:iam::123456789012:role/external-secrets",
     };
 
     private static System.Text.Json.Nodes.JsonObject Synth(PlatformAddonsProps props) => ConstructSynth.Stack((stack, _) =>

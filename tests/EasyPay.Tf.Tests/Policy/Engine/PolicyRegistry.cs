@@ -14,6 +14,7 @@ public static class PolicyRegistry
         .. NetworkRules.All,
         .. EgressRules.All,
         .. IdentityRules.All,
+        .. DataAccessRules.StackRules,
         .. SupplyChainRules.All,
         .. AuditRules.All,
         .. SecretRules.All,
@@ -24,7 +25,7 @@ public static class PolicyRegistry
         .. HygieneRules.All,
     ];
 
-    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All];
+    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules];
 
     /// <summary>All rules, ordered by family as in the docs table.</summary>
     public static IReadOnlyList<PolicyRule> All { get; } =

@@ -18,7 +18,7 @@ public static partial class SecretRules
 
     /// <summary>Attribute names (lower-case, separators removed) that say secret but hold a flag, a mode or a
     /// reference, never secret material. Suffixes cover ARNs, ids, names, versions and file paths.</summary>
-    private static readonly string[] NonSecretSuffixes = ["arn", "arns", "id", "ids", "name", "names", "ref", "version", "versionstage", "stage", "type", "path", "file", "enabled", "length", "ttl"];
+    private static readonly string[] NonSecretSuffixes = ["arn", "arns", "id", "ids", "name", "names", "ref", "version", "versionstage", "stage", "type", "path", "file", "enabled", "length", "ttl", "prefix"];
 
     /// <summary>Exact names that match the pattern but are not secrets: http_tokens is the IMDS mode
     /// ("required" = IMDSv2 only).</summary>

@@ -1,0 +1,67 @@
+"""Creates the application's PostgreSQL role for IAM authentication, through the RDS Data API.
+
+Terraform invokes this function (aws_lambda_invocation) when the role's definition changes. It runs the
+statements below as the master user through the Data API, which reads the master secret itself: no network
+path to the database, no password in this function, in Terraform state or in any pod. Every statement is
+idempotent, so a re-run (or a run against a database restored from a snapshot) converges to the same grants.
+
+The role may log in only with IAM auth tokens (rds_iam) and has no password; it owns what it creates in the
+public schema (the application's migrations) and may read and write the tables and sequences already there.
+"""
+
+import os
+import re
+import time
+
+import boto3
+
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+# Data API errors worth retrying: a writer that is still starting or failing over.
+RETRYABLE = ("DatabaseUnavailableException", "DatabaseResumingException", "ServiceUnavailableError", "StatementTimeoutException")
+
+
+def statements(user, database):
+    """The SQL that makes `user` an IAM-only login role of `database`, in order."""
+    for name, value in (("USER_NAME", user), ("DATABASE_NAME", database)):
+        if not IDENTIFIER.match(value or ""):
+            raise ValueError(f"{name} '{value}' is not a PostgreSQL identifier (lower-case letters, digits, underscores)")
+    return [
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '%s') "
+        "THEN CREATE ROLE %s LOGIN; END IF; END $$" % (user, user),
+        # No password at all: with rds_iam granted PostgreSQL accepts only IAM auth tokens for this role.
+        "ALTER ROLE %s WITH LOGIN PASSWORD NULL" % user,
+        "GRANT rds_iam TO %s" % user,
+        "GRANT CONNECT, TEMPORARY ON DATABASE %s TO %s" % (database, user),
+        "GRANT USAGE, CREATE ON SCHEMA public TO %s" % user,
+        # Tables and sequences created before this role existed (by the master user).
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s" % user,
+        "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %s" % user,
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s" % user,
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s" % user,
+    ]
+
+
+def execute(client, sql, attempts=6, delay=10.0, sleep=time.sleep):
+    for attempt in range(1, attempts + 1):
+        try:
+            return client.execute_statement(
+                resourceArn=os.environ["CLUSTER_ARN"],
+                secretArn=os.environ["MASTER_SECRET_ARN"],
+                database=os.environ["DATABASE_NAME"],
+                sql=sql,
+            )
+        except Exception as error:  # botocore raises ClientError subclasses named by the service's error code
+            code = getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
+            if code not in RETRYABLE or attempt == attempts:
+                raise
+            sleep(delay)
+
+
+def handler(event, context, client=None):
+    client = client or boto3.client("rds-data")
+    user, database = os.environ.get("USER_NAME"), os.environ.get("DATABASE_NAME")
+    sql = statements(user, database)
+    for statement in sql:
+        execute(client, statement)
+    return {"user": user, "database": database, "statements": len(sql)}
