@@ -55,7 +55,12 @@ public sealed class NetworkStack : EasyPayStack
         var vpc = new MultiAzVpc(this, "vpc", new MultiAzVpcProps(Prefix, env.Network.VpcCidr, env.AvailabilityZones)
         {
             NatGateways = env.Network.NatGateways,
-            InterfaceEndpoints = env.Network.InterfaceEndpoints,
+            // network.interfaceEndpoints adds the nodes' endpoints (ECR, logs, Secrets Manager); the app's (STS) are
+            // there in every environment so its egress policy is the same everywhere.
+            InterfaceEndpoints = true,
+            InterfaceEndpointServices = env.Network.InterfaceEndpoints
+                ? [.. MultiAzVpcProps.DefaultInterfaceEndpointServices.Union(PlatformContract.AppAwsServices, StringComparer.Ordinal)]
+                : PlatformContract.AppAwsServices,
             FlowLogRetentionDays = env.LogRetentionDays,
             KubernetesClusterName = PlatformContract.ClusterName(env),
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,

@@ -51,6 +51,11 @@ public static class PlatformContract
     /// Secrets may read these and nothing else, e.g. easypay-prod/app/.</summary>
     public static string ApplicationSecretsPrefix(EnvironmentConfig env) => $"{env.ResourcePrefix}/app/";
 
+    /// <summary>The AWS APIs the app's pods call, each served by an interface endpoint (private DNS) in every
+    /// environment, whatever network.interfaceEndpoints says, so the backend's AWS egress stays inside the VPC:
+    /// STS, for AssumeRoleWithWebIdentity (IRSA). RDS IAM auth tokens are presigned locally (no call).</summary>
+    public static readonly IReadOnlyList<string> AppAwsServices = ["sts"];
+
     /// <summary>Known at synth time: the Container Insights log group of one type,
     /// /aws/containerinsights/CLUSTER/TYPE (the cluster stack creates them; the monitoring stack's runbooks name them).</summary>
     public static string ContainerInsightsLogGroupName(EnvironmentConfig env, string type) =>

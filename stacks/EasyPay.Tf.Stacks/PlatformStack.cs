@@ -87,8 +87,10 @@ public sealed class PlatformStack : EasyPayStack
             new EasypayExternalSecretsValues(new EasypayClusterSecretStoreValues(true, PlatformContract.ApplicationSecretsPrefix(env))),
             new EasypayNetworkValues(
                 network.PublicSubnetCidrs,
-                // With interface endpoints, AWS API calls stay inside the VPC: egress can be narrowed to it.
-                env.Network.InterfaceEndpoints ? [network.VpcCidr] : ["0.0.0.0/0"],
+                // Every environment has the interface endpoints the app calls (PlatformContract.AppAwsServices) in
+                // the private subnets, so the backend's AWS egress never leaves the VPC.
+                network.PrivateSubnetCidrs,
+                [.. app.PaymentProviders.Select(p => new EasypayPaymentProviderValues(p.Name, p.Cidrs, p.Ports))],
                 new EasypayCalicoPolicyValues(true)),
             // alb.securityGroupId stays empty: the cluster stack already admits the ALB to the pods on the app
             // port, and the controller must not edit the EKS-managed cluster security group.

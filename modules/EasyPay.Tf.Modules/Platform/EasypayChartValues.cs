@@ -60,7 +60,12 @@ public sealed record EasypayExternalSecretsValues(EasypayClusterSecretStoreValue
 /// <summary>The store of the application's own secrets: names under the prefix the controller's role may read.</summary>
 public sealed record EasypayClusterSecretStoreValues(bool Enabled, string SecretNamePrefix);
 
-public sealed record EasypayNetworkValues(IReadOnlyList<string> AlbSourceCidrs, IReadOnlyList<string> AwsApiEgressCidrs, EasypayCalicoPolicyValues CalicoPolicy);
+/// <summary>AwsEndpointCidrs: the subnets of the interface VPC endpoints (443 only). PaymentProviders: the backend's
+/// only egress beyond the VPC, one NetworkPolicy rule each.</summary>
+public sealed record EasypayNetworkValues(IReadOnlyList<string> AlbSourceCidrs, IReadOnlyList<string> AwsEndpointCidrs,
+    IReadOnlyList<EasypayPaymentProviderValues> PaymentProviders, EasypayCalicoPolicyValues CalicoPolicy);
+
+public sealed record EasypayPaymentProviderValues(string Name, IReadOnlyList<string> Cidrs, IReadOnlyList<int> Ports);
 
 public sealed record EasypayCalicoPolicyValues(bool Enabled);
 

@@ -157,6 +157,7 @@ public sealed record NetworkConfig
     /// <summary>"perAz" (HA) or "single" (cheap) in the file.</summary>
     public required NatGatewayMode NatGateways { get; init; }
 
+    /// <summary>The nodes' interface endpoints (ECR, CloudWatch Logs, Secrets Manager); the app's STS endpoint exists either way.</summary>
     public required bool InterfaceEndpoints { get; init; }
 }
 
@@ -315,6 +316,11 @@ public sealed record ApplicationConfig
     /// replicas serve at their HPA target (prod 10: "10x traffic spikes"). Sizes the HPA ceilings.</summary>
     public required double PeakTrafficFactor { get; init; }
 
+    /// <summary>The only destinations outside the VPC the backend may reach (through the NAT gateways): one
+    /// NetworkPolicy egress rule per provider. Every environment lists the same providers on the same ports
+    /// (sandbox endpoints outside production), so dev shows what prod will do.</summary>
+    public required IReadOnlyList<PaymentProviderConfig> PaymentProviders { get; init; }
+
     /// <summary>The HPA ceiling of a component: its explicit max, else min × PeakTrafficFactor rounded up.</summary>
     public int MaxReplicas(ReplicaConfig replicas)
     {
@@ -340,4 +346,20 @@ public sealed record ReplicaConfig
 
     /// <summary>HPA maximum; null = min × application.peakTrafficFactor. Set it only above that.</summary>
     public int? Max { get; init; }
+}
+
+/// <summary>An external payment provider the backend calls: its published public address ranges and TCP ports.</summary>
+public sealed record PaymentProviderConfig
+{
+    /// <summary>Lower-case identifier, unique in the environment (and the same in every environment).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the entry is (e.g. the provider's sandbox or live API), for the reader; not rendered.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Public IPv4 ranges, each /16 or narrower (EnvironmentRules.BroadestProviderPrefix).</summary>
+    public required IReadOnlyList<string> Cidrs { get; init; }
+
+    /// <summary>TCP ports on those ranges.</summary>
+    public required IReadOnlyList<int> Ports { get; init; }
 }

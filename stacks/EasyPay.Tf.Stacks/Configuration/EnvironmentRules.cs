@@ -137,6 +137,11 @@ public static partial class EnvironmentRules
             }
         }
 
+        foreach (var problem in CheckPaymentProviders(env.Application.PaymentProviders))
+        {
+            yield return problem;
+        }
+
         if (!env.Production)
         {
             yield break;
@@ -259,9 +264,90 @@ public static partial class EnvironmentRules
         }
     }
 
+    /// <summary>The broadest range a payment provider may list: a /16 is 65,536 addresses, more than any provider's
+    /// published API ranges (typically /20 to /32); a broader block is a hosting provider's or carrier's, shared
+    /// with unrelated tenants, so allowing it would hand the backend most of the internet on those ports.</summary>
+    public const int BroadestProviderPrefix = 16;
+
+    /// <summary>Ranges that are not a provider on the internet, with why (IANA IPv4 special-purpose registry, RFC 6890).</summary>
+    private static readonly (string Cidr, string Why)[] NonPublicRanges =
+    [
+        ("0.0.0.0/8", "\"this network\" (RFC 1122), not routable"),
+        ("10.0.0.0/8", "private (RFC 1918): the VPC and peered networks; the database subnets and AWS endpoints have their own rules"),
+        ("100.64.0.0/10", "shared address space (RFC 6598), carrier NAT and VPC secondary ranges, not a provider's public address"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local: it holds the instance metadata service (169.254.169.254), which pods must not reach"),
+        ("172.16.0.0/12", "private (RFC 1918): the VPC and peered networks; the database subnets and AWS endpoints have their own rules"),
+        ("192.168.0.0/16", "private (RFC 1918): the VPC and peered networks; the database subnets and AWS endpoints have their own rules"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved (and the broadcast address)"),
+    ];
+
+    /// <summary>application.paymentProviders: public, narrow, non-overlapping ranges and unique names.</summary>
+    private static IEnumerable<(string, string)> CheckPaymentProviders(IReadOnlyList<PaymentProviderConfig> providers)
+    {
+        var firstByName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < providers.Count; i++)
+        {
+            var at = $"application.paymentProviders[{i}]";
+            var provider = providers[i];
+            if (!string.IsNullOrEmpty(provider.Name) && !firstByName.TryAdd(provider.Name, i))
+            {
+                yield return ($"{at}.name", $"\"{provider.Name}\" is also the name of paymentProviders[{firstByName[provider.Name]}]; give each provider one entry (all its ranges and ports together)");
+            }
+            var parsed = new List<(int Index, Ipv4Cidr Cidr)>();
+            for (var c = 0; c < provider.Cidrs.Count; c++)
+            {
+                var field = $"{at}.cidrs[{c}]";
+                if (!Ipv4Cidr.TryParse(provider.Cidrs[c], out var cidr, out var error))
+                {
+                    yield return (field, error);
+                    continue;
+                }
+                if (cidr.IsAnywhere)
+                {
+                    yield return (field, "0.0.0.0/0 is the whole internet: list the ranges the provider publishes for its API");
+                    continue;
+                }
+                if (cidr.Prefix < BroadestProviderPrefix)
+                {
+                    yield return (field, $"{cidr} is a /{cidr.Prefix}, broader than /{BroadestProviderPrefix}: list the provider's published ranges, not a hosting provider's or carrier's block shared with others");
+                    continue;
+                }
+                var special = Array.FindIndex(NonPublicRanges, r => Ipv4Cidr.Parse(r.Cidr).Overlaps(cidr));
+                if (special >= 0)
+                {
+                    yield return (field, $"{cidr} overlaps {NonPublicRanges[special].Cidr}, {NonPublicRanges[special].Why}; a payment provider is reached on public addresses through NAT");
+                    continue;
+                }
+                var earlier = parsed.FindIndex(p => p.Cidr.Overlaps(cidr));
+                if (earlier >= 0)
+                {
+                    yield return (field, $"{cidr} overlaps cidrs[{parsed[earlier].Index}] ({parsed[earlier].Cidr}) of the same provider; list each range once");
+                    continue;
+                }
+                parsed.Add((c, cidr));
+            }
+        }
+    }
+
+    /// <summary>What the backend's provider egress looks like in an environment: names with their ports.</summary>
+    private static string ProviderShape(EnvironmentConfig env) => string.Join(", ",
+        env.Application.PaymentProviders.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name} on {string.Join("/", p.Ports.Order())}"));
+
     /// <summary>Rules over all environments together.</summary>
     public static IEnumerable<(string File, string Field, string Problem)> CheckTogether(IReadOnlyList<(string File, EnvironmentConfig Env)> envs)
     {
+        // One egress policy everywhere: the providers (and ports) are the same in every environment, only the
+        // addresses differ (sandbox or live), so what fails in prod fails in dev first.
+        for (var j = 1; j < envs.Count; j++)
+        {
+            if (ProviderShape(envs[j].Env) is var shape && shape != ProviderShape(envs[0].Env))
+            {
+                yield return (envs[j].File, "application.paymentProviders",
+                    $"lists [{shape}] but {envs[0].File} lists [{ProviderShape(envs[0].Env)}]; every environment calls the same providers on the same ports (sandbox endpoints outside production), so dev shows what prod will do: add or remove the provider in every file");
+            }
+        }
         for (var i = 0; i < envs.Count; i++)
         {
             for (var j = i + 1; j < envs.Count; j++)

@@ -1,3 +1,5 @@
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Network;
 using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Charts;
@@ -79,25 +81,59 @@ public class EasypayChartNetworkPolicyTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Backend_may_reach_the_database_subnets_on_5432_and_aws_apis_on_443_only(string environment)
+    public void Backend_may_reach_the_database_subnets_the_aws_endpoints_and_the_payment_providers_only(string environment)
     {
         var values = EasypayChart.Values(environment);
         var databaseCidrs = values.Texts("database.subnetCidrs");
         databaseCidrs.ShouldNotBeEmpty();
+        var env = environment == "default" ? null : TestEnvironments.Repository(environment);
+        var providers = env?.Application.PaymentProviders ?? [];
         var egress = EasypayChart.Render(environment).Single("NetworkPolicy", "easypay-backend").Nodes("spec.egress");
-        egress.Count.ShouldBe(2);
+        egress.Count.ShouldBe(2 + providers.Count);
 
-        var database = egress.Single(r => Ports(r).Contains("TCP/5432"));
+        var database = egress[0];
         Ports(database).ShouldBe(["TCP/5432"]);
         Cidrs(database.Nodes("to")).ShouldBe(databaseCidrs);
         database.Nodes("to").ShouldAllBe(p => !p.Has("ipBlock.except"));
 
-        var aws = egress.Single(r => Ports(r).Contains("TCP/443"));
+        // AWS APIs (STS) only through the interface endpoints, which the network stack puts in the private
+        // subnets of every environment (NetworkStackTests): never an address outside the VPC.
+        var aws = egress[1];
         Ports(aws).ShouldBe(["TCP/443"]);
-        Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsApiEgressCidrs"));
-        // The platform narrows AWS API egress to the VPC where interface endpoints serve the APIs (prod).
-        var env = environment == "default" ? null : TestEnvironments.Repository(environment);
-        values.Texts("network.awsApiEgressCidrs").ShouldBe(env?.Network.InterfaceEndpoints == true ? [env.Network.VpcCidr] : ["0.0.0.0/0"]);
+        Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsEndpointCidrs"));
+        if (env is not null)
+        {
+            var plan = SubnetPlan.Compute(Ipv4Cidr.Parse(env.Network.VpcCidr), env.AvailabilityZones);
+            Cidrs(aws.Nodes("to")).ShouldBe(plan.Where(p => p.Tier == SubnetTier.Private).Select(p => p.Cidr.ToString()));
+        }
+
+        // One rule per provider of the environment file, on its ports only.
+        for (var i = 0; i < providers.Count; i++)
+        {
+            var rule = egress[2 + i];
+            Cidrs(rule.Nodes("to")).ShouldBe(providers[i].Cidrs);
+            Ports(rule).ShouldBe(providers[i].Ports.Select(p => $"TCP/{p}"));
+        }
+        // Nothing is open to everywhere, in any environment.
+        egress.SelectMany(r => r.Nodes("to")).ShouldAllBe(p => p.Text("ipBlock.cidr") != "0.0.0.0/0" && p.Text("ipBlock.cidr") != "::/0");
+    }
+
+    [ToolFact(Tool.Helm)]
+    public void Pod_egress_has_the_same_shape_in_dev_staging_and_prod()
+    {
+        // Per policy and rule: the kind of each peer and the ports. Addresses (and how many subnets) may differ.
+        string Shape(string environment) => string.Join("\n", EasypayChart.Render(environment).OfKind("NetworkPolicy")
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => $"{p.ApiVersion} {p.Name}: " + string.Join(" | ", p.Nodes("spec.egress").Select(r =>
+                (r.Text("action") is { } action ? $"{action} {r.Text("protocol")}/{string.Join(",", r.Texts("destination.ports"))}" // Calico
+                    : string.Join(",", r.Nodes("to").Select(Peer).Distinct()) + " on " + string.Join(",", Ports(r)))))));
+        static string Peer(KubeManifest p) => p.Has("ipBlock") ? "ipBlock"
+            : string.Join("+", new[] { "namespaceSelector", "podSelector" }.Where(p.Has).Select(k => $"{k}{{{string.Join(",", p.StringMap($"{k}.matchLabels").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))}}}"));
+
+        var prod = Shape("prod");
+        prod.ShouldContain("easypay-backend: ipBlock on TCP/5432 | ipBlock on TCP/443 | ipBlock on TCP/443 | ipBlock on TCP/443,TCP/8443");
+        Shape("dev").ShouldBe(prod);
+        Shape("staging").ShouldBe(prod);
     }
 
     [ToolTheory(Tool.Helm)]

@@ -107,6 +107,13 @@ public class EasypayChartValidationTests
     [InlineData("externalSecrets:\n  clusterSecretStore:\n    secretNamePrefix: easypay-prod/app\n", "externalSecrets.clusterSecretStore.secretNamePrefix")]
     [InlineData("frontend:\n  tolerations:\n    - keyy: spot\n", "frontend.tolerations.0")]
     [InlineData("replicas: 3\n", "replicas")]
+    [InlineData("network:\n  awsEndpointCidrs: [0.0.0.0/0]\n", "network.awsEndpointCidrs.0")] // AWS APIs only inside the VPC
+    [InlineData("network:\n  awsEndpointCidrs: [52.94.0.0/16]\n", "network.awsEndpointCidrs.0")]
+    [InlineData("network:\n  paymentProviders: [{name: acquirer, cidrs: [0.0.0.0/0], ports: [443]}]\n", "network.paymentProviders.0.cidrs.0")]
+    [InlineData("network:\n  paymentProviders: [{name: acquirer, cidrs: [52.0.0.0/8], ports: [443]}]\n", "network.paymentProviders.0.cidrs.0")]
+    [InlineData("network:\n  paymentProviders: [{name: acquirer, cidrs: [203.0.113.0/26], ports: [70000]}]\n", "network.paymentProviders.0.ports.0")]
+    [InlineData("network:\n  paymentProviders: [{name: acquirer, cidrs: [203.0.113.0/26]}]\n", "network.paymentProviders.0")]
+    [InlineData("network:\n  paymentProviders: [{cidrs: [203.0.113.0/26], ports: [443]}]\n", "network.paymentProviders.0")]
     public void Invalid_values_are_rejected_with_the_field_named(string valuesYaml, string field)
     {
         var result = HelmCli.Template(EasypayChart.Args("prod", valuesYaml));

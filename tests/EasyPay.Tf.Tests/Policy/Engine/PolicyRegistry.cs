@@ -25,7 +25,7 @@ public static class PolicyRegistry
         .. HygieneRules.All,
     ];
 
-    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules];
+    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules, .. EgressRules.ChartAll];
 
     /// <summary>All rules, ordered by family as in the docs table.</summary>
     public static IReadOnlyList<PolicyRule> All { get; } =

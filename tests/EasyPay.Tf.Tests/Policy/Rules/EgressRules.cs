@@ -1,8 +1,13 @@
+using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Network;
+using EasyPay.Tf.Stacks.Configuration;
 using EasyPay.Tf.Tests.Policy.Engine;
+using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Policy.Rules;
 
-/// <summary>NET (egress): what runs Terraform inside the VPC dials out only where it must.</summary>
+/// <summary>NET (egress): what runs Terraform inside the VPC, and the app's pods, dial out only where they must.</summary>
 public static class EgressRules
 {
     public static readonly StackRule AgentEgress = new("NET-004",
@@ -46,4 +51,106 @@ public static class EgressRules
     };
 
     public static IReadOnlyList<StackRule> All { get; } = [AgentEgress];
+
+    public static readonly ChartRule AppPodEgress = new("NET-005",
+        "App pods' egress only to kube-dns, the database subnets on the database port, the AWS endpoint (private) subnets on 443 and the environment's payment providers on their ports; never 0.0.0.0/0, ::/0 or a range broader than /16",
+        Severity.Critical, Applicability.AllEnvironments,
+        "A pod that may dial anywhere can exfiltrate payment data or reach a provider another environment cannot; one allowlist, the same in every environment, makes dev show what prod will do.",
+        CheckAppPodEgress)
+    {
+        Subjects = ["NetworkPolicy"],
+    };
+
+    public static IReadOnlyList<ChartRule> ChartAll { get; } = [AppPodEgress];
+
+    /// <summary>Semantics of networking.k8s.io/v1 (k8s.io/api v0.35 networking/v1/types.go): an egress rule whose
+    /// <c>to</c> is empty or missing matches every destination, one whose <c>ports</c> is empty or missing every port,
+    /// and a port's protocol defaults to TCP.</summary>
+    private static IEnumerable<Violation> CheckAppPodEgress(ChartContext ctx)
+    {
+        var env = ctx.Env;
+        var plan = Ipv4Cidr.TryParse(env.Network.VpcCidr, out var vpc, out _) ? SubnetPlan.Compute(vpc, env.AvailabilityZones) : [];
+        var data = plan.Where(p => p.Tier == SubnetTier.Data).Select(p => p.Cidr).ToList();
+        var endpoints = plan.Where(p => p.Tier == SubnetTier.Private).Select(p => p.Cidr).ToList();
+        foreach (var policy in ctx.OfKind("NetworkPolicy"))
+        {
+            if (policy.ApiVersion.StartsWith("projectcalico.org/", StringComparison.Ordinal))
+            {
+                // A Calico Allow is evaluated beside the Kubernetes policies and would bypass this check.
+                foreach (var rule in policy.Nodes("spec.egress").Where(r => r.Text("action") == "Allow"))
+                {
+                    var nets = rule.Texts("destination.nets");
+                    yield return ctx.Violation(policy, $"Calico egress rule allows {rule.Text("protocol") ?? "any protocol"} to {(nets.Count > 0 ? string.Join(",", nets) : "anywhere")}: express allows as Kubernetes NetworkPolicies, which this rule checks");
+                }
+                continue;
+            }
+            var egress = policy.Nodes("spec.egress");
+            for (var i = 0; i < egress.Count; i++)
+            {
+                var rule = egress[i];
+                var ports = rule.Nodes("ports").Select(p => (Protocol: p.Text("protocol") ?? "TCP", Port: p.Text("port"), EndPort: p.Text("endPort"))).ToList();
+                var shown = ports.Count == 0 ? "every port" : string.Join(",", ports.Select(p => $"{p.Protocol}/{p.Port ?? "*"}{(p.EndPort is null ? "" : "-" + p.EndPort)}"));
+                var peers = rule.Nodes("to");
+                if (peers.Count == 0)
+                {
+                    yield return ctx.Violation(policy, $"egress[{i}] has no 'to': it allows every destination on {shown}");
+                    continue;
+                }
+                bool Only(params string[] allowed) => ports.Count > 0 && ports.All(p => p.EndPort is null && allowed.Contains($"{p.Protocol}/{p.Port}"));
+                foreach (var peer in peers)
+                {
+                    if (peer.Text("ipBlock.cidr") is { } cidr)
+                    {
+                        if (Problem(cidr) is { } problem)
+                        {
+                            yield return ctx.Violation(policy, $"egress[{i}] to {cidr} on {shown}: {problem}");
+                        }
+                        continue;
+                    }
+                    if (peer.Has("namespaceSelector"))
+                    {
+                        var dns = peer.StringMap("namespaceSelector.matchLabels") is { Count: 1 } ns && ns.GetValueOrDefault("kubernetes.io/metadata.name") == "kube-system"
+                            && peer.StringMap("podSelector.matchLabels") is { Count: 1 } pods && pods.GetValueOrDefault("k8s-app") == "kube-dns";
+                        if (!dns || !Only("UDP/53", "TCP/53"))
+                        {
+                            yield return ctx.Violation(policy, $"egress[{i}] reaches pods of other namespaces on {shown}: only kube-dns (kube-system, k8s-app=kube-dns) on UDP/TCP 53");
+                        }
+                    }
+                    // A podSelector alone stays inside the release's namespace.
+                }
+
+                string? Problem(string cidr)
+                {
+                    if (cidr.Contains(':', StringComparison.Ordinal))
+                    {
+                        return "IPv6: the VPC is IPv4 only, and ::/0 is the whole IPv6 internet";
+                    }
+                    if (!Ipv4Cidr.TryParse(cidr, out var block, out var error))
+                    {
+                        return error;
+                    }
+                    if (block.Prefix < EnvironmentRules.BroadestProviderPrefix)
+                    {
+                        return $"a /{block.Prefix} is broader than /{EnvironmentRules.BroadestProviderPrefix}{(block.IsAnywhere ? " (the whole internet)" : "")}";
+                    }
+                    if (data.Any(d => d.Contains(block)) && Only($"TCP/{AuroraPostgresCluster.Port}"))
+                    {
+                        return null;
+                    }
+                    if (endpoints.Any(e => e.Contains(block)) && Only("TCP/443"))
+                    {
+                        return null;
+                    }
+                    var providers = env.Application.PaymentProviders.Where(p => p.Cidrs.Any(c => Ipv4Cidr.TryParse(c, out var allowed, out _) && allowed.Contains(block))).ToList();
+                    if (providers.Any(p => Only([.. p.Ports.Select(port => $"TCP/{port}")])))
+                    {
+                        return null;
+                    }
+                    return providers.Count > 0
+                        ? $"a port that application.paymentProviders ({string.Join(", ", providers.Select(p => p.Name))}) does not list for it"
+                        : $"neither the data subnets on {AuroraPostgresCluster.Port}, the private subnets (AWS endpoints) on 443, nor a range of application.paymentProviders";
+                }
+            }
+        }
+    }
 }
