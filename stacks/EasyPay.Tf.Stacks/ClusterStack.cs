@@ -60,6 +60,15 @@ public sealed record ClusterOutputs
     /// <summary>Known at synth time: the log group every pod's stdout/stderr goes to (Fluent Bit of the
     /// Container Insights add-on).</summary>
     public required string ApplicationLogGroupName { get; init; }
+    /// <summary>Name of the ALB's web ACL, also its metric name: the WebACL dimension of AWS/WAFV2 metrics.</summary>
+    public required string WebAclName { get; init; }
+    /// <summary>Known at synth time: the Rule dimension of the per-IP rate rule on /api/*.</summary>
+    public required string WafRateRuleMetricName { get; init; }
+    /// <summary>Known at synth time: the Rule dimension of every rule of the web ACL.</summary>
+    public required IReadOnlyList<string> WafRuleMetricNames { get; init; }
+    /// <summary>Known at synth time: true when the rules block, false when they only count (the alarms watch
+    /// BlockedRequests or CountedRequests accordingly).</summary>
+    public required bool WafBlocks { get; init; }
 }
 
 /// <summary>&lt;env&gt;-cluster: the EKS control plane and managed nodes in the private subnets, the IRSA roles
@@ -131,6 +140,7 @@ public sealed class ClusterStack : EasyPayStack
             KubernetesGroups = [PlatformContract.DeveloperGroup],
         });
 
+        var https = config.Ingress.Protocol == ListenerProtocol.Https;
         var alb = new PublicLoadBalancer(this, "alb", new PublicLoadBalancerProps(
             Prefix, network.VpcId, network.PublicSubnetIds,
             // Every target is a frontend pod: the internet reaches nginx only, and nginx proxies /api/ to the
@@ -146,10 +156,22 @@ public sealed class ClusterStack : EasyPayStack
                 },
             ])
         {
-            CertificateArn = account.AlbCertificateArn,
+            // EnvironmentRules: https exactly where the account stack has a certificate, http with a reason elsewhere.
+            CertificateArn = https
+                ? account.AlbCertificateArn ?? throw new InvalidOperationException($"{env.Name}: cluster.ingress.protocol https without the account stack's ALB certificate")
+                : null,
+            SslPolicy = config.Ingress.SslPolicy ?? PublicLoadBalancer.DefaultSslPolicy,
             DeletionProtection = Posture.DeletionProtection,
             AccessLogRetentionDays = env.LogRetentionDays,
             ForceDestroyLogs = Posture.ForceDestroyBuckets,
+        });
+        var waf = new WebApplicationFirewall(this, "waf", new WebApplicationFirewallProps(Prefix, alb.Arn, env.LogRetentionDays)
+        {
+            Mode = config.Ingress.Waf.Mode,
+            ApiPathPrefix = PlatformContract.ApiPathPattern.TrimEnd('*'),
+            ApiRateLimit = config.Ingress.Waf.ApiRateLimitPer5Minutes,
+            RateWindowSeconds = 300,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
         var nodeSg = new NodeSecurityGroup(this, "node-sg", new NodeSecurityGroupProps(
             $"{Prefix}-eks-nodes", network.VpcId, eks.ClusterSecurityGroupId, alb.SecurityGroupId)
@@ -267,6 +289,10 @@ public sealed class ClusterStack : EasyPayStack
             NodeGroupMinSize = ng.MinSizePerAz * zones.Count,
             DeveloperGroup = PlatformContract.DeveloperGroup,
             ApplicationLogGroupName = PlatformContract.ContainerInsightsLogGroupName(env, "application"),
+            WebAclName = waf.WebAclName,
+            WafRateRuleMetricName = waf.RateRuleMetricName,
+            WafRuleMetricNames = waf.RuleMetricNames,
+            WafBlocks = config.Ingress.Waf.Mode == WafMode.Block,
         };
         ExportOutputs();
     }
@@ -343,5 +369,9 @@ public sealed class ClusterStack : EasyPayStack
         Output("node_group_min_size", "Minimum node count of the cluster (per-AZ minimum times AZs)", o.NodeGroupMinSize);
         Output("developer_group", "Kubernetes group the developer role is mapped to", o.DeveloperGroup);
         Output("application_log_group_name", "Log group every pod's stdout and stderr goes to", o.ApplicationLogGroupName);
+        Output("web_acl_name", "AWS WAF web ACL of the ALB (its name is also the WebACL dimension of its metrics)", o.WebAclName);
+        Output("waf_rate_rule_metric_name", $"Rule dimension of the per-IP rate rule on {PlatformContract.ApiPathPattern}", o.WafRateRuleMetricName);
+        Output("waf_rule_metric_names", "Rule dimension of every rule of the web ACL, in priority order", o.WafRuleMetricNames.ToArray());
+        Output("waf_blocks", "true when the web ACL blocks, false when its rules only count", o.WafBlocks);
     }
 }

@@ -25,6 +25,10 @@ public static class DeployPermissions
             : allows;
     }
 
+    /// <summary>What enabling and removing a web ACL's CloudWatch Logs destination needs besides wafv2.</summary>
+    public static readonly IReadOnlyList<string> WafLogDeliveryActions =
+        ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"];
+
     private static IReadOnlyList<PolicyStatement> Allows(string stack, EnvironmentConfig env)
     {
         // The monitoring stack also works in us-east-1 with a DNS zone: Route 53 health-check metrics exist only
@@ -41,8 +45,12 @@ public static class DeployPermissions
             ],
             ClusterStack.Name =>
             [
-                t.Regional("ClusterAndIngress", ["eks:*", "ec2:*", "elasticloadbalancing:*", "ecs:*", "autoscaling:Describe*", "ecr:PutReplicationConfiguration", "ecr:DescribeRegistry"]),
+                t.Regional("ClusterAndIngress", ["eks:*", "ec2:*", "elasticloadbalancing:*", "wafv2:*", "ecs:*", "autoscaling:Describe*", "ecr:PutReplicationConfiguration", "ecr:DescribeRegistry"]),
                 t.Logs(), .. t.Keys(), t.Roles(), t.Buckets(), t.Secrets(),
+                // WAF logging to CloudWatch Logs is a vended log delivery: the caller creates the delivery and WAF
+                // adds the log groups' resource policy with the caller's rights (CloudWatch Logs user guide, "Logs
+                // sent to CloudWatch Logs"); none of these take a log-group resource.
+                t.Regional("WafLogDelivery", WafLogDeliveryActions),
                 Table.Global("IrsaProvider", ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
                     "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
                     "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"],

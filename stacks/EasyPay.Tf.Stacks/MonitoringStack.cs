@@ -66,6 +66,7 @@ public sealed class MonitoringStack : EasyPayStack
             DbInstanceMemoryGiB = AuroraInstanceClass.Parse(env.Database.InstanceClass).MemoryGiB,
             NatGatewayIds = network.NatGatewayIds,
             ApplicationLogGroupName = cluster.ApplicationLogGroupName,
+            Waf = new WafSignals(cluster.WebAclName, env.Region, cluster.WafRuleMetricNames, cluster.WafRateRuleMetricName, cluster.WafBlocks),
         };
         var alarms = new AlarmSet(this, "alarms", new AlarmSetProps(Prefix, topic.Arn, PlatformAlarms.Definitions(signals))
         {

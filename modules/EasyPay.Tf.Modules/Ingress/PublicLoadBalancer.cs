@@ -38,8 +38,9 @@ public sealed record PublicLoadBalancerProps(string Name, string VpcId, IReadOnl
     /// <summary>ACM certificate: HTTPS on 443 and HTTP redirected to it. Null = HTTP only (non-production).</summary>
     public string? CertificateArn { get; init; }
 
-    /// <summary>TLS 1.3 and 1.2 with forward secrecy only.</summary>
-    public string SslPolicy { get; init; } = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+    /// <summary>The HTTPS listener's security policy, one of <see cref="PublicLoadBalancer.Tls13Policies"/>.
+    /// @default <see cref="PublicLoadBalancer.DefaultSslPolicy"/></summary>
+    public string SslPolicy { get; init; } = PublicLoadBalancer.DefaultSslPolicy;
 
     public bool DeletionProtection { get; init; } = true;
 
@@ -217,6 +218,14 @@ public sealed class PublicLoadBalancer : Construct
 
     public const string AccessLogPrefix = "alb";
 
+    /// <summary>TLS 1.3 and TLS 1.2 with forward-secret AEAD ciphers only ("Res": no CBC, no RSA key exchange).</summary>
+    public const string DefaultSslPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
+
+    /// <summary>The ELB security policies this module accepts: TLS 1.3 with at most restricted TLS 1.2 (names from the
+    /// ELB user guide, "Security policies for your Application Load Balancer"; the PQ one adds hybrid post-quantum key
+    /// exchange and is the console's default since 2025-09).</summary>
+    public static readonly IReadOnlyList<string> Tls13Policies = [DefaultSslPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"];
+
     /// <summary>The access log bucket. ALB log delivery only writes to buckets encrypted with SSE-S3, not
     /// SSE-KMS, so this bucket is the one documented exception to the CMK rule; it is still private,
     /// versioned and TLS-only, and holds nothing but access logs.</summary>
@@ -255,6 +264,8 @@ public sealed class PublicLoadBalancer : Construct
             .Check((props.Targets ?? []).Select(t => t.Key).Distinct().Count() == (props.Targets ?? []).Count, nameof(props.Targets), "has duplicate keys")
             .CheckReferenceOr(props.CertificateArn, "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$",
                 nameof(props.CertificateArn), $"'{props.CertificateArn}' is not an ACM certificate ARN", optional: true)
+            .Check(Tls13Policies.Contains(props.SslPolicy), nameof(props.SslPolicy),
+                $"'{props.SslPolicy}' is not one of the TLS 1.3 policies {string.Join(", ", Tls13Policies)}")
             .Check(props.HealthCheckIntervalSeconds is >= 5 and <= 300, nameof(props.HealthCheckIntervalSeconds), "must be 5-300 seconds")
             .Check(props.HealthyThreshold is >= 2 and <= 10, nameof(props.HealthyThreshold), "must be 2-10")
             .Check(props.UnhealthyThreshold is >= 2 and <= 10, nameof(props.UnhealthyThreshold), "must be 2-10")

@@ -29,6 +29,11 @@ public static class PlatformAlarms
     public const int SustainedMinutes = 3;
     public const int NodeCpuSustainedMinutes = 5;
 
+    /// <summary>Requests the web ACL blocks in a minute before someone looks: a scanner or an attack (or a rule
+    /// that started to hit real clients after a deployment or an AWS rule-group update). About 5 a second: one
+    /// client's stray bad request or a crawler's probe stays below it.</summary>
+    public const double WafMatchesPerMinute = 300;
+
     public const string DatabaseDegraded = "database-degraded";
     public const string HealthCheckAlarm = "dns-health-check";
 
@@ -46,6 +51,10 @@ public static class PlatformAlarms
         alarms.AddRange(LoadBalancer(s));
         alarms.AddRange(Database(s));
         alarms.AddRange(Cluster(s));
+        if (s.Waf is { } waf)
+        {
+            alarms.AddRange(WebAcl(waf));
+        }
         alarms.Add(new AlarmDefinition("nat-port-allocation-errors",
             "NAT gateways are dropping outbound connections (port allocation errors): calls from the pods to payment providers fail. " +
             "Check first: the NAT gateways' ActiveConnectionCount and the backend's outbound connection pooling (too many new connections to one destination).",
@@ -116,6 +125,23 @@ public static class PlatformAlarms
             EvaluationPeriods = SloWindowMinutes,
             DatapointsToAlarm = 1,
         };
+    }
+
+    private static IEnumerable<AlarmDefinition> WebAcl(WafSignals w)
+    {
+        var verb = w.Blocks ? "blocked" : "would have blocked (count mode: nothing is blocked)";
+        yield return new AlarmDefinition("waf-blocked-spike",
+            $"The web ACL {verb} more than {Num(WafMatchesPerMinute)} requests in a minute: an attack or scan is under way, or a rule now hits real clients. " +
+            "Check first: the WAF log group (aws-waf-logs-...) with Logs Insights for the terminating rule, client IPs and URIs, then whether payments' 4xx rose (a false positive) or not (an attack held off).",
+            PlatformMetrics.WafMatches(w), AlarmComparison.GreaterThanThreshold, WafMatchesPerMinute,
+            AlarmSeverity.Critical,
+            MissingData.NotBreaching); // WAF publishes a rule's datapoint only in minutes it matched
+        yield return new AlarmDefinition("waf-api-rate-limited",
+            $"A client IP exceeded the payment API's rate limit and is being {(w.Blocks ? "blocked" : "counted (count mode: not blocked)")} on /api/*: a flood from one address, or a legitimate integrator behind one IP (NAT) that outgrew the limit. " +
+            "Check first: the WAF log for the rate rule's client IPs, then whether they are a known merchant or partner (raise cluster.ingress.waf.apiRateLimitPer5Minutes) or an attacker (the rule keeps blocking them).",
+            PlatformMetrics.WafRule(w, w.RateRuleMetricName), AlarmComparison.GreaterThanThreshold, 0,
+            AlarmSeverity.Critical,
+            MissingData.NotBreaching); // no datapoint in a minute without a rate-limited request
     }
 
     private static IEnumerable<AlarmDefinition> Database(PlatformSignals s)

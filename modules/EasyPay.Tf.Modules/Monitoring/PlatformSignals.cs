@@ -40,6 +40,9 @@ public sealed record PlatformSignals
     /// <summary>Where the payment API logs, named in the alarm descriptions; null = "the application log group".</summary>
     public string? ApplicationLogGroupName { get; init; }
 
+    /// <summary>The ALB's web ACL; null = none (no WAF alarms).</summary>
+    public WafSignals? Waf { get; init; }
+
     /// <summary>Aurora readers exist (replica lag and reader alarms make sense).</summary>
     public bool HasDbReaders => DbInstanceIdentifiers.Count > 1;
 
@@ -60,8 +63,29 @@ public sealed record PlatformSignals
             .Check(DbMaxConnections > 0, nameof(DbMaxConnections), $"{DbMaxConnections} must be positive (the connection alarm is a share of it)")
             .Check(DbInstanceMemoryGiB > 0, nameof(DbInstanceMemoryGiB), $"{DbInstanceMemoryGiB} must be positive (the memory alarm is a share of it)")
             .Check(NatGatewayIds.Count > 0, nameof(NatGatewayIds), "is empty: the VPC has at least one NAT gateway");
+        if (Waf is { } waf)
+        {
+            v.CheckNotEmpty(waf.WebAclName, "Waf.WebAclName")
+                .CheckNotEmpty(waf.Region, "Waf.Region")
+                .Check(waf.RuleMetricNames.Count > 0, "Waf.RuleMetricNames", "is empty: name the metric of every rule of the web ACL")
+                .Check(waf.RuleMetricNames.Contains(waf.RateRuleMetricName), "Waf.RateRuleMetricName", $"'{waf.RateRuleMetricName}' is not one of the rule metric names");
+        }
         v.ThrowIfInvalid();
     }
+}
+
+/// <summary>How CloudWatch knows the ALB's AWS WAF web ACL: AWS/WAFV2 metrics carry the dimensions WebACL, Region
+/// (regional ACLs) and Rule (each rule's metric name).</summary>
+/// <param name="WebAclName">The web ACL's name, equal to its metric name (may be a token).</param>
+/// <param name="Region">The ACL's region (Region dimension).</param>
+/// <param name="RuleMetricNames">Known at synth time: every rule's metric name.</param>
+/// <param name="RateRuleMetricName">Known at synth time: the per-IP rate rule's metric name.</param>
+/// <param name="Blocks">Known at synth time: rules block (BlockedRequests) rather than count (CountedRequests).</param>
+public sealed record WafSignals(string WebAclName, string Region, IReadOnlyList<string> RuleMetricNames, string RateRuleMetricName, bool Blocks)
+{
+    /// <summary>What a matching rule publishes in this mode (AWS WAF developer guide, "AWS WAF metrics and dimensions":
+    /// rules in Count mode report their matches as Count metrics).</summary>
+    public string MatchMetric => Blocks ? "BlockedRequests" : "CountedRequests";
 }
 
 /// <summary>The platform's metrics, shared by its alarms and its dashboard.</summary>
@@ -124,6 +148,18 @@ public static class PlatformMetrics
 
     public static MetricStat NatGateway(string natGatewayId, string metric, string statistic) =>
         new("AWS/NATGateway", metric, statistic, new Dictionary<string, string> { ["NatGatewayId"] = natGatewayId });
+
+    /// <summary>Requests one rule of the web ACL blocked (or, in count mode, counted) in the period.</summary>
+    public static MetricStat WafRule(WafSignals w, string ruleMetricName) =>
+        new("AWS/WAFV2", w.MatchMetric, "Sum", new Dictionary<string, string> { ["WebACL"] = w.WebAclName, ["Region"] = w.Region, ["Rule"] = ruleMetricName })
+        { Label = ruleMetricName };
+
+    /// <summary>Requests any rule of the web ACL blocked (counted), summed rule by rule: each request is counted
+    /// once per matching rule in count mode, once (by the terminating rule) in block mode.</summary>
+    public static MetricMath WafMatches(WafSignals w) =>
+        new(string.Join(" + ", w.RuleMetricNames.Select((_, i) => $"FILL(rule{i}, 0)")),
+            w.RuleMetricNames.Select((name, i) => (Id: $"rule{i}", Metric: WafRule(w, name))).ToDictionary(x => x.Id, x => x.Metric))
+        { Label = w.Blocks ? "Requests blocked by the web ACL" : "Requests the web ACL would block (count mode)" };
 
     public static MetricStat Route53HealthCheck(string healthCheckId) =>
         new("AWS/Route53", "HealthCheckStatus", "Minimum", new Dictionary<string, string> { ["HealthCheckId"] = healthCheckId });

@@ -56,6 +56,8 @@ public static class CostModel
         ["aws_eks_addon"] = "EKS add-ons are free; their pods run on the priced nodes",
         ["aws_lb_listener"] = "part of the ALB's price",
         ["aws_lb_listener_rule"] = "part of the ALB's price (rule evaluations count in LCUs)",
+        ["aws_wafv2_web_acl_association"] = "free (the web ACL is priced)",
+        ["aws_wafv2_web_acl_logging_configuration"] = "priced as log ingestion (aws_cloudwatch_log_group)",
         ["aws_lb_target_group"] = "part of the ALB's price",
         ["aws_s3_bucket_lifecycle_configuration"] = "configuration of a priced bucket",
         ["aws_s3_bucket_ownership_controls"] = "configuration of a priced bucket",
@@ -141,7 +143,7 @@ public static class CostModel
             "aws_nat_gateway", "aws_eip", "aws_vpc_endpoint", "aws_kms_key", "aws_eks_cluster", "aws_eks_node_group", "aws_lb",
             "aws_rds_cluster_instance", "aws_db_proxy", "aws_db_proxy_endpoint", "aws_cloudwatch_metric_alarm",
             "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard", "aws_route53_health_check", "aws_sns_topic",
-            "aws_ecs_service", "aws_ecr_repository", "aws_cloudtrail", "aws_guardduty_detector",
+            "aws_ecs_service", "aws_ecr_repository", "aws_cloudtrail", "aws_guardduty_detector", "aws_wafv2_web_acl",
         };
         foreach (var (stack, json) in facts.Stacks)
         {
@@ -242,8 +244,16 @@ public static class CostModel
         Line("cluster", "ALB capacity units", Use("albAverageLcu") * hours, "LCU-hours", "alb.lcuHour", "albAverageLcu");
         // An internet-facing ALB has a public IPv4 address in each of its AZs (at least), billed like any other.
         Line("cluster", "Public IPv4 addresses (ALB, one per AZ)", facts.Stacks["cluster"].Count("aws_lb") * facts.Zones.Count * hours, "address-hours", "ec2.publicIpv4.hour");
-        var ingest = Use("logsIngestGbPerMonth");
-        Line("cluster", "CloudWatch Logs ingestion (all stacks)", ingest, "GB", "cloudwatch.logs.ingest.gb", "logsIngestGbPerMonth");
+        var acls = facts.Stacks["cluster"].Resources("aws_wafv2_web_acl").ToList();
+        if (acls.Count > 0)
+        {
+            Line("cluster", "AWS WAF web ACL", acls.Count, "web ACL-months", "waf.webAcl.month");
+            Line("cluster", "AWS WAF rules and managed rule groups", acls.Sum(a => a.Body["rule"]?.AsArray().Count ?? 0), "rule-months", "waf.rule.month");
+            Line("cluster", "AWS WAF requests inspected", Use("wafRequestsMillionPerMonth"), "million requests", "waf.requests.million", "wafRequestsMillionPerMonth");
+        }
+        // WAF logs every request to its own group: added to the other log volume.
+        var ingest = Use("logsIngestGbPerMonth") + (acls.Count > 0 ? Use("wafLogsGbPerMonth") : 0);
+        Line("cluster", "CloudWatch Logs ingestion (all stacks)", ingest, "GB", "cloudwatch.logs.ingest.gb", acls.Count > 0 ? "logsIngestGbPerMonth + wafLogsGbPerMonth" : "logsIngestGbPerMonth");
         var retentionMonths = Math.Min(facts.Env.LogRetentionDays, 3653) / 30.0;
         Line("cluster", $"CloudWatch Logs storage ({facts.Env.LogRetentionDays} days kept)", ingest * Use("logsStoredCompression") * retentionMonths, "GB-month",
             "cloudwatch.logs.storage.gbMonth", "steady state: monthly ingest × compression × months kept");

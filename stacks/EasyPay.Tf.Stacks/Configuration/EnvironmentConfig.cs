@@ -1,4 +1,5 @@
 using EasyPay.Tf.Modules.Cluster;
+using EasyPay.Tf.Modules.Ingress;
 using EasyPay.Tf.Modules.Network;
 
 namespace EasyPay.Tf.Stacks.Configuration;
@@ -194,8 +195,46 @@ public sealed record ClusterConfig
     public required ClusterAddonsConfig Addons { get; init; }
 
     /// <summary>Bring-your-own ACM certificate for the ALB's HTTPS listener (only without monitoring.dns: with a
-    /// zone the account stack issues one); null and no zone = HTTP only (non-production).</summary>
+    /// zone the account stack issues one); null and no zone = no certificate (ingress.protocol must be http).</summary>
     public string? CertificateArn { get; init; }
+
+    /// <summary>The ALB's listeners and web ACL.</summary>
+    public required IngressConfig Ingress { get; init; }
+}
+
+/// <summary>"https" or "http" in the file.</summary>
+public enum ListenerProtocol
+{
+    /// <summary>HTTPS on 443 with the pinned TLS policy; HTTP on 80 only redirects to it.</summary>
+    Https,
+
+    /// <summary>Plain HTTP on 80 (no certificate); non-production only, with a reason.</summary>
+    Http,
+}
+
+/// <summary>How the internet reaches the ALB and what filters it (cluster.ingress).</summary>
+public sealed record IngressConfig
+{
+    public required ListenerProtocol Protocol { get; init; }
+
+    /// <summary>The HTTPS listener's ELB security policy, pinned (one of PublicLoadBalancer.Tls13Policies); required
+    /// with https.</summary>
+    public string? SslPolicy { get; init; }
+
+    /// <summary>Why the environment serves plain HTTP; required with http.</summary>
+    public string? HttpReason { get; init; }
+
+    public required WafConfig Waf { get; init; }
+}
+
+/// <summary>The web ACL in front of the ALB (cluster.ingress.waf).</summary>
+public sealed record WafConfig
+{
+    /// <summary>"count" (rules only count: tuning) or "block" (production) in the file.</summary>
+    public required WafMode Mode { get; init; }
+
+    /// <summary>Requests one client IP may send to the payment API (/api/*) in 5 minutes before it is blocked.</summary>
+    public required int ApiRateLimitPer5Minutes { get; init; }
 }
 
 public sealed record UpgradePolicyConfig

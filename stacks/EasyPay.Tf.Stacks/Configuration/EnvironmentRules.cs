@@ -105,6 +105,11 @@ public static partial class EnvironmentRules
             yield return ("cluster.nodeGroup.desiredSizePerAz", $"{ng.DesiredSizePerAz} must lie between minSizePerAz {ng.MinSizePerAz} and maxSizePerAz {ng.MaxSizePerAz}");
         }
 
+        foreach (var problem in CheckIngress(env))
+        {
+            yield return problem;
+        }
+
         // Database
         if (!AuroraInstanceClass.TryParse(env.Database.InstanceClass, out var instanceClass, out var classError))
         {
@@ -156,9 +161,13 @@ public static partial class EnvironmentRules
         {
             yield return ("network.natGateways", "production needs \"perAz\": a single NAT gateway is a single point of failure for every private subnet");
         }
-        if (env.Cluster.CertificateArn is null && env.Monitoring.Dns is null)
+        if (env.Cluster.Ingress.Protocol != ListenerProtocol.Https)
         {
-            yield return ("cluster.certificateArn", "production serves payments over HTTPS only: configure monitoring.dns (the account stack then issues and validates the ALB's certificate) or give an ACM certificate ARN here");
+            yield return ("cluster.ingress.protocol", "production serves payments over HTTPS only: set \"https\" with an sslPolicy (and monitoring.dns or cluster.certificateArn for the certificate)");
+        }
+        if (env.Cluster.Ingress.Waf.Mode != Modules.Ingress.WafMode.Block)
+        {
+            yield return ("cluster.ingress.waf.mode", "production blocks what the web ACL matches: set \"block\" (count only logs attacks; tune in staging or dev)");
         }
         if (env.Database.ReaderCount < 1)
         {
@@ -204,6 +213,48 @@ public static partial class EnvironmentRules
             if (r.Min < env.AvailabilityZones.Count)
             {
                 yield return ($"{field}.min", $"{r.Min} is below the AZ count {env.AvailabilityZones.Count}; production runs a replica in every AZ");
+            }
+        }
+    }
+
+    /// <summary>HTTPS exactly where a certificate exists, with a pinned policy; plain HTTP only with a reason.</summary>
+    private static IEnumerable<(string, string)> CheckIngress(EnvironmentConfig env)
+    {
+        var ingress = env.Cluster.Ingress;
+        var certificate = env.Monitoring.Dns is not null ? "monitoring.dns (the account stack issues the ALB's certificate)"
+            : env.Cluster.CertificateArn is not null ? "cluster.certificateArn" : null;
+        if (ingress.Protocol == ListenerProtocol.Https)
+        {
+            if (certificate is null && !env.Production)
+            {
+                yield return ("cluster.ingress.protocol", "\"https\" needs a certificate: configure monitoring.dns (the account stack then issues and validates it) or give cluster.certificateArn, or use \"http\" with an httpReason");
+            }
+            else if (certificate is null)
+            {
+                yield return ("cluster.ingress.protocol", "production serves payments over HTTPS only, and \"https\" needs a certificate: configure monitoring.dns (the account stack then issues and validates it) or give cluster.certificateArn");
+            }
+            if (ingress.SslPolicy is null)
+            {
+                yield return ("cluster.ingress.sslPolicy", "is missing: pin the HTTPS listener's TLS policy (e.g. \"ELBSecurityPolicy-TLS13-1-2-Res-2021-06\") so an AWS default never changes it silently");
+            }
+            if (ingress.HttpReason is not null)
+            {
+                yield return ("cluster.ingress.httpReason", "is set although protocol is \"https\"; remove it");
+            }
+        }
+        else
+        {
+            if (certificate is not null)
+            {
+                yield return ("cluster.ingress.protocol", $"is \"http\" although {certificate} provides a certificate: serve \"https\" with an sslPolicy (HTTP then only redirects)");
+            }
+            if (ingress.HttpReason is null)
+            {
+                yield return ("cluster.ingress.httpReason", "is missing: plain HTTP sends every request unencrypted; say why this environment needs it (or use \"https\")");
+            }
+            if (ingress.SslPolicy is not null)
+            {
+                yield return ("cluster.ingress.sslPolicy", "is set although protocol is \"http\" (no HTTPS listener uses it); remove it or use \"https\"");
             }
         }
     }

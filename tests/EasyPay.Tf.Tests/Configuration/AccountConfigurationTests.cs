@@ -101,7 +101,7 @@ public class AccountConfigurationTests
     public void Production_without_a_zone_or_a_certificate_is_rejected()
     {
         ProblemOf("prod", j => j["monitoring"]!["dns"] = null)
-            .ShouldStartWith("environments/prod.json: cluster.certificateArn: production serves payments over HTTPS only: configure monitoring.dns");
+            .ShouldStartWith("environments/prod.json: cluster.ingress.protocol: production serves payments over HTTPS only, and \"https\" needs a certificate: configure monitoring.dns");
     }
 
     [Fact]

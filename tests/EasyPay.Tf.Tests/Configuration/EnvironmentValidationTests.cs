@@ -381,7 +381,7 @@ public class EnvironmentValidationTests
     public void Production_needs_https()
     {
         ProblemOf("prod", j => j["monitoring"]!["dns"] = null)
-            .ShouldStartWith("environments/prod.json: cluster.certificateArn: production serves payments over HTTPS only");
+            .ShouldStartWith("environments/prod.json: cluster.ingress.protocol: production serves payments over HTTPS only, and \"https\" needs a certificate");
         // With a zone the account stack issues the certificate; without one, a certificate of your own is enough.
         using var files = new EnvironmentFiles();
         files.Edit("prod", j =>
@@ -390,5 +390,117 @@ public class EnvironmentValidationTests
             j["cluster"]!["certificateArn"] = "arn:aws:acm:eu-west-1:333344445555:certificate/0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
         });
         Should.NotThrow(() => files.Load());
+    }
+
+    private static JsonObject Ingress(JsonObject env) => env["cluster"]!["ingress"]!.AsObject();
+
+    [Fact]
+    public void Production_may_not_serve_plain_http()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("prod", j =>
+        {
+            Ingress(j)["protocol"] = "http";
+            Ingress(j).Remove("sslPolicy");
+            Ingress(j)["httpReason"] = "trying plain http in production";
+        }).Problems();
+        problems.ShouldContain("environments/prod.json: cluster.ingress.protocol: production serves payments over HTTPS only: set \"https\" with an sslPolicy (and monitoring.dns or cluster.certificateArn for the certificate)");
+        // The zone gives a certificate, so http is refused there too.
+        problems.ShouldContain(p => p.StartsWith("environments/prod.json: cluster.ingress.protocol: is \"http\" although monitoring.dns", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Staging_has_a_zone_so_it_must_serve_https()
+    {
+        ProblemOf("staging", j =>
+        {
+            Ingress(j)["protocol"] = "http";
+            Ingress(j).Remove("sslPolicy");
+            Ingress(j)["httpReason"] = "staging would like plain http";
+        }).ShouldBe("environments/staging.json: cluster.ingress.protocol: is \"http\" although monitoring.dns (the account stack issues the ALB's certificate) provides a certificate: serve \"https\" with an sslPolicy (HTTP then only redirects)");
+    }
+
+    [Fact]
+    public void Https_without_a_certificate_is_rejected_outside_production()
+    {
+        ProblemOf("dev", j =>
+        {
+            Ingress(j)["protocol"] = "https";
+            Ingress(j).Remove("httpReason");
+            Ingress(j)["sslPolicy"] = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
+        }).ShouldStartWith("environments/dev.json: cluster.ingress.protocol: \"https\" needs a certificate: configure monitoring.dns");
+    }
+
+    [Fact]
+    public void Https_needs_a_pinned_tls_policy()
+    {
+        ProblemOf("prod", j => Ingress(j).Remove("sslPolicy"))
+            .ShouldStartWith("environments/prod.json: cluster.ingress.sslPolicy: is missing: pin the HTTPS listener's TLS policy");
+    }
+
+    [Fact]
+    public void Only_tls_1_3_policies_are_accepted()
+    {
+        // ELBSecurityPolicy-2016-08 is the API's default (TLS 1.0-1.2) when none is given (ELB user guide, security policies).
+        ProblemOf("prod", j => Ingress(j)["sslPolicy"] = "ELBSecurityPolicy-2016-08")
+            .ShouldStartWith("environments/prod.json: cluster.ingress.sslPolicy: \"ELBSecurityPolicy-2016-08\" is not one of");
+    }
+
+    [Fact]
+    public void The_schema_offers_exactly_the_tls_policies_the_load_balancer_accepts()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "environments", "environment.schema.json")))!;
+        schema["properties"]!["cluster"]!["properties"]!["ingress"]!["properties"]!["sslPolicy"]!["enum"]!.AsArray().Select(n => n!.ToString())
+            .ShouldBe(EasyPay.Tf.Modules.Ingress.PublicLoadBalancer.Tls13Policies);
+    }
+
+    [Fact]
+    public void Http_needs_a_reason_and_no_tls_policy()
+    {
+        using var files = new EnvironmentFiles();
+        var problems = files.Edit("dev", j =>
+        {
+            Ingress(j).Remove("httpReason");
+            Ingress(j)["sslPolicy"] = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
+        }).Problems();
+        problems.ShouldBe([
+            "environments/dev.json: cluster.ingress.httpReason: is missing: plain HTTP sends every request unencrypted; say why this environment needs it (or use \"https\")",
+            "environments/dev.json: cluster.ingress.sslPolicy: is set although protocol is \"http\" (no HTTPS listener uses it); remove it or use \"https\"",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_reason_for_http_is_refused_with_https()
+    {
+        ProblemOf("staging", j => Ingress(j)["httpReason"] = "left over from an http experiment")
+            .ShouldBe("environments/staging.json: cluster.ingress.httpReason: is set although protocol is \"https\"; remove it");
+    }
+
+    [Fact]
+    public void Production_blocks_with_its_web_acl()
+    {
+        ProblemOf("prod", j => Ingress(j)["waf"]!["mode"] = "count")
+            .ShouldStartWith("environments/prod.json: cluster.ingress.waf.mode: production blocks what the web ACL matches: set \"block\"");
+        // Outside production count mode is allowed (dev's file uses it).
+        using var files = new EnvironmentFiles();
+        files.Load("dev")[0].Cluster.Ingress.Waf.Mode.ShouldBe(EasyPay.Tf.Modules.Ingress.WafMode.Count);
+    }
+
+    [Theory]
+    [InlineData(9, "is below the minimum 10")]
+    [InlineData(2000000001, "is above the maximum 2000000000")]
+    public void The_rate_limit_is_within_what_aws_waf_accepts(long limit, string reason)
+    {
+        // Rate-based rule limit 10-2,000,000,000: terraform-provider-aws CHANGELOG 5.66.0 ("Reduce rate_based_statement.limit minimum from 100 to 10").
+        var problem = ProblemOf("staging", j => Ingress(j)["waf"]!["apiRateLimitPer5Minutes"] = limit);
+        problem.ShouldStartWith("environments/staging.json: cluster.ingress.waf.apiRateLimitPer5Minutes:");
+        problem.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void An_unknown_waf_mode_is_rejected()
+    {
+        ProblemOf("dev", j => Ingress(j)["waf"]!["mode"] = "monitor")
+            .ShouldBe("environments/dev.json: cluster.ingress.waf.mode: \"monitor\" is not one of \"count\", \"block\"");
     }
 }

@@ -221,7 +221,7 @@ public class ClusterStackTests
     public void Every_resource_name_carries_the_environment_prefix(string env)
     {
         var json = Stack(env);
-        var named = new[] { ("aws_iam_role", "name"), ("aws_security_group", "name"), ("aws_lb", "name"), ("aws_lb_target_group", "name"), ("aws_s3_bucket", "bucket"), ("aws_launch_template", "name"), ("aws_eks_node_group", "node_group_name_prefix") };
+        var named = new[] { ("aws_iam_role", "name"), ("aws_security_group", "name"), ("aws_lb", "name"), ("aws_lb_target_group", "name"), ("aws_s3_bucket", "bucket"), ("aws_launch_template", "name"), ("aws_eks_node_group", "node_group_name_prefix"), ("aws_wafv2_web_acl", "name") };
         foreach (var (type, field) in named)
         {
             json.Resources(type).ShouldAllBe(r => r.Body.Str(field)!.StartsWith($"easypay-{env}-", StringComparison.Ordinal));
@@ -232,7 +232,9 @@ public class ClusterStackTests
         json.Resources("aws_cloudwatch_log_group").Select(g => g.Body.Str("name")).ShouldBe(
             [$"/aws/eks/easypay-{env}/cluster", .. new[] { "application", "dataplane", "host", "performance" }.Select(t => $"/aws/containerinsights/easypay-{env}/{t}"),
              // With Terraform Cloud: the agents' log group and their ECS cluster's Container Insights group.
-             .. Env(env).TerraformCloud is null ? Array.Empty<string>() : [$"/easypay/easypay-{env}-tfc-agent", $"/aws/ecs/containerinsights/easypay-{env}-tfc-agent/performance"]],
+             .. Env(env).TerraformCloud is null ? Array.Empty<string>() : [$"/easypay/easypay-{env}-tfc-agent", $"/aws/ecs/containerinsights/easypay-{env}-tfc-agent/performance"],
+             // WAF logs only to groups named aws-waf-logs-... (AWS WAF developer guide, CloudWatch Logs destinations).
+             $"aws-waf-logs-easypay-{env}"],
             ignoreOrder: true);
     }
 
@@ -270,5 +272,47 @@ public class ClusterStackTests
         issuer.ShouldStartWith("${local.");
         json["locals"]![issuer[8..^1]]!.ToString().ShouldBe($"${{replace(aws_eks_cluster.{json.Resources("aws_eks_cluster")[0].Name}.identity[0].oidc[0].issuer, \"https://\", \"\")}}");
         outputs["alb_arn_suffix"]!.Str("value")!.ShouldEndWith(".arn_suffix}");
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Staging_and_prod_serve_https_only_with_the_pinned_tls_1_3_policy_and_redirect_http(string env)
+    {
+        var json = Stack(env);
+        var listeners = json.Resources("aws_lb_listener").Select(l => l.Body).ToList();
+        var https = listeners.Single(l => l.Str("protocol") == "HTTPS");
+        // ELB user guide, "Security policies for your Application Load Balancer": TLS 1.3 + TLS 1.2 with restricted ciphers.
+        https.Str("ssl_policy").ShouldBe("ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
+        https.Str("ssl_policy").ShouldBe(Env(env).Cluster.Ingress.SslPolicy);
+        var http = listeners.Single(l => l.Str("protocol") == "HTTP");
+        (http.Str("default_action.0.type"), http.Str("default_action.0.redirect.protocol"), http.Str("default_action.0.redirect.port"), http.Str("default_action.0.redirect.status_code"))
+            .ShouldBe(("redirect", "HTTPS", "443", "HTTP_301"));
+        listeners.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Dev_serves_plain_http_as_its_file_says()
+    {
+        Env("dev").Cluster.Ingress.Protocol.ShouldBe(EasyPay.Tf.Stacks.Configuration.ListenerProtocol.Http);
+        Stack("dev").Resources("aws_lb_listener").ShouldHaveSingleItem().Body.Str("protocol").ShouldBe("HTTP");
+    }
+
+    [Theory]
+    [InlineData("dev", "count")]
+    [InlineData("staging", "block")]
+    [InlineData("prod", "block")]
+    public void The_web_acl_guards_the_alb_in_the_environments_mode(string env, string ownAction)
+    {
+        var json = Stack(env);
+        var alb = json.Resources("aws_lb").ShouldHaveSingleItem();
+        var acl = json.Resources("aws_wafv2_web_acl").ShouldHaveSingleItem();
+        var association = json.Single("aws_wafv2_web_acl_association");
+        association.Str("resource_arn").ShouldBe($"${{aws_lb.{alb.Name}.arn}}");
+        association.Str("web_acl_arn").ShouldBe($"${{aws_wafv2_web_acl.{acl.Name}.arn}}");
+        json.Single("aws_wafv2_web_acl_logging_configuration").Str("resource_arn").ShouldBe($"${{aws_wafv2_web_acl.{acl.Name}.arn}}");
+        var rate = acl.Body["rule"]!.AsArray().Single(r => r.Str("name") == $"easypay-{env}-api-rate")!;
+        rate["action"]!.AsObject().Select(p => p.Key).ShouldBe([ownAction]);
+        rate.Str("statement.rate_based_statement.limit").ShouldBe(Env(env).Cluster.Ingress.Waf.ApiRateLimitPer5Minutes.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -23,6 +23,7 @@ public class DeployPermissionsTests
         ["aws_eks_cluster"] = "eks", ["aws_eks_node_group"] = "eks", ["aws_eks_addon"] = "eks", ["aws_eks_access_entry"] = "eks", ["aws_eks_access_policy_association"] = "eks",
         ["aws_lb"] = "elasticloadbalancing", ["aws_lb_listener"] = "elasticloadbalancing", ["aws_lb_listener_rule"] = "elasticloadbalancing", ["aws_lb_target_group"] = "elasticloadbalancing",
         ["aws_ecr_replication_configuration"] = "ecr",
+        ["aws_wafv2_web_acl"] = "wafv2", ["aws_wafv2_web_acl_association"] = "wafv2", ["aws_wafv2_web_acl_logging_configuration"] = "wafv2",
         ["aws_ecs_cluster"] = "ecs", ["aws_ecs_service"] = "ecs", ["aws_ecs_task_definition"] = "ecs",
         ["aws_secretsmanager_secret"] = "secretsmanager", ["aws_secretsmanager_secret_version"] = "secretsmanager",
         ["aws_s3_bucket"] = "s3", ["aws_s3_bucket_lifecycle_configuration"] = "s3", ["aws_s3_bucket_ownership_controls"] = "s3", ["aws_s3_bucket_policy"] = "s3",
@@ -80,6 +81,21 @@ public class DeployPermissionsTests
                     $"{env}-{stack}: {type}.{name} is in {region}, which no {service} statement of the role allows");
             }
         }
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void The_cluster_workspace_may_set_up_waf_log_delivery_to_cloudwatch_logs(string env)
+    {
+        // CloudWatch Logs user guide, "Logs sent to CloudWatch Logs" (vended logs such as AWS WAF): the caller needs
+        // logs:CreateLogDelivery, logs:PutResourcePolicy, logs:DescribeResourcePolicies and logs:DescribeLogGroups;
+        // DeleteLogDelivery undoes the delivery on destroy.
+        var allowed = RoleStatements(env, ClusterStack.Name).Where(s => s.Str("Effect") == "Allow" && OneOrMany(s["Resource"]).Contains("*"))
+            .SelectMany(Actions).ToHashSet();
+        new[] { "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups" }
+            .Where(a => !allowed.Contains(a)).ShouldBeEmpty();
+        allowed.ShouldContain("wafv2:*");
     }
 
     [Theory]

@@ -230,4 +230,18 @@ public class MonitoringStackTests
             Of(env).Json["provider"]!["aws"]![0]!["default_tags"]![0]!["tags"]!.Str("Stack").ShouldBe(MonitoringStack.Name);
         }
     }
+
+    [Theory]
+    [InlineData("dev", "CountedRequests")]
+    [InlineData("prod", "BlockedRequests")]
+    public void Waf_alarms_read_the_web_acl_from_the_cluster_stack_and_watch_its_mode(string env, string metric)
+    {
+        var s = Of(env);
+        var spike = s.Json.Resources("aws_cloudwatch_metric_alarm").Single(a => a.Body.Str("alarm_name") == $"easypay-{env}-waf-blocked-spike").Body;
+        var inputs = spike["metric_query"]!.AsArray().Where(q => q!["metric"] is not null).Select(q => q!["metric"]!).ToList();
+        inputs.Select(m => m.Str("dimensions.Rule")).ShouldBe(UpstreamOutputs.Cluster(s.Env).WafRuleMetricNames, ignoreOrder: true);
+        inputs.ShouldAllBe(m => m.Str("metric_name") == metric && m.Str("namespace") == "AWS/WAFV2" && m.Str("dimensions.Region") == "eu-west-1");
+        var rate = s.Json.Resources("aws_cloudwatch_metric_alarm").Single(a => a.Body.Str("alarm_name") == $"easypay-{env}-waf-api-rate-limited").Body;
+        (rate.Str("metric_name"), rate.Str("dimensions.Rule"), rate.Str("period"), rate.Str("evaluation_periods")).ShouldBe((metric, $"easypay-{env}-api-rate", "60", "1"));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EasyPay.Tf.Stacks;
 using EasyPay.Tf.Tests.Support;
@@ -27,6 +28,27 @@ public partial class StackOutputTests
         var outputs = SynthesizedApp.Repository.Stack("prod-cluster")["output"]!.AsObject()
             .Select(o => o.Key).Where(k => !k.StartsWith(CrossStackPrefix, StringComparison.Ordinal));
         outputs.ShouldBe(typeof(ClusterOutputs).GetProperties().Select(p => SnakeCase().Replace(p.Name, "_$1").ToLowerInvariant()), ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public void The_monitoring_stack_reads_the_web_acl_name_from_the_cluster_stacks_state(string env)
+    {
+        var app = SynthesizedApp.Repository;
+        var cluster = app.Stack($"{env}-cluster");
+        var aclName = cluster.Resources("aws_wafv2_web_acl").ShouldHaveSingleItem().Name;
+        // The cluster stack exports the name for the consumer (CDKTF's cross-stack output) ...
+        var exported = cluster["output"]!.AsObject().Single(o => o.Key.StartsWith(CrossStackPrefix, StringComparison.Ordinal)
+            && o.Value.Str("value") == $"${{aws_wafv2_web_acl.{aclName}.name}}").Key;
+        // ... and every WebACL dimension of the monitoring stack's WAF alarms is that output, read through remote state.
+        var alarms = app.Stack($"{env}-monitoring").Resources("aws_cloudwatch_metric_alarm").Where(a => a.Body.Str("alarm_name")!.StartsWith($"easypay-{env}-waf-", StringComparison.Ordinal)).ToList();
+        alarms.Count.ShouldBe(2);
+        var dimensions = alarms.SelectMany(a => a.Body["metric_query"] is JsonArray q
+            ? q.Where(x => x!["metric"] is not null).Select(x => x.Str("metric.dimensions.WebACL"))
+            : [a.Body.Str("dimensions.WebACL")]).ToList();
+        dimensions.ShouldNotBeEmpty();
+        dimensions.ShouldAllBe(d => d == $"${{data.terraform_remote_state.cross-stack-reference-input-{env}-cluster.outputs.{exported}}}");
     }
 
     [GeneratedRegex("(?<=[a-z0-9])([A-Z])")]

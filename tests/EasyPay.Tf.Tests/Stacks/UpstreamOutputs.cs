@@ -82,6 +82,10 @@ public static class UpstreamOutputs
             NodeGroupMinSize = env.Cluster.NodeGroup.MinSizePerAz * env.AvailabilityZones.Count,
             DeveloperGroup = "easypay-developers",
             ApplicationLogGroupName = $"/aws/containerinsights/{env.ResourcePrefix}/application",
+            WebAclName = $"{env.ResourcePrefix}-edge",
+            WafRateRuleMetricName = $"{env.ResourcePrefix}-api-rate",
+            WafRuleMetricNames = [.. new[] { "aws-ip-reputation", "api-rate", "api-body-size", "aws-common", "aws-known-bad-inputs", "aws-sqli" }.Select(r => $"{env.ResourcePrefix}-{r}")],
+            WafBlocks = env.Cluster.Ingress.Waf.Mode == EasyPay.Tf.Modules.Ingress.WafMode.Block,
         };
     }
 

@@ -21,7 +21,11 @@ public class PlatformAlarmsTests
         DbMaxConnections = Xlarge.DefaultMaxConnections,
         DbInstanceMemoryGiB = Xlarge.MemoryGiB,
         NatGatewayIds = ["nat-1", "nat-2", "nat-3"],
+        Waf = Waf(blocks: true),
     };
+
+    private static WafSignals Waf(bool blocks) =>
+        new("easypay-test-edge", "eu-west-1", ["easypay-test-aws-ip-reputation", "easypay-test-api-rate", "easypay-test-aws-common"], "easypay-test-api-rate", blocks);
 
     private static AlarmDefinition Alarm(string name, PlatformSignals? s = null) =>
         PlatformAlarms.Definitions(s ?? Signals()).Single(a => a.Name == name);
@@ -196,5 +200,44 @@ public class PlatformAlarmsTests
         {
             doc.ShouldContain($"`easypay-<env>-{name}`", customMessage: $"docs/alarms.md does not explain {name}");
         }
+    }
+
+    [Theory]
+    [InlineData(true, "BlockedRequests")]
+    [InlineData(false, "CountedRequests")]
+    public void Waf_alarms_watch_what_the_rules_do_in_their_mode_and_fire_within_a_minute(bool blocks, string metric)
+    {
+        // AWS WAF developer guide, "AWS WAF metrics and dimensions": namespace AWS/WAFV2, dimensions WebACL, Region and
+        // Rule; rules in Count mode report their matches as Count metrics. WAF reports once a minute.
+        var s = Signals() with { Waf = Waf(blocks) };
+        var spike = Alarm("waf-blocked-spike", s);
+        spike.Severity.ShouldBe(AlarmSeverity.Critical);
+        spike.Threshold.ShouldBe(PlatformAlarms.WafMatchesPerMinute);
+        var math = spike.Metric.ShouldBeOfType<MetricMath>();
+        math.Inputs.Values.Select(m => m.Dimensions["Rule"]).ShouldBe(s.Waf!.RuleMetricNames, ignoreOrder: true);
+        math.Inputs.Values.ShouldAllBe(m => m.Namespace == "AWS/WAFV2" && m.MetricName == metric && m.Statistic == "Sum"
+            && m.Dimensions["WebACL"] == "easypay-test-edge" && m.Dimensions["Region"] == "eu-west-1");
+        var rate = Alarm("waf-api-rate-limited", s);
+        var stat = rate.Metric.ShouldBeOfType<MetricStat>();
+        (stat.MetricName, stat.Dimensions["Rule"], rate.Threshold, rate.Comparison).ShouldBe((metric, "easypay-test-api-rate", 0, AlarmComparison.GreaterThanThreshold));
+        foreach (var alarm in new[] { spike, rate })
+        {
+            // One 60-second datapoint (OBS-002): the defaults of AlarmDefinition.
+            (alarm.PeriodSeconds * alarm.DatapointsToAlarm).ShouldBeLessThanOrEqualTo(60);
+            alarm.TreatMissingData.ShouldBe(MissingData.NotBreaching);
+        }
+    }
+
+    [Fact]
+    public void Without_a_web_acl_there_are_no_waf_alarms()
+    {
+        PlatformAlarms.Definitions(Signals() with { Waf = null }).ShouldNotContain(a => a.Name.StartsWith("waf-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_rate_rule_outside_the_web_acl_is_rejected()
+    {
+        var s = Signals() with { Waf = Waf(true) with { RateRuleMetricName = "easypay-test-other" } };
+        Should.Throw<ArgumentException>(() => PlatformAlarms.Definitions(s)).Message.ShouldContain("Waf.RateRuleMetricName");
     }
 }
