@@ -143,6 +143,23 @@ public class ClusterStackTests
         condition.Single(kv => kv.Key.EndsWith(":aud", StringComparison.Ordinal)).Value!.ToString().ShouldBe("sts.amazonaws.com");
     }
 
+    /// <summary>Developers may create pods only in the app namespace (the chart's Role; the cluster stack grants them no
+    /// other Kubernetes rights), so every IRSA role but the admission-guarded backend's trusts a service account elsewhere.</summary>
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public void No_irsa_role_but_the_guarded_backends_trusts_a_service_account_in_the_app_namespace(string env)
+    {
+        var subjects = Stack(env).Resources("aws_iam_role")
+            .Select(r => JsonNode.Parse(r.Body.Str("assume_role_policy")!)!["Statement"]![0]!)
+            .Where(s => s.Str("Action") == "sts:AssumeRoleWithWebIdentity" && s.Str("Principal.Federated")!.Contains("aws_iam_openid_connect_provider", StringComparison.Ordinal))
+            .Select(s => s["Condition"]!["StringEquals"]!.AsObject().Single(kv => kv.Key.EndsWith(":sub", StringComparison.Ordinal)).Value!.ToString())
+            .ToList();
+        subjects.Count.ShouldBeGreaterThan(5);
+        subjects.Where(s => s.StartsWith($"system:serviceaccount:{PlatformContract.AppNamespace}:", StringComparison.Ordinal))
+            .ShouldBe([$"system:serviceaccount:{PlatformContract.BackendAccount.Namespace}:{PlatformContract.BackendAccount.Name}"]);
+    }
+
     [Fact]
     public void External_secrets_reads_only_the_applications_own_secrets_and_the_backend_role_gets_its_permission_from_the_database_stack()
     {

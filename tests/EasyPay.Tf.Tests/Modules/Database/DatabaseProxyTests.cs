@@ -13,16 +13,7 @@ public class DatabaseProxyTests
     private static JsonObject Synth(Func<AuroraPostgresCluster, DatabaseProxyProps> props, Action<DatabaseProxy>? use = null) =>
         ConstructSynth.Stack((stack, _) =>
         {
-            var cluster = new AuroraPostgresCluster(stack, "db", new AuroraPostgresClusterProps
-            {
-                Name = "easypay-test",
-                EngineVersion = "16.6",
-                InstanceClass = "db.r6g.large",
-                AvailabilityZones = ["eu-west-1a", "eu-west-1b"],
-                VpcId = "vpc-0123",
-                SubnetIds = Subnets,
-                DatabaseName = "easypay",
-            });
+            var cluster = new AuroraPostgresCluster(stack, "db", AuroraPostgresClusterTests.Props(1));
             var proxy = new DatabaseProxy(stack, "proxy", props(cluster));
             use?.Invoke(proxy);
         });

@@ -10,17 +10,7 @@ public class IamDatabaseUserTests
     private static JsonObject Synth(Func<AuroraPostgresCluster, IamDatabaseUserProps> props, bool dataApi = true) =>
         ConstructSynth.Stack((stack, aws) =>
         {
-            var cluster = new AuroraPostgresCluster(stack, "db", new AuroraPostgresClusterProps
-            {
-                Name = "easypay-test",
-                EngineVersion = "16.6",
-                InstanceClass = "db.r6g.large",
-                AvailabilityZones = ["eu-west-1a", "eu-west-1b"],
-                VpcId = "vpc-0123",
-                SubnetIds = ["subnet-a", "subnet-b"],
-                DatabaseName = "easypay",
-                EnableDataApi = dataApi,
-            });
+            var cluster = new AuroraPostgresCluster(stack, "db", AuroraPostgresClusterTests.Props(1) with { EnableDataApi = dataApi });
             _ = new IamDatabaseUser(stack, "user", props(cluster));
         });
 
