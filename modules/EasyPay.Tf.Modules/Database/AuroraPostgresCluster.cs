@@ -123,6 +123,8 @@ public sealed class AuroraPostgresCluster : Construct
     public string SecretArn { get; }
     /// <summary>Known at synth time: the master user (only RDS and the Data API log in as it).</summary>
     public string MasterUsername { get; }
+    /// <summary>Known at synth time: the instance class of every instance, e.g. db.r6g.large.</summary>
+    public string InstanceClassName { get; }
     public string KmsKeyArn { get; }
     public string SecurityGroupId { get; }
     public string VpcId { get; }
@@ -285,6 +287,7 @@ public sealed class AuroraPostgresCluster : Construct
         ReaderEndpoint = cluster.ReaderEndpoint;
         DatabaseName = props.DatabaseName;
         MasterUsername = props.MasterUsername;
+        InstanceClassName = props.InstanceClass;
         SecretArn = cluster.MasterUserSecret.Get(0).SecretArn;
         KmsKeyArn = key.Arn;
         SecurityGroupId = sg.Id;

@@ -57,6 +57,8 @@ public sealed class IamDatabaseUser : Construct
             .Check(props.Cluster is not null, nameof(props.Cluster), "is required")
             .Check(props.Cluster is null || props.Cluster.DataApiEnabled, nameof(props.Cluster),
                 "has the Data API off: set EnableDataApi on the cluster (the role is created through it)")
+            .Check(props.Cluster is null || !props.Cluster.InstanceClassName.StartsWith("db.t", StringComparison.Ordinal), nameof(props.Cluster),
+                $"runs {props.Cluster?.InstanceClassName}: the Data API does not run on T instance classes (Aurora User Guide, \"Data API limitations\"); use db.r6g.large or larger")
             .Check(IsValidName(props.UserName), nameof(props.UserName),
                 $"'{props.UserName}' is not a PostgreSQL role name: lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters")
             .Check(props.Cluster is null || props.UserName != props.Cluster.MasterUsername, nameof(props.UserName),
@@ -94,8 +96,8 @@ public sealed class IamDatabaseUser : Construct
             MemorySize = 256,
             // Six Data API attempts 10 s apart ride out a writer that is still starting.
             Timeout = 120,
-            // One run at a time: two concurrent runs would race on CREATE ROLE.
-            ReservedConcurrentExecutions = 1,
+            // No reserved concurrency: a new account's quota of 10 leaves nothing to reserve (Lambda keeps 10
+            // unreserved), and Terraform invokes the function once per change anyway.
             Environment = new LambdaFunctionEnvironment
             {
                 // Names and ARNs only; the master secret's value never leaves Secrets Manager and the Data API.

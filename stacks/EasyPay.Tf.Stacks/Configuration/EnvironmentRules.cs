@@ -115,6 +115,11 @@ public static partial class EnvironmentRules
         {
             yield return ("database.instanceClass", classError);
         }
+        if (instanceClass is { Burstable: true })
+        {
+            // The application's IAM database user is created through the Data API (IamDatabaseUser).
+            yield return ("database.instanceClass", $"{instanceClass.Name} is burstable: the RDS Data API, through which the stack creates the application's IAM database user, does not run on T classes (Aurora User Guide, \"Data API limitations\"), and CPU credits run out under load; use db.r6g.large or larger");
+        }
         if (env.Database.MaxReaderCount is { } maxReaders && (env.Database.ReaderCount < 1 || maxReaders <= env.Database.ReaderCount))
         {
             yield return ("database.maxReaderCount", $"{maxReaders} needs readerCount of at least 1 and below it (readerCount {env.Database.ReaderCount}): Aurora Auto Scaling scales on the readers' CPU and adds readers above the ones Terraform manages");
@@ -172,10 +177,6 @@ public static partial class EnvironmentRules
         if (env.Database.ReaderCount < 1)
         {
             yield return ("database.readerCount", "production needs at least 1 reader so Aurora can fail over to another AZ");
-        }
-        if (instanceClass is { Burstable: true })
-        {
-            yield return ("database.instanceClass", $"{instanceClass.Name} is burstable (CPU credits run out under load); use a db.r* class in production");
         }
         if (env.Database.BackupRetentionDays < ProductionBackupRetentionDays)
         {

@@ -325,11 +325,13 @@ public class EnvironmentValidationTests
         problem.ShouldContain(reason);
     }
 
-    [Fact]
-    public void Production_may_not_run_a_burstable_database()
+    [Theory]
+    [InlineData("prod")]
+    [InlineData("dev")] // the Data API that creates the IAM database user refuses T classes in every environment
+    public void No_environment_runs_a_burstable_database(string env)
     {
-        ProblemOf("prod", j => j["database"]!["instanceClass"] = "db.t4g.large")
-            .ShouldStartWith("environments/prod.json: database.instanceClass: db.t4g.large is burstable");
+        ProblemOf(env, j => j["database"]!["instanceClass"] = "db.t4g.large")
+            .ShouldStartWith($"environments/{env}.json: database.instanceClass: db.t4g.large is burstable: the RDS Data API");
     }
 
     [Fact]

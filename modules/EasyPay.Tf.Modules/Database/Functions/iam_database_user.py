@@ -5,8 +5,10 @@ statements below as the master user through the Data API, which reads the master
 path to the database, no password in this function, in Terraform state or in any pod. Every statement is
 idempotent, so a re-run (or a run against a database restored from a snapshot) converges to the same grants.
 
-The role may log in only with IAM auth tokens (rds_iam) and has no password; it owns what it creates in the
-public schema (the application's migrations) and may read and write the tables and sequences already there.
+The role may log in only with IAM auth tokens (rds_iam) and has no password. It owns the public schema's tables,
+views and sequences: the ones it creates (the application's migrations) and, after an upgrade from the design in
+which the application connected as the master user, the ones the master user created (their ownership moves to it,
+or the next migration that alters one would fail: PostgreSQL lets only the owner ALTER, DROP or index a table).
 """
 
 import os
@@ -34,9 +36,22 @@ def statements(user, database):
         "GRANT rds_iam TO %s" % user,
         "GRANT CONNECT, TEMPORARY ON DATABASE %s TO %s" % (database, user),
         "GRANT USAGE, CREATE ON SCHEMA public TO %s" % user,
-        # Tables and sequences created before this role existed (by the master user).
-        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s" % user,
-        "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %s" % user,
+        # PostgreSQL 16 lets a role hand an object to another only if it may SET ROLE to it (ALTER TABLE, OWNER TO).
+        "GRANT %s TO CURRENT_USER" % user,
+        # What the master user owns in public moves to the application role (sequences owned by a column or an
+        # identity move with their table; extension members stay the extension's). A 5 s lock timeout per table: a busy table fails the run, which is retried
+        # on the next apply, rather than queueing every query behind an ACCESS EXCLUSIVE lock.
+        "DO $$ DECLARE r record; BEGIN PERFORM set_config('lock_timeout', '5s', true); "
+        "FOR r IN SELECT c.relname, c.relkind FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) "
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S') "
+        "AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))) "
+        "AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend x WHERE x.objid = c.oid AND x.deptype = 'e') "
+        "LOOP EXECUTE format('ALTER %%s public.%%I OWNER TO %s', "
+        "CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.relname); "
+        "END LOOP; END $$" % user,
+        # Anything an operator later creates as the master user stays usable by the application.
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s" % user,
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s" % user,
     ]

@@ -51,6 +51,14 @@ class HandlerTests(unittest.TestCase):
         self.assertIn("GRANT rds_iam TO easypay_app", sql)  # IAM auth tokens only (RDS User Guide, IAM database authentication for PostgreSQL)
         self.assertIn("ALTER ROLE easypay_app WITH LOGIN PASSWORD NULL", sql)
         self.assertFalse(any("SUPERUSER" in s or "CREATEROLE" in s or "rds_superuser" in s for s in sql))
+        # Upgrade from the master-user design: the master's tables, views and sequences in public move to the app role,
+        # which needs the master to be a member of it first (PostgreSQL 16 ALTER TABLE ... OWNER TO).
+        grant = sql.index("GRANT easypay_app TO CURRENT_USER")
+        transfer = next(i for i, s in enumerate(sql) if "OWNER TO easypay_app" in s)
+        self.assertLess(grant, transfer)
+        self.assertIn("ALTER %s public.%I OWNER TO easypay_app", sql[transfer])
+        self.assertIn("lock_timeout", sql[transfer])
+        self.assertNotIn("%%", sql[transfer])
 
     def test_a_starting_writer_is_retried_and_other_errors_are_not(self):
         api = FakeDataApi(failures=["DatabaseUnavailableException", "DatabaseUnavailableException"])
