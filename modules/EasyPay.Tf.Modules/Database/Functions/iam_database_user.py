@@ -67,8 +67,11 @@ def execute(client, sql, attempts=6, delay=10.0, sleep=time.sleep):
                 sql=sql,
             )
         except Exception as error:  # botocore raises ClientError subclasses named by the service's error code
-            code = getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
-            if code not in RETRYABLE or attempt == attempts:
+            details = getattr(error, "response", {}).get("Error", {})
+            code, message = details.get("Code", type(error).__name__), details.get("Message", str(error))
+            # Right after enable_http_endpoint (an upgrade applies it in the same run) the endpoint may still refuse.
+            starting_endpoint = code == "BadRequestException" and "HttpEndpoint" in message
+            if (code not in RETRYABLE and not starting_endpoint) or attempt == attempts:
                 raise
             sleep(delay)
 

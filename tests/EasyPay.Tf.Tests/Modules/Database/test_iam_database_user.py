@@ -11,9 +11,9 @@ import iam_database_user as fn  # noqa: E402
 
 
 class ClientError(Exception):
-    def __init__(self, code):
+    def __init__(self, code, message=""):
         super().__init__(code)
-        self.response = {"Error": {"Code": code}}
+        self.response = {"Error": {"Code": code, "Message": message}}
 
 
 class FakeDataApi:
@@ -22,7 +22,8 @@ class FakeDataApi:
 
     def execute_statement(self, **kwargs):
         if self.failures:
-            raise ClientError(self.failures.pop(0))
+            failure = self.failures.pop(0)
+            raise ClientError(*failure) if isinstance(failure, tuple) else ClientError(failure)
         self.calls.append(kwargs)
         return {"numberOfRecordsUpdated": 0}
 
@@ -64,6 +65,11 @@ class HandlerTests(unittest.TestCase):
         api = FakeDataApi(failures=["DatabaseUnavailableException", "DatabaseUnavailableException"])
         fn.execute(api, "SELECT 1", sleep=lambda s: None)
         self.assertEqual(len(api.calls), 1)
+        api = FakeDataApi(failures=[("BadRequestException", "HttpEndpoint is not enabled for cluster easypay-dev")])
+        fn.execute(api, "SELECT 1", sleep=lambda s: None)
+        self.assertEqual(len(api.calls), 1)
+        with self.assertRaises(ClientError):
+            fn.execute(FakeDataApi(failures=[("BadRequestException", "ERROR: syntax error at or near")]), "SELECT 1", sleep=lambda s: None)
         with self.assertRaises(ClientError):
             fn.execute(FakeDataApi(failures=["AccessDeniedException"]), "SELECT 1", sleep=lambda s: None)
         with self.assertRaises(ClientError):
