@@ -69,6 +69,8 @@ install_npm_lock() { # dir: npm ci when the lockfile changed since the last inst
   fi
 }
 if [ "$want_cli" = 1 ]; then install_npm_lock "$ROOT"; fi
+# The CEL evaluator the chart tests run the admission policies through (one package, pinned by its lock).
+install_npm_lock "$ROOT/tests/EasyPay.Tf.Tests/Charts/admission"
 
 # --- jsii NuGet packages ---------------------------------------------------------------------------
 # Bump when the generation steps below change what gets built (not for log or comment edits).

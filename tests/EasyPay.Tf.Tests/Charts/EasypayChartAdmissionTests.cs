@@ -5,11 +5,13 @@ using EasyPay.Tf.Tests.Support;
 namespace EasyPay.Tf.Tests.Charts;
 
 /// <summary>The chart's ValidatingAdmissionPolicies, evaluated: the CEL of the rendered policies runs (through
-/// admission-eval.mjs, @marcbachmann/cel-js) against the requests a developer, the ReplicaSet controller and a
+/// admission/admission-eval.mjs, @marcbachmann/cel-js, installed by build/bootstrap.sh) against the requests a developer, the ReplicaSet controller and a
 /// kubectl exec send, so a typo or a wrong field path in an expression fails here rather than on the cluster.</summary>
 public class EasypayChartAdmissionTests
 {
     private const string Developer = "arn:aws:sts::333344445555:assumed-role/easypay-prod-developer/alice";
+    /// <summary>How kube-controller-manager's ReplicaSet controller appears in EKS audit logs (EKS Best Practices Guide,
+    /// scalability/kcp_monitoring, the per-controller Logs Insights query).</summary>
     private const string ReplicaSetController = "system:serviceaccount:kube-system:replicaset-controller";
 
     private static JsonObject Pod(string serviceAccount, string image, bool deprecatedField = false)
@@ -75,7 +77,7 @@ public class EasypayChartAdmissionTests
                 ["policies"] = new JsonArray([.. policies.Select((p, i) => (p, i)).Where(x => Matches(x.p, c.Operation, c.Resource)).Select(x => (JsonNode)x.i)]),
             })]),
         };
-        var script = Path.Combine(RepoPaths.Root, "tests", "EasyPay.Tf.Tests", "Charts", "admission-eval.mjs");
+        var script = Path.Combine(RepoPaths.Root, "tests", "EasyPay.Tf.Tests", "Charts", "admission", "admission-eval.mjs");
         var result = ProcessRunner.Run("node", [script], input.ToJsonString(), TimeSpan.FromSeconds(60));
         result.ExitCode.ShouldBe(0, result.Output);
         var verdicts = JsonSerializer.Deserialize<Dictionary<string, string>>(result.StdOut)!;
