@@ -50,6 +50,9 @@ public sealed class DatabaseStack : EasyPayStack
 
     public DatabaseOutputs Outputs { get; }
 
+    /// <summary>The RDS Proxy the application connects through (end-to-end IAM).</summary>
+    public string IamProxyName => $"{Prefix}-iam";
+
     public DatabaseStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster) : base(scope, env, Name)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -92,7 +95,9 @@ public sealed class DatabaseStack : EasyPayStack
             LogRetentionDays = env.LogRetentionDays,
         });
 
-        var proxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds, [appUser.UserName])
+        // Named easypay-<env>-iam: during an upgrade from password authentication the previous proxy (easypay-<env>)
+        // runs beside it (KeepPasswordProxy), so the running pods keep their connections until the platform moves them.
+        var proxy = new DatabaseProxy(this, "iam-proxy", new DatabaseProxyProps(IamProxyName, aurora, network.DataSubnetIds, [appUser.UserName])
         {
             // A read-only endpoint only where a reader survives any single failure: with one reader, a failover
             // makes it the writer and the endpoint has no target, so reads would fail exactly when the writer did.
@@ -101,6 +106,18 @@ public sealed class DatabaseStack : EasyPayStack
             TargetDependsOn = [appUser.Created],
         });
         proxy.AllowClientsFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
+        if (config.KeepPasswordProxy)
+        {
+            // Upgrade only, exactly the previous design's proxy (same construct id, so the same resources in state):
+            // old pods log in through it with the master secret's password until the new chart has rolled out.
+            var passwordProxy = new DatabaseProxy(this, "proxy", new DatabaseProxyProps(Prefix, aurora, network.DataSubnetIds, [])
+            {
+                ReadOnlyEndpoint = config.ReaderCount >= MinReadersForReadOnlyEndpoint,
+                LogRetentionDays = env.LogRetentionDays,
+                MasterSecretPasswordClients = true,
+            });
+            passwordProxy.AllowClientsFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
+        }
         // The backend's IRSA role may connect through the proxy as the application's role, and do nothing else.
         proxy.GrantConnect("backend-connect", new IamRoleName(cluster.BackendRoleName), appUser.UserName, $"{Prefix}-backend-database-connect");
 

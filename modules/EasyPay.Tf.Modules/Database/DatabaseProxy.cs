@@ -40,6 +40,12 @@ public sealed record DatabaseProxyProps(string Name, AuroraPostgresCluster Clust
     /// <summary>A read-only endpoint over the readers; only meaningful when the cluster has readers. @default true</summary>
     public bool ReadOnlyEndpoint { get; init; } = true;
 
+    /// <summary>Upgrade only: the proxy of the previous design, kept unchanged while running clients still log in as the
+    /// master user with the RDS-managed secret's password (auth SECRETS, iam_auth DISABLED; its role reads that one
+    /// secret). <see cref="DatabaseProxyProps.DatabaseUsers"/> must then be empty. Never for a new environment.
+    /// @default false</summary>
+    public bool MasterSecretPasswordClients { get; init; }
+
     /// <summary>Resources the proxy's target must wait for, e.g. the creation of <see cref="DatabaseUsers"/>, so the
     /// proxy never reports its target available before the roles it connects as exist. @default none</summary>
     public IReadOnlyList<ITerraformDependable> TargetDependsOn { get; init; } = [];
@@ -94,18 +100,24 @@ public sealed class DatabaseProxy : Construct
             ToPort = port,
             ReferencedSecurityGroupId = cluster.SecurityGroupId,
         });
-        cluster.AllowPostgresFrom("from-proxy", new SecurityGroupId(sg.Id), "PostgreSQL from the RDS Proxy");
+        // "from-<id>": one rule per proxy of the cluster (an upgrade runs two for a while).
+        cluster.AllowPostgresFrom($"from-{id}", new SecurityGroupId(sg.Id), $"PostgreSQL from the RDS Proxy {props.Name}");
 
         // End-to-end IAM: the proxy's role may connect to the cluster as exactly the listed roles and reads no secret.
-        var role = new ServiceRole(this, "role", new ServiceRoleProps(
-            $"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} connect to the database as its IAM database users", "rds.amazonaws.com")
-        {
-            InlineStatements =
-            [
-                new("ConnectAsDatabaseUsers", ["rds-db:connect"],
-                    [.. props.DatabaseUsers.Select(user => DbUserArn(this, cluster.ClusterResourceId, user))]),
-            ],
-        });
+        // The upgrade-only password proxy reads the master secret instead, as the previous design did.
+        var role = new ServiceRole(this, "role", props.MasterSecretPasswordClients
+            ? new ServiceRoleProps($"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} read the database's master secret", "rds.amazonaws.com")
+            {
+                InlineStatements = cluster.SecretReadStatements(),
+            }
+            : new ServiceRoleProps($"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} connect to the database as its IAM database users", "rds.amazonaws.com")
+            {
+                InlineStatements =
+                [
+                    new("ConnectAsDatabaseUsers", ["rds-db:connect"],
+                        [.. props.DatabaseUsers.Select(user => DbUserArn(this, cluster.ClusterResourceId, user))]),
+                ],
+            });
 
         // RDS Proxy logs to /aws/rds/proxy/NAME and would create the group itself (unencrypted, kept forever);
         // created first under the cluster's key, as terraform-aws-modules/rds-proxy (v4.4.0 main.tf) does.
@@ -121,7 +133,20 @@ public sealed class DatabaseProxy : Construct
             VpcSubnetIds = [.. props.SubnetIds],
             VpcSecurityGroupIds = [sg.Id],
             DebugLogging = false, // would log SQL text, including payment data
-            DefaultAuthScheme = EndToEndIamAuth,
+            DefaultAuthScheme = props.MasterSecretPasswordClients ? null : EndToEndIamAuth,
+            Auth = props.MasterSecretPasswordClients
+                ? new[]
+                {
+                    new DbProxyAuth
+                    {
+                        Description = "RDS-managed master secret; clients authenticate with its password",
+                        AuthScheme = "SECRETS",
+                        SecretArn = cluster.SecretArn,
+                        IamAuth = "DISABLED",
+                        ClientPasswordAuthType = "POSTGRES_SCRAM_SHA_256",
+                    },
+                }
+                : null,
             DependsOn = [logs.Resource, role.InlinePolicy!],
         });
 
@@ -197,7 +222,9 @@ public sealed class DatabaseProxy : Construct
                 $"'{props.Name}' is not a proxy name: lower-case letters, digits and single hyphens, starting with a letter, at most 51 characters (room for -read-only)")
             .Check(props.Cluster is not null, nameof(props.Cluster), "is required")
             .Check((props.SubnetIds ?? []).Count >= 2, nameof(props.SubnetIds), "RDS Proxy needs subnets in at least 2 AZs")
-            .Check((props.DatabaseUsers ?? []).Count > 0, nameof(props.DatabaseUsers), "is empty: name the IAM database users clients connect as")
+            .Check(props.MasterSecretPasswordClients || (props.DatabaseUsers ?? []).Count > 0, nameof(props.DatabaseUsers), "is empty: name the IAM database users clients connect as")
+            .Check(!props.MasterSecretPasswordClients || (props.DatabaseUsers ?? []).Count == 0, nameof(props.DatabaseUsers),
+                "must be empty for the upgrade-only password proxy (MasterSecretPasswordClients): its clients log in as the master user")
             .Check((props.DatabaseUsers ?? []).All(IamDatabaseUser.IsValidName), nameof(props.DatabaseUsers),
                 $"[{string.Join(", ", props.DatabaseUsers ?? [])}] must be PostgreSQL role names (lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters)")
             .Check(props.Cluster is null || !(props.DatabaseUsers ?? []).Contains(props.Cluster.MasterUsername), nameof(props.DatabaseUsers),

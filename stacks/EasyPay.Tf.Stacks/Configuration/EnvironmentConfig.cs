@@ -290,6 +290,11 @@ public sealed record DatabaseConfig
 
     public required string DatabaseName { get; init; }
 
+    /// <summary>Upgrade from password authentication only: the previous RDS Proxy (easypay-ENV, clients log in with the
+    /// master secret's password) stays beside the IAM one until the platform runs on IAM tokens. False in a new
+    /// environment and after the upgrade.</summary>
+    public bool KeepPasswordProxy { get; init; }
+
     /// <summary>Aurora automated backups / point-in-time-restore window, 1-35 days (production at least 7).</summary>
     public required int BackupRetentionDays { get; init; }
 

@@ -171,7 +171,7 @@ public class DatabaseStackTests
     {
         var json = Database(env);
         var dbSg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == $"easypay-{env}-database").Name;
-        var proxySg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == $"easypay-{env}-rds-proxy").Name;
+        var proxySg = json.Resources("aws_security_group").Single(s => s.Body.Str("name") == $"easypay-{env}-iam-rds-proxy").Name;
         var ingress = json.Resources("aws_vpc_security_group_ingress_rule").Select(r => r.Body).ToList();
 
         ingress.ShouldAllBe(r => r.Str("from_port") == "5432" && r.Str("to_port") == "5432" && r.Str("ip_protocol") == "tcp" && !string.IsNullOrEmpty(r.Str("description")));
@@ -200,7 +200,8 @@ public class DatabaseStackTests
         proxy.Str("default_auth_scheme").ShouldBe("IAM_AUTH");
         proxy["auth"].ShouldBeNull();
         // RDS Proxy logs to /aws/rds/proxy/NAME: created first, encrypted, with retention (as terraform-aws-modules/rds-proxy).
-        var logs = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == $"/aws/rds/proxy/easypay-{env}");
+        proxy.Str("name").ShouldBe($"easypay-{env}-iam");
+        var logs = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == $"/aws/rds/proxy/easypay-{env}-iam");
         logs.Body.Str("kms_key_id").ShouldBe(DatabaseKeyArn(json));
         logs.Body.Str("retention_in_days").ShouldBe(composed.Env.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         proxy["depends_on"].Strings().ShouldContain($"aws_cloudwatch_log_group.{logs.Name}");
@@ -239,7 +240,38 @@ public class DatabaseStackTests
         var statement = JsonNode.Parse(backend.Str("policy")!)!["Statement"]!.AsArray().ShouldHaveSingleItem()!;
         statement.Str("Action").ShouldBe("rds-db:connect");
         statement.Str("Resource")!.ShouldEndWith($"/{PlatformContract.DatabaseUser}");
-        statement.Str("Resource")!.ShouldStartWith("arn:aws:rds-db:eu-west-1:333344445555:dbuser:${local.proxy_resource_id");
+        statement.Str("Resource")!.ShouldStartWith("arn:aws:rds-db:eu-west-1:333344445555:dbuser:${local.iam-proxy_resource_id");
+    }
+
+    /// <summary>An upgrade from password authentication keeps the previous proxy, at the previous resource addresses
+    /// and with its previous settings, beside the IAM one: old pods keep connecting until the platform moves them.</summary>
+    [Fact]
+    public void An_upgrade_keeps_the_previous_password_proxy_beside_the_iam_one_until_the_platform_has_moved()
+    {
+        var env = TestEnvironments.Repository("prod") with
+        {
+            Database = TestEnvironments.Repository("prod").Database with { KeepPasswordProxy = true },
+        };
+        var json = DatabaseTestInputs.Compose(env).Database;
+        var proxies = json.Resources("aws_db_proxy").ToDictionary(p => p.Body.Str("name")!, p => (p.Name, p.Body));
+        proxies.Keys.ShouldBe(["easypay-prod", "easypay-prod-iam"], ignoreOrder: true);
+        // The address and settings of the previous design's proxy (its approved snapshot before issue 12).
+        var (address, legacy) = proxies["easypay-prod"];
+        address.ShouldBe("proxy_5B0EBCF1");
+        legacy["default_auth_scheme"].ShouldBeNull();
+        legacy.Str("auth.0.auth_scheme").ShouldBe("SECRETS");
+        legacy.Str("auth.0.iam_auth").ShouldBe("DISABLED");
+        legacy.Str("auth.0.client_password_auth_type").ShouldBe("POSTGRES_SCRAM_SHA_256");
+        legacy.Str("auth.0.secret_arn").ShouldBe(SecretArn(json));
+        json.Resources("aws_db_proxy_endpoint").Select(e => e.Body.Str("db_proxy_endpoint_name")).ShouldBe(["easypay-prod-read-only", "easypay-prod-iam-read-only"], ignoreOrder: true);
+        json.Resources("aws_vpc_security_group_ingress_rule").Select(r => r.Name).ShouldContain(n => n.StartsWith("aurora_from-proxy_", StringComparison.Ordinal));
+        proxies["easypay-prod-iam"].Body.Str("default_auth_scheme").ShouldBe("IAM_AUTH");
+
+        // The application is pointed at the IAM proxy; the password proxy only serves pods that already know it.
+        var iamAddress = proxies["easypay-prod-iam"].Name;
+        json.Resources("aws_ssm_parameter").Single(p => p.Body.Str("name") == "/easypay/prod/database/proxy-endpoint").Body.Str("value")
+            .ShouldBe($"${{aws_db_proxy.{iamAddress}.endpoint}}");
+        Database("prod").Resources("aws_db_proxy").ShouldHaveSingleItem().Body.Str("name").ShouldBe("easypay-prod-iam");
     }
 
     [Fact]
@@ -276,7 +308,7 @@ public class DatabaseStackTests
         // Every group RDS writes to exists first under the database key: the exported PostgreSQL log, the proxy's,
         // and the region's enhanced monitoring group RDSOSMetrics (RDS would create it unencrypted, 30 days); and
         // the group of the function that creates the application's database user (Lambda would create it too).
-        logs.Select(g => g.Str("name")).ShouldBe(["/aws/rds/cluster/easypay-prod/postgresql", "/aws/rds/proxy/easypay-prod", "RDSOSMetrics",
+        logs.Select(g => g.Str("name")).ShouldBe(["/aws/rds/cluster/easypay-prod/postgresql", "/aws/rds/proxy/easypay-prod-iam", "RDSOSMetrics",
             "/aws/lambda/easypay-prod-database-app-user"], ignoreOrder: true);
         logs.ShouldAllBe(g => g.Str("retention_in_days") == "365" && g.Str("kms_key_id") == DatabaseKeyArn(json));
         var monitoringLog = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == "RDSOSMetrics").Name;

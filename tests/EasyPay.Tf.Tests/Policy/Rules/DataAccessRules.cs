@@ -12,7 +12,8 @@ public static partial class DataAccessRules
         "Every RDS proxy requires TLS and IAM authentication end to end (default_auth_scheme IAM_AUTH, no secret-based auth entry)",
         Severity.Critical, Applicability.AllEnvironments,
         "A password accepted by the proxy is a password some pod holds; RDS rotates the master secret every 7 days, and a pod that copied it fails after each rotation. With IAM end to end no password exists on the path.",
-        ctx => ctx.Resources("aws_db_proxy").SelectMany(proxy => ctx.Violations(proxy,
+        // The one exception: the previous design's proxy while an upgrade keeps it (database.keepPasswordProxy).
+        ctx => ctx.Resources("aws_db_proxy").Where(p => !(ctx.Env.Database.KeepPasswordProxy && TfValue.Text(p["name"]) == ctx.Prefix)).SelectMany(proxy => ctx.Violations(proxy,
             (TfValue.Text(proxy["require_tls"]) != "true", "require_tls is not true: clients could connect in plain text"),
             (TfValue.Text(proxy["default_auth_scheme"]) != "IAM_AUTH", "default_auth_scheme is not IAM_AUTH: the proxy connects to the database with a stored password"),
             (TfValue.Blocks(proxy["auth"]).Any(a => TfValue.Text(a["iam_auth"]) != "REQUIRED"), "an auth entry accepts passwords (iam_auth is not REQUIRED)"))))
