@@ -50,6 +50,11 @@ public sealed class DatabaseStack : EasyPayStack
 
     public DatabaseOutputs Outputs { get; }
 
+    /// <summary>Share of max_connections each proxy may open: 90 % (the rest for operators and the Data API), split
+    /// between the two proxies while an upgrade runs both (the share is per proxy target group, RDS API
+    /// ConnectionPoolConfiguration.MaxConnectionsPercent).</summary>
+    public static int ProxyConnectionsPercent(DatabaseConfig config) => config.KeepPasswordProxy ? 45 : 90;
+
     /// <summary>The RDS Proxy the application connects through (end-to-end IAM).</summary>
     public string IamProxyName => $"{Prefix}-iam";
 
@@ -104,6 +109,7 @@ public sealed class DatabaseStack : EasyPayStack
             ReadOnlyEndpoint = config.ReaderCount >= MinReadersForReadOnlyEndpoint,
             LogRetentionDays = env.LogRetentionDays,
             TargetDependsOn = [appUser.Created],
+            MaxConnectionsPercent = ProxyConnectionsPercent(config),
         });
         proxy.AllowClientsFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
         if (config.KeepPasswordProxy)
@@ -115,6 +121,7 @@ public sealed class DatabaseStack : EasyPayStack
                 ReadOnlyEndpoint = config.ReaderCount >= MinReadersForReadOnlyEndpoint,
                 LogRetentionDays = env.LogRetentionDays,
                 MasterSecretPasswordClients = true,
+                MaxConnectionsPercent = ProxyConnectionsPercent(config),
             });
             passwordProxy.AllowClientsFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
         }

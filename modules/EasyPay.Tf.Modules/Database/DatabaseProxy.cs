@@ -101,7 +101,8 @@ public sealed class DatabaseProxy : Construct
             ReferencedSecurityGroupId = cluster.SecurityGroupId,
         });
         // "from-<id>": one rule per proxy of the cluster (an upgrade runs two for a while).
-        cluster.AllowPostgresFrom($"from-{id}", new SecurityGroupId(sg.Id), $"PostgreSQL from the RDS Proxy {props.Name}");
+        cluster.AllowPostgresFrom($"from-{id}", new SecurityGroupId(sg.Id),
+            props.MasterSecretPasswordClients ? "PostgreSQL from the RDS Proxy" : $"PostgreSQL from the RDS Proxy {props.Name}");
 
         // End-to-end IAM: the proxy's role may connect to the cluster as exactly the listed roles and reads no secret.
         // The upgrade-only password proxy reads the master secret instead, as the previous design did.

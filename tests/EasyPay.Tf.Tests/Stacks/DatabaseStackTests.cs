@@ -266,6 +266,11 @@ public class DatabaseStackTests
         json.Resources("aws_db_proxy_endpoint").Select(e => e.Body.Str("db_proxy_endpoint_name")).ShouldBe(["easypay-prod-read-only", "easypay-prod-iam-read-only"], ignoreOrder: true);
         json.Resources("aws_vpc_security_group_ingress_rule").Select(r => r.Name).ShouldContain(n => n.StartsWith("aurora_from-proxy_", StringComparison.Ordinal));
         proxies["easypay-prod-iam"].Body.Str("default_auth_scheme").ShouldBe("IAM_AUTH");
+        // The old proxy's rule into Aurora keeps its description (no in-place change of the running path).
+        json.Resources("aws_vpc_security_group_ingress_rule").Single(r => r.Name.StartsWith("aurora_from-proxy_", StringComparison.Ordinal))
+            .Body.Str("description").ShouldBe("PostgreSQL from the RDS Proxy");
+        // Two target groups on one cluster share its max_connections: 45 % each while both run (90 % alone).
+        json.Resources("aws_db_proxy_default_target_group").Select(t => t.Body["connection_pool_config"]!.Str("max_connections_percent")).ShouldBe(["45", "45"]);
 
         // The application is pointed at the IAM proxy; the password proxy only serves pods that already know it.
         var iamAddress = proxies["easypay-prod-iam"].Name;

@@ -5,10 +5,11 @@ statements below as the master user through the Data API, which reads the master
 path to the database, no password in this function, in Terraform state or in any pod. Every statement is
 idempotent, so a re-run (or a run against a database restored from a snapshot) converges to the same grants.
 
-The role may log in only with IAM auth tokens (rds_iam) and has no password. It owns the public schema's tables,
-views and sequences: the ones it creates (the application's migrations) and, after an upgrade from the design in
-which the application connected as the master user, the ones the master user created (their ownership moves to it,
-or the next migration that alters one would fail: PostgreSQL lets only the owner ALTER, DROP or index a table).
+The role may log in only with IAM auth tokens (rds_iam) and has no password. It owns what its migrations create in
+the public schema, and it inherits <user>_owner, a NOLOGIN role that takes over the tables, views and sequences the
+master user created (after an upgrade from the design in which the application connected as the master user; else
+the next migration that alters one would fail: PostgreSQL lets only the owner ALTER, DROP or index a table). The
+master user never becomes a member of the login role: a member of a role with rds_iam can log in with IAM tokens only.
 """
 
 import os
@@ -23,11 +24,18 @@ IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 RETRYABLE = ("DatabaseUnavailableException", "DatabaseResumingException", "ServiceUnavailableError", "StatementTimeoutException")
 
 
+def owner_of(user):
+    """The NOLOGIN role that owns the application's pre-existing objects (see statements)."""
+    return user + "_owner" if len(user) <= 56 else user[:56] + "_owner"
+
+
 def statements(user, database):
-    """The SQL that makes `user` an IAM-only login role of `database`, in order."""
+    """The SQL that makes `user` an IAM-only login role of `database`, in order (the per-object ownership moves follow,
+    see handler)."""
     for name, value in (("USER_NAME", user), ("DATABASE_NAME", database)):
         if not IDENTIFIER.match(value or ""):
             raise ValueError(f"{name} '{value}' is not a PostgreSQL identifier (lower-case letters, digits, underscores)")
+    owner = owner_of(user)
     return [
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '%s') "
         "THEN CREATE ROLE %s LOGIN; END IF; END $$" % (user, user),
@@ -36,25 +44,49 @@ def statements(user, database):
         "GRANT rds_iam TO %s" % user,
         "GRANT CONNECT, TEMPORARY ON DATABASE %s TO %s" % (database, user),
         "GRANT USAGE, CREATE ON SCHEMA public TO %s" % user,
-        # PostgreSQL 16 lets a role hand an object to another only if it may SET ROLE to it (ALTER TABLE, OWNER TO).
-        "GRANT %s TO CURRENT_USER" % user,
-        # What the master user owns in public moves to the application role (sequences owned by a column or an
-        # identity move with their table; extension members stay the extension's). A 5 s lock timeout per table: a busy table fails the run, which is retried
-        # on the next apply, rather than queueing every query behind an ACCESS EXCLUSIVE lock.
-        "DO $$ DECLARE r record; BEGIN PERFORM set_config('lock_timeout', '5s', true); "
-        "FOR r IN SELECT c.relname, c.relkind FROM pg_catalog.pg_class c "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) "
-        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S') "
-        "AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))) "
-        "AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend x WHERE x.objid = c.oid AND x.deptype = 'e') "
-        "LOOP EXECUTE format('ALTER %%s public.%%I OWNER TO %s', "
-        "CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.relname); "
-        "END LOOP; END $$" % user,
+        # The master user's objects move to a NOLOGIN owner role the application inherits, never to the login role:
+        # the master must be a member of the new owner (PostgreSQL 16, ALTER ... OWNER TO), and a member of a role that
+        # has rds_iam can log in with IAM tokens only (RDS User Guide, IAM database authentication limitations), which
+        # would lock the master secret, the Data API and any password proxy out.
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '%s') "
+        "THEN CREATE ROLE %s NOLOGIN; END IF; END $$" % (owner, owner),
+        "GRANT %s TO CURRENT_USER" % owner,
+        "GRANT %s TO %s" % (owner, user),
         # Anything an operator later creates as the master user stays usable by the application.
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s" % user,
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s" % user,
     ]
+
+
+# The master user's tables, views and sequences in public, each with the ALTER keyword of its kind; sequences owned by a
+# column or an identity move with their table, extension members stay the extension's.
+OWNED_OBJECTS = (
+    "SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, "
+    "c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) "
+    "AND c.relkind IN ('r', 'p', 'v', 'm', 'S') "
+    "AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))) "
+    "AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend x WHERE x.objid = c.oid AND x.deptype = 'e') "
+    "ORDER BY c.relname"
+)
+
+# Fails the run if the master user could only log in with IAM tokens any more (it inherits rds_iam).
+MASTER_KEEPS_PASSWORD_LOGIN = (
+    "DO $$ BEGIN IF pg_has_role(current_user, 'rds_iam', 'USAGE') THEN "
+    "RAISE EXCEPTION 'the master user inherits rds_iam: its password login would stop working'; END IF; END $$"
+)
+
+
+def ownership_moves(records, user):
+    """One ALTER per object (its own transaction: a lock is held for one table at a time, for at most 5 s)."""
+    owner = owner_of(user)
+    moves = []
+    for kind, name in ((r[0]["stringValue"], r[1]["stringValue"]) for r in records):
+        if kind not in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE"):
+            raise ValueError(f"unexpected object kind {kind}")
+        moves.append("DO $$ BEGIN PERFORM set_config('lock_timeout', '5s', true); EXECUTE 'ALTER %s public.' || quote_ident(%s) || ' OWNER TO %s'; END $$"
+                     % (kind, "'" + name.replace("'", "''") + "'", owner))
+    return moves
 
 
 def execute(client, sql, attempts=6, delay=10.0, sleep=time.sleep):
@@ -82,4 +114,8 @@ def handler(event, context, client=None):
     sql = statements(user, database)
     for statement in sql:
         execute(client, statement)
-    return {"user": user, "database": database, "statements": len(sql)}
+    moves = ownership_moves(execute(client, OWNED_OBJECTS).get("records", []), user)
+    for statement in moves:
+        execute(client, statement)
+    execute(client, MASTER_KEEPS_PASSWORD_LOGIN)
+    return {"user": user, "database": database, "statements": len(sql) + len(moves) + 2, "objects_moved": len(moves)}

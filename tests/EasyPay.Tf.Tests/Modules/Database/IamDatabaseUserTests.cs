@@ -77,10 +77,10 @@ public class IamDatabaseUserTests
         var tests = Path.Combine(RepoPaths.Root, "tests", "EasyPay.Tf.Tests", "Modules", "Database");
         var functions = Path.Combine(RepoPaths.Root, "modules", "EasyPay.Tf.Modules", "Database", "Functions");
         var result = ProcessRunner.Run("python3",
-            ["-c", $"import sys, unittest; sys.path[:0] = [{Quote(functions)}, {Quote(tests)}]; r = unittest.main(module='test_iam_database_user', exit=False, verbosity=2).result; sys.exit(0 if r.wasSuccessful() and r.testsRun == 3 else 1)"],
+            ["-c", $"import sys, unittest; sys.path[:0] = [{Quote(functions)}, {Quote(tests)}]; r = unittest.main(module='test_iam_database_user', exit=False, verbosity=2).result; sys.exit(0 if r.wasSuccessful() and r.testsRun == 4 else 1)"],
             null, TimeSpan.FromSeconds(60));
         result.ExitCode.ShouldBe(0, result.Output);
-        result.StdErr.ShouldContain("Ran 3 tests");
+        result.StdErr.ShouldContain("Ran 4 tests");
 
         static string Quote(string path) => "'" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
     }
