@@ -84,7 +84,11 @@ def ownership_moves(records, user):
     for kind, name in ((r[0]["stringValue"], r[1]["stringValue"]) for r in records):
         if kind not in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE"):
             raise ValueError(f"unexpected object kind {kind}")
-        moves.append("DO $$ BEGIN PERFORM set_config('lock_timeout', '5s', true); EXECUTE 'ALTER %s public.' || quote_ident(%s) || ' OWNER TO %s'; END $$"
+        if "$easypay_move$" in name:
+            raise ValueError(f"object name {name!r} contains the statement's quote tag")
+        # A tagged dollar quote: an object name may contain anything, "$$" included.
+        moves.append("DO $easypay_move$ BEGIN PERFORM set_config('lock_timeout', '5s', true); "
+                     "EXECUTE 'ALTER %s public.' || quote_ident(%s) || ' OWNER TO %s'; END $easypay_move$"
                      % (kind, "'" + name.replace("'", "''") + "'", owner))
     return moves
 
