@@ -14,6 +14,10 @@ public sealed record KubernetesServiceAccount(string Namespace, string Name)
     public string Subject => $"system:serviceaccount:{Namespace}:{Name}";
 
     public override string ToString() => $"{Namespace}/{Name}";
+
+    /// <summary>The annotation that gives a service account its IRSA role (EKS User Guide, "Assign IAM roles to
+    /// Kubernetes service accounts").</summary>
+    public const string RoleArnAnnotation = "eks.amazonaws.com/role-arn";
 }
 
 /// <summary>Props of <see cref="IrsaRole"/>.</summary>

@@ -123,8 +123,6 @@ public sealed class AuroraPostgresCluster : Construct
     public string SecretArn { get; }
     /// <summary>Known at synth time: the master user (only RDS and the Data API log in as it).</summary>
     public string MasterUsername { get; }
-    /// <summary>Known at synth time: the instance class of every instance, e.g. db.r6g.large.</summary>
-    public string InstanceClassName { get; }
     public string KmsKeyArn { get; }
     public string SecurityGroupId { get; }
     public string VpcId { get; }
@@ -287,7 +285,6 @@ public sealed class AuroraPostgresCluster : Construct
         ReaderEndpoint = cluster.ReaderEndpoint;
         DatabaseName = props.DatabaseName;
         MasterUsername = props.MasterUsername;
-        InstanceClassName = props.InstanceClass;
         SecretArn = cluster.MasterUserSecret.Get(0).SecretArn;
         KmsKeyArn = key.Arn;
         SecurityGroupId = sg.Id;
@@ -373,6 +370,8 @@ public sealed class AuroraPostgresCluster : Construct
 
         AuroraInstanceClass.TryParse(props.InstanceClass, out var instanceClass, out var classError);
         v.Check(instanceClass is not null, nameof(props.InstanceClass), classError);
+        v.Check(!(props.EnableDataApi && instanceClass is { Burstable: true }), nameof(props.EnableDataApi),
+            $"the Data API does not run on T instance classes ({props.InstanceClass}; Aurora User Guide, \"Data API limitations\"): use db.r6g.large or larger");
         v.ThrowIfInvalid();
         return instanceClass!;
     }

@@ -106,19 +106,15 @@ public sealed class DatabaseProxy : Construct
 
         // End-to-end IAM: the proxy's role may connect to the cluster as exactly the listed roles and reads no secret.
         // The upgrade-only password proxy reads the master secret instead, as the previous design did.
-        var role = new ServiceRole(this, "role", props.MasterSecretPasswordClients
-            ? new ServiceRoleProps($"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} read the database's master secret", "rds.amazonaws.com")
-            {
-                InlineStatements = cluster.SecretReadStatements(),
-            }
-            : new ServiceRoleProps($"{props.Name}-rds-proxy", $"Lets RDS Proxy {props.Name} connect to the database as its IAM database users", "rds.amazonaws.com")
-            {
-                InlineStatements =
-                [
-                    new("ConnectAsDatabaseUsers", ["rds-db:connect"],
-                        [.. props.DatabaseUsers.Select(user => DbUserArn(this, cluster.ClusterResourceId, user))]),
-                ],
-            });
+        var role = new ServiceRole(this, "role", new ServiceRoleProps($"{props.Name}-rds-proxy",
+            props.MasterSecretPasswordClients
+                ? $"Lets RDS Proxy {props.Name} read the database's master secret"
+                : $"Lets RDS Proxy {props.Name} connect to the database as its IAM database users", "rds.amazonaws.com")
+        {
+            InlineStatements = props.MasterSecretPasswordClients
+                ? cluster.SecretReadStatements()
+                : [new("ConnectAsDatabaseUsers", ["rds-db:connect"], [.. props.DatabaseUsers.Select(user => DbUserArn(this, cluster.ClusterResourceId, user))])],
+        });
 
         // RDS Proxy logs to /aws/rds/proxy/NAME and would create the group itself (unencrypted, kept forever);
         // created first under the cluster's key, as terraform-aws-modules/rds-proxy (v4.4.0 main.tf) does.

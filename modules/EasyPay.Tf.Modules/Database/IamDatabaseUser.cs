@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -57,8 +56,6 @@ public sealed class IamDatabaseUser : Construct
             .Check(props.Cluster is not null, nameof(props.Cluster), "is required")
             .Check(props.Cluster is null || props.Cluster.DataApiEnabled, nameof(props.Cluster),
                 "has the Data API off: set EnableDataApi on the cluster (the role is created through it)")
-            .Check(props.Cluster is null || !props.Cluster.InstanceClassName.StartsWith("db.t", StringComparison.Ordinal), nameof(props.Cluster),
-                $"runs {props.Cluster?.InstanceClassName}: the Data API does not run on T instance classes (Aurora User Guide, \"Data API limitations\"); use db.r6g.large or larger")
             .Check(IsValidName(props.UserName), nameof(props.UserName),
                 $"'{props.UserName}' is not a PostgreSQL role name: lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters")
             .Check(props.Cluster is null || props.UserName != props.Cluster.MasterUsername, nameof(props.UserName),

@@ -39,7 +39,7 @@ public sealed record EasypayComponentValues(EasypayImageValues Image, EasypayAut
 public sealed record EasypayServiceAccountValues(IReadOnlyDictionary<string, string> Annotations)
 {
     public static EasypayServiceAccountValues WithRole(string roleArn) =>
-        new(new Dictionary<string, string> { ["eks.amazonaws.com/role-arn"] = roleArn });
+        new(new Dictionary<string, string> { [EasyPay.Tf.Modules.Cluster.KubernetesServiceAccount.RoleArnAnnotation] = roleArn });
 }
 
 public sealed record EasypayImageValues(string Repository, string Tag)

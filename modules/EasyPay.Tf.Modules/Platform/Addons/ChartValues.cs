@@ -27,7 +27,7 @@ public sealed record LoadBalancerControllerValues(
 public sealed record ServiceAccount(bool Create, string Name, IReadOnlyDictionary<string, string> Annotations)
 {
     public static ServiceAccount WithRole(string name, string roleArn) =>
-        new(true, name, new Dictionary<string, string> { ["eks.amazonaws.com/role-arn"] = roleArn });
+        new(true, name, new Dictionary<string, string> { [EasyPay.Tf.Modules.Cluster.KubernetesServiceAccount.RoleArnAnnotation] = roleArn });
 }
 
 public sealed record ClusterAutoscalerValues(

@@ -117,4 +117,13 @@ public class AuroraPostgresClusterTests
         message.ShouldContain("AuroraPostgresClusterProps.MonitoringIntervalSeconds: 20 is not an enhanced monitoring interval");
         message.ShouldContain("AuroraPostgresClusterProps.PerformanceInsightsRetentionDays: 30 is not a Performance Insights retention");
     }
+
+    [Fact]
+    public void The_data_api_is_refused_on_burstable_classes()
+    {
+        // Aurora User Guide, "Data API limitations": Data API isn't supported on T DB instance classes.
+        Should.Throw<ArgumentException>(() => Synth(Props() with { InstanceClass = "db.t4g.medium", EnableDataApi = true })).Message
+            .ShouldContain("AuroraPostgresClusterProps.EnableDataApi: the Data API does not run on T instance classes (db.t4g.medium");
+        Synth(Props() with { InstanceClass = "db.t4g.medium" }).Resources("aws_rds_cluster").ShouldHaveSingleItem();
+    }
 }

@@ -90,8 +90,8 @@ public static partial class DataAccessRules
         }
     }
 
-    /// <summary>Names of the service accounts the chart's developer Roles let their subjects create pods in (the
-    /// namespaces of those Roles): Role rules granting create on pods.</summary>
+    /// <summary>Every service account with an IRSA annotation in a namespace where a Role grants pod creation, unless
+    /// the admission policies bound there close each way to its credentials (<see cref="WorkloadIdentityGuard"/>).</summary>
     private static IEnumerable<Violation> IamRolesWithinReach(ChartContext ctx)
     {
         var podCreatingNamespaces = ctx.OfKind("Role")
