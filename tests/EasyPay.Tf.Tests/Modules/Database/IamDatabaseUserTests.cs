@@ -28,7 +28,7 @@ public class IamDatabaseUserTests
         policy.ToJsonString().ShouldNotContain("\"*\"");
 
         var function = json.Single("aws_lambda_function");
-        // Lambda runtimes table: python3.13 is supported (deprecation 2029-06-30); arm64 is a valid architecture.
+        // Lambda runtimes table: python3.13 on Amazon Linux 2023, deprecation 2029-06-30; arm64 is a valid architecture.
         function.Str("runtime").ShouldBe("python3.13");
         function["architectures"].Strings().ShouldBe(["arm64"]);
         function["vpc_config"].ShouldBeNull(); // the Data API is an AWS endpoint: no network path to the database
@@ -37,6 +37,8 @@ public class IamDatabaseUserTests
         function["environment"]!["variables"]!.AsObject().Select(kv => kv.Key).ShouldBe(["CLUSTER_ARN", "MASTER_SECRET_ARN", "DATABASE_NAME", "USER_NAME"], ignoreOrder: true);
         var logs = json.Resources("aws_cloudwatch_log_group").Single(g => g.Body.Str("name") == "/aws/lambda/easypay-test-app-user");
         function["logging_config"]!.Str("log_group").ShouldBe($"${{aws_cloudwatch_log_group.{logs.Name}.name}}");
+        // Lambda API LoggingConfig.LogFormat is JSON | Text (the provider validates it against the SDK enum, function.go).
+        function["logging_config"]!.Str("log_format").ShouldBe("JSON");
 
         var invocation = json.Single("aws_lambda_invocation");
         invocation["triggers"]!.Str("code").ShouldBe(function.Str("source_code_hash"));
