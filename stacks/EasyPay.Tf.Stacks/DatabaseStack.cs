@@ -2,6 +2,7 @@ using System.Globalization;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Backup;
+using EasyPay.Tf.Modules.Cache;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Stacks.Configuration;
 
@@ -34,10 +35,36 @@ public sealed record DatabaseOutputs
     public required IReadOnlyList<string> InstanceIdentifiers { get; init; }
     /// <summary>Known at synth time: max_connections of the instance class (alarm threshold base).</summary>
     public required int MaxConnections { get; init; }
+    /// <summary>The Valkey cache tier beside the database.</summary>
+    public required CacheOutputs Cache { get; init; }
 }
 
-/// <summary>&lt;env&gt;-database: the Aurora PostgreSQL cluster the payments run on, the RDS Proxy the
-/// application connects through, its 3-hourly AWS Backup plan, and its connection parameters in SSM.
+/// <summary>What the database stack gives monitoring and platform about the cache (scalars and lists of strings only).</summary>
+public sealed record CacheOutputs
+{
+    /// <summary>Known at synth time: easypay-&lt;env&gt;.</summary>
+    public required string ReplicationGroupId { get; init; }
+    /// <summary>Writes, and reads that must see them; follows a failover.</summary>
+    public required string PrimaryEndpoint { get; init; }
+    /// <summary>Reads spread over the replicas (the primary when there is none).</summary>
+    public required string ReaderEndpoint { get; init; }
+    /// <summary>Known at synth time.</summary>
+    public required int Port { get; init; }
+    /// <summary>Known at synth time: always "iam" (no password exists for the cache either).</summary>
+    public required string AuthMode { get; init; }
+    /// <summary>Known at synth time: the user the backend signs IAM auth tokens for.</summary>
+    public required string User { get; init; }
+    /// <summary>Known at synth time: the member clusters (CacheClusterId dimension), primary's AZ first.</summary>
+    public required IReadOnlyList<string> MemberClusterIds { get; init; }
+    /// <summary>Known at synth time: a replica takes over automatically (Multi-AZ).</summary>
+    public required bool MultiAz { get; init; }
+}
+
+/// <summary>&lt;env&gt;-database: the data tier. The Aurora PostgreSQL cluster the payments run on, the RDS Proxy the
+/// application connects through, its 3-hourly AWS Backup plan, the Valkey cache beside it (same isolated subnets,
+/// same single client, the backend), and the connection parameters of both in SSM. One stack rather than an
+/// &lt;env&gt;-cache of its own: the two share the subnets, the client and the protections, and another
+/// workspace would add state sharing and a deploy role for no separate lifecycle.
 /// The RDS event subscription (failover, failure, maintenance) lives in the monitoring stack, which owns
 /// the alarm topic and depends on this stack.</summary>
 public sealed class DatabaseStack : EasyPayStack
@@ -136,6 +163,40 @@ public sealed class DatabaseStack : EasyPayStack
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
 
+        var cacheConfig = env.Cache;
+        var cache = new ValkeyReplicationGroup(this, "cache", new ValkeyReplicationGroupProps
+        {
+            Name = Prefix,
+            EngineVersion = cacheConfig.EngineVersion,
+            NodeType = cacheConfig.NodeType,
+            ReplicaCount = cacheConfig.ReplicaCount,
+            AvailabilityZones = network.AvailabilityZones,
+            VpcId = network.VpcId,
+            SubnetIds = network.DataSubnetIds,
+            ApplicationUserId = PlatformContract.CacheUser(env),
+            SnapshotRetentionDays = cacheConfig.SnapshotRetentionDays,
+            SnapshotWindow = cacheConfig.SnapshotWindow,
+            MaintenanceWindow = cacheConfig.MaintenanceWindow,
+            LogRetentionDays = env.LogRetentionDays,
+            DeletionProtection = Posture.DeletionProtection,
+            KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
+        });
+        // The same path as the database's: pods reach the data subnets from the node security group; the backend's
+        // NetworkPolicy and the cluster-wide Calico policy keep every other pod away, and only the backend's role
+        // may authenticate.
+        cache.AllowClientsFrom("cache-from-nodes", nodes, "Valkey from the EKS nodes and pods");
+        cache.GrantConnect("backend-cache-connect", new IamRoleName(cluster.BackendRoleName), $"{Prefix}-backend-cache-connect");
+        new ConnectionParameters(this, "cache-parameters", new ConnectionParametersProps($"/easypay/{env.Name}/cache", new Dictionary<string, string>
+        {
+            ["primary-endpoint"] = cache.PrimaryEndpoint,
+            ["reader-endpoint"] = cache.ReaderEndpoint,
+            ["port"] = ValkeyReplicationGroup.Port.ToString(CultureInfo.InvariantCulture),
+            ["user"] = cache.ApplicationUserId,
+            ["auth-mode"] = PlatformContract.CacheAuthMode,
+            ["tls"] = "required",
+        }));
+
         var readOnlyEndpoint = proxy.ReadOnlyEndpoint ?? proxy.Endpoint;
         new ConnectionParameters(this, "parameters", new ConnectionParametersProps($"/easypay/{env.Name}/database", new Dictionary<string, string>
         {
@@ -164,6 +225,17 @@ public sealed class DatabaseStack : EasyPayStack
             SecurityGroupId = aurora.SecurityGroupId,
             InstanceIdentifiers = aurora.InstanceIdentifiers,
             MaxConnections = aurora.MaxConnections,
+            Cache = new CacheOutputs
+            {
+                ReplicationGroupId = cache.ReplicationGroupId,
+                PrimaryEndpoint = cache.PrimaryEndpoint,
+                ReaderEndpoint = cache.ReaderEndpoint,
+                Port = ValkeyReplicationGroup.Port,
+                AuthMode = PlatformContract.CacheAuthMode,
+                User = cache.ApplicationUserId,
+                MemberClusterIds = cache.MemberClusterIds,
+                MultiAz = cache.MultiAz,
+            },
         };
     }
 }

@@ -29,6 +29,12 @@ public static class DeployPermissions
     public static readonly IReadOnlyList<string> WafLogDeliveryActions =
         ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"];
 
+    /// <summary>What enabling, changing and removing ElastiCache's log delivery to CloudWatch Logs needs besides elasticache
+    /// (ElastiCache user guide, "Log delivery", permissions to configure logging).</summary>
+    public static readonly IReadOnlyList<string> CacheLogDeliveryActions =
+        ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
+         "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"];
+
     private static IReadOnlyList<PolicyStatement> Allows(string stack, EnvironmentConfig env)
     {
         // The monitoring stack also works in us-east-1 with a DNS zone: Route 53 health-check metrics exist only
@@ -60,7 +66,7 @@ public static class DeployPermissions
             ],
             DatabaseStack.Name =>
             [
-                t.Regional("DatabaseAndBackup", ["rds:*", "ec2:*", "backup:*", "backup-storage:*", "application-autoscaling:*", "cloudwatch:PutMetricAlarm",
+                t.Regional("DatabaseAndBackup", ["rds:*", "elasticache:*", "ec2:*", "backup:*", "backup-storage:*", "application-autoscaling:*", "cloudwatch:PutMetricAlarm",
                     "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource"]),
                 t.Logs(), .. t.Keys(), t.Roles(), t.Secrets(),
                 // RDS creates the managed master secret (rds!cluster-...) with the caller's permissions.
@@ -69,7 +75,10 @@ public static class DeployPermissions
                 t.Regional("ParameterDescribe", ["ssm:DescribeParameters"]),
                 // The function that creates the application's database role (and Terraform's invocation of it).
                 t.Regional("DatabaseUserFunction", ["lambda:*"], [t.Arn("lambda", $"function:easypay-{env.Name}-*")]),
-                t.LinkedRoles("rds.amazonaws.com", "rds.application-autoscaling.amazonaws.com", "backup.amazonaws.com"),
+                // ElastiCache's slow and engine logs are a vended log delivery, as WAF's are (ElastiCache user guide,
+                // "Log delivery": the caller needs logs:CreateLogDelivery and the log-group resource policy actions).
+                t.Regional("CacheLogDelivery", CacheLogDeliveryActions),
+                t.LinkedRoles("rds.amazonaws.com", "rds.application-autoscaling.amazonaws.com", "backup.amazonaws.com", "elasticache.amazonaws.com"),
             ],
             MonitoringStack.Name =>
             [

@@ -22,7 +22,7 @@ public sealed record MonitoringOutputs
 }
 
 /// <summary>&lt;env&gt;-monitoring: pages a human within a minute of anything that threatens payments (alarm
-/// topic, alarms, RDS events), shows the system's health at a glance (dashboard), and fails DNS over to a maintenance page when the environment has a Route 53 zone. docs/alarms.md lists
+/// topic, alarms, RDS and ElastiCache events), shows the system's health at a glance (dashboard), and fails DNS over to a maintenance page when the environment has a Route 53 zone. docs/alarms.md lists
 /// the alarms.</summary>
 public sealed class MonitoringStack : EasyPayStack
 {
@@ -52,6 +52,8 @@ public sealed class MonitoringStack : EasyPayStack
         // Created here rather than in the database stack, which depends on nothing downstream.
         new DatabaseEvents(this, "database-events", new DatabaseEventsProps(
             $"{Prefix}-db", topic.Arn, database.ClusterIdentifier, database.InstanceIdentifiers));
+        // ElastiCache notifies no encrypted topic directly: its events come through EventBridge.
+        new CacheEvents(this, "cache-events", new CacheEventsProps($"{Prefix}-cache-events", topic.Arn));
 
         var signals = new PlatformSignals
         {
@@ -66,6 +68,7 @@ public sealed class MonitoringStack : EasyPayStack
             DbInstanceMemoryGiB = AuroraInstanceClass.Parse(env.Database.InstanceClass).MemoryGiB,
             NatGatewayIds = network.NatGatewayIds,
             ApplicationLogGroupName = cluster.ApplicationLogGroupName,
+            Cache = new CacheSignals(database.Cache.ReplicationGroupId, database.Cache.MemberClusterIds),
             Waf = new WafSignals(cluster.WebAclName, env.Region, cluster.WafRuleMetricNames, cluster.WafRateRuleMetricName, cluster.WafBlocks),
         };
         var alarms = new AlarmSet(this, "alarms", new AlarmSetProps(Prefix, topic.Arn, PlatformAlarms.Definitions(signals))

@@ -47,6 +47,13 @@ public static class PlatformContract
     /// proxy connects as it, the chart gives the name to the app.</summary>
     public const string DatabaseUser = "easypay_app";
 
+    /// <summary>The ElastiCache user the backend connects to the cache as (IAM authentication: user id = user name),
+    /// e.g. easypay-prod-app: named by environment, since ElastiCache user ids are unique per account and region.</summary>
+    public static string CacheUser(EnvironmentConfig env) => $"{env.ResourcePrefix}-app";
+
+    /// <summary>How the backend authenticates to the cache: an IAM auth token signed with its service account's role.</summary>
+    public const string CacheAuthMode = "iam";
+
     /// <summary>Name prefix of the application's own Secrets Manager secrets (third-party credentials): External
     /// Secrets may read these and nothing else, e.g. easypay-prod/app/.</summary>
     public static string ApplicationSecretsPrefix(EnvironmentConfig env) => $"{env.ResourcePrefix}/app/";

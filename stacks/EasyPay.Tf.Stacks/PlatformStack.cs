@@ -84,6 +84,10 @@ public sealed class PlatformStack : EasyPayStack
             new EasypayDatabaseValues(
                 database.ProxyEndpoint, database.ProxyReadOnlyEndpoint, database.Port, database.DatabaseName, database.ApplicationUser,
                 network.DataSubnetCidrs),
+            // The backend's IRSA role may also elasticache:Connect to the cache as its one user (the database stack grants it).
+            new EasypayCacheValues(
+                database.Cache.PrimaryEndpoint, database.Cache.ReaderEndpoint, database.Cache.Port, database.Cache.User,
+                database.Cache.ReplicationGroupId, network.DataSubnetCidrs),
             new EasypayExternalSecretsValues(new EasypayClusterSecretStoreValues(true, PlatformContract.ApplicationSecretsPrefix(env))),
             new EasypayNetworkValues(
                 network.PublicSubnetCidrs,

@@ -38,9 +38,9 @@ render with a message naming the values to fix.
 {{- end }}
 {{- end }}
 {{- /* extraConfig must not shadow the settings the chart manages. */}}
-{{- range $key := list "DB_HOST" "DB_READ_HOST" "DB_PORT" "DB_NAME" "DB_USER" "DB_AUTH" "DB_REGION" "DB_IAM_TOKEN_LIFETIME_SECONDS" "DB_SSLMODE" "DB_USERNAME" "DB_PASSWORD" "HTTP_PORT" }}
+{{- range $key := list "DB_HOST" "DB_READ_HOST" "DB_PORT" "DB_NAME" "DB_USER" "DB_AUTH" "DB_REGION" "DB_IAM_TOKEN_LIFETIME_SECONDS" "DB_SSLMODE" "DB_USERNAME" "DB_PASSWORD" "CACHE_HOST" "CACHE_READ_HOST" "CACHE_PORT" "CACHE_TLS" "CACHE_AUTH" "CACHE_USER" "CACHE_REPLICATION_GROUP_ID" "CACHE_IAM_TOKEN_LIFETIME_SECONDS" "CACHE_MAX_CONNECTION_AGE_SECONDS" "HTTP_PORT" }}
 {{- if hasKey $v.backend.extraConfig $key }}
-{{- fail (printf "backend.extraConfig.%s is managed by the chart; set it through the database/backend values instead" $key) }}
+{{- fail (printf "backend.extraConfig.%s is managed by the chart; set it through the database/cache/backend values instead" $key) }}
 {{- end }}
 {{- end }}
 {{- /* Traffic: TargetGroupBindings (Terraform-owned ALB) or an Ingress, not both. */}}

@@ -25,6 +25,25 @@ public static class PlatformAlarms
     public const double ReplicaLagMilliseconds = 1000;
     public const double NodeCpuPercent = 70;
 
+    /// <summary>Valkey executes commands on one engine thread: above this its latency climbs for every client.</summary>
+    public const double CacheEngineCpuPercent = 90;
+
+    /// <summary>Share of maxmemory in use above which evictions (volatile-lru) or refused writes are near.</summary>
+    public const double CacheMemoryPercent = 90;
+
+    /// <summary>Seconds a replica may trail the primary: reads through the reader endpoint are that stale, and a
+    /// failover now loses up to that many seconds of writes (replication is asynchronous).</summary>
+    public const double CacheReplicationLagSeconds = 2;
+
+    /// <summary>ElastiCache's fixed client limit per node (ElastiCache user guide, "Valkey and Redis OSS configuration
+    /// and limits": maxclients 65000, not modifiable).</summary>
+    public const int CacheMaxClients = 65000;
+
+    public const double CacheConnectionsShareOfMax = 0.8;
+
+    /// <summary>Connections above which the cache connection alarm fires: 80 % of maxclients.</summary>
+    public static double CacheConnectionsThreshold => Math.Floor(CacheMaxClients * CacheConnectionsShareOfMax);
+
     /// <summary>Minutes a warning's condition must hold before it notifies.</summary>
     public const int SustainedMinutes = 3;
     public const int NodeCpuSustainedMinutes = 5;
@@ -50,6 +69,7 @@ public static class PlatformAlarms
         var alarms = new List<AlarmDefinition>();
         alarms.AddRange(LoadBalancer(s));
         alarms.AddRange(Database(s));
+        alarms.AddRange(Cache(s.Cache));
         alarms.AddRange(Cluster(s));
         if (s.Waf is { } waf)
         {
@@ -188,6 +208,53 @@ public static class PlatformAlarms
                 EvaluationPeriods = SustainedMinutes,
                 DatapointsToAlarm = SustainedMinutes,
             };
+        }
+    }
+
+    /// <summary>The Valkey replication group: every alarm on one 60-second datapoint of the worst node, since the primary
+    /// moves on a failover and the alarm must follow it.</summary>
+    private static IEnumerable<AlarmDefinition> Cache(CacheSignals c)
+    {
+        yield return new AlarmDefinition("cache-engine-cpu",
+            $"A cache node's engine thread is above {Num(CacheEngineCpuPercent)} % CPU: every command on it queues, and payment requests that read sessions or rate limits slow down. " +
+            "Check first: the slow log (/aws/elasticache/<group>/slow-log) for expensive commands (large SCAN/ZRANGE, big values), then whether one node (the primary) takes all reads that the reader endpoint could serve.",
+            PlatformMetrics.CacheWorstNode(c, "EngineCPUUtilization", "Maximum", "Cache engine CPU, worst node (%)"), AlarmComparison.GreaterThanThreshold, CacheEngineCpuPercent,
+            AlarmSeverity.Critical,
+            MissingData.Ignore); // a node being replaced publishes nothing; the primary alarm below covers a lost node
+        yield return new AlarmDefinition("cache-memory",
+            $"A cache node uses more than {Num(CacheMemoryPercent)} % of its maxmemory: volatile-lru starts evicting keys with a TTL (sessions, rate-limit windows) early, and writes of keys without one fail with OOM. " +
+            "Check first: the Evictions graph and key growth (a missing TTL, a new key pattern); scale the node type if the working set grew.",
+            PlatformMetrics.CacheWorstNode(c, "DatabaseMemoryUsagePercentage", "Maximum", "Cache memory used, worst node (% of maxmemory)"), AlarmComparison.GreaterThanThreshold, CacheMemoryPercent,
+            AlarmSeverity.Critical,
+            MissingData.Ignore);
+        yield return new AlarmDefinition("cache-evictions",
+            "The cache evicted keys in the last minute: memory is full, and TTL keys (sessions, idempotency windows, rate-limit counters) disappear before they expire. " +
+            "Check first: memory usage per node and which key patterns grew; raise the node type rather than the eviction policy.",
+            PlatformMetrics.CacheWorstNode(c, "Evictions", "Sum", "Cache evictions per minute, worst node"), AlarmComparison.GreaterThanThreshold, 0,
+            AlarmSeverity.Critical,
+            MissingData.NotBreaching); // no datapoint, no eviction
+        yield return new AlarmDefinition("cache-connections",
+            $"A cache node has more than {Num(CacheConnectionsThreshold)} client connections ({Num(CacheConnectionsShareOfMax * 100)} % of ElastiCache's fixed maxclients {CacheMaxClients}): new connections will be refused. " +
+            "Check first: the backend's connection pool settings and pod count (a leak, or a reconnect storm after a failover).",
+            PlatformMetrics.CacheWorstNode(c, "CurrConnections", "Maximum", "Cache connections, worst node"), AlarmComparison.GreaterThanThreshold, CacheConnectionsThreshold,
+            AlarmSeverity.Critical,
+            MissingData.Ignore);
+        yield return new AlarmDefinition("cache-no-primary",
+            (c.HasReplicas
+                ? "No cache node reported itself primary for a minute: a failover is in progress or failed, and writes to the cache fail. "
+                : "The single cache node did not report itself primary for a minute: it is down or being replaced, and the cache is unavailable (no replica to fail over to). ") +
+            "Check first: the cache events on the alarm topic (EventBridge, aws.elasticache) and the replication group's events in the ElastiCache console; the backend must treat the cache as optional meanwhile.",
+            PlatformMetrics.CachePrimaries(c), AlarmComparison.LessThanThreshold, 1,
+            AlarmSeverity.Critical,
+            MissingData.Breaching); // no node publishing at all is the worst case
+        if (c.HasReplicas)
+        {
+            yield return new AlarmDefinition("cache-replication-lag",
+                $"A cache replica trails the primary by more than {Num(CacheReplicationLagSeconds)} s: reads through the reader endpoint are stale, and a failover now would lose that much of the latest writes. " +
+                "Check first: the primary's engine CPU and network, then large writes (big values, bulk loads).",
+                PlatformMetrics.CacheWorstNode(c, "ReplicationLag", "Maximum", "Cache replication lag, worst replica (s)"), AlarmComparison.GreaterThanThreshold, CacheReplicationLagSeconds,
+                AlarmSeverity.Critical,
+                MissingData.NotBreaching); // only replicas publish lag
         }
     }
 

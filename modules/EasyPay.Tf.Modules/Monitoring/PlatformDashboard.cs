@@ -58,6 +58,23 @@ public static class PlatformDashboard
             new GraphWidget("Aurora freeable memory per instance (bytes)", [.. instances.Select(i => PlatformMetrics.DbInstance(i, "FreeableMemory", "Minimum"))])
             { Lines = [new HorizontalLine("memory alarm", PlatformAlarms.FreeableMemoryThresholdBytes(s.DbInstanceMemoryGiB))] },
 
+            // Cache, per node (the alarms watch the worst node; the graphs show which)
+            new GraphWidget("Cache engine CPU per node (%)", [.. s.Cache.MemberClusterIds.Select(n => PlatformMetrics.CacheNode(n, "EngineCPUUtilization", "Maximum"))])
+            { Lines = [new HorizontalLine("engine CPU alarm", PlatformAlarms.CacheEngineCpuPercent)] },
+            new GraphWidget("Cache memory used per node (% of maxmemory)", [.. s.Cache.MemberClusterIds.Select(n => PlatformMetrics.CacheNode(n, "DatabaseMemoryUsagePercentage", "Maximum"))])
+            { Lines = [new HorizontalLine("memory alarm", PlatformAlarms.CacheMemoryPercent)] },
+            new GraphWidget("Cache evictions and connections per node",
+                [
+                    .. s.Cache.MemberClusterIds.Select(n => PlatformMetrics.CacheNode(n, "Evictions", "Sum") with { Label = $"{n} evictions" }),
+                    .. s.Cache.MemberClusterIds.Select(n => PlatformMetrics.CacheNode(n, "CurrConnections", "Maximum") with { Label = $"{n} connections" }),
+                ]),
+            new GraphWidget("Cache replication lag per node (s) and primaries",
+                [
+                    .. s.Cache.MemberClusterIds.Select(n => PlatformMetrics.CacheNode(n, "ReplicationLag", "Maximum") with { Label = $"{n} lag" }),
+                    PlatformMetrics.CachePrimaries(s.Cache),
+                ])
+            { Lines = [new HorizontalLine("replication lag alarm", PlatformAlarms.CacheReplicationLagSeconds)] },
+
             // Cluster
             new GraphWidget("EKS nodes and pods",
                 [

@@ -43,6 +43,9 @@ public sealed record PlatformSignals
     /// <summary>The ALB's web ACL; null = none (no WAF alarms).</summary>
     public WafSignals? Waf { get; init; }
 
+    /// <summary>The Valkey replication group.</summary>
+    public required CacheSignals Cache { get; init; }
+
     /// <summary>Aurora readers exist (replica lag and reader alarms make sense).</summary>
     public bool HasDbReaders => DbInstanceIdentifiers.Count > 1;
 
@@ -62,7 +65,8 @@ public sealed record PlatformSignals
             .Check(DbInstanceIdentifiers.Count > 0, nameof(DbInstanceIdentifiers), "is empty: list the writer, then the readers")
             .Check(DbMaxConnections > 0, nameof(DbMaxConnections), $"{DbMaxConnections} must be positive (the connection alarm is a share of it)")
             .Check(DbInstanceMemoryGiB > 0, nameof(DbInstanceMemoryGiB), $"{DbInstanceMemoryGiB} must be positive (the memory alarm is a share of it)")
-            .Check(NatGatewayIds.Count > 0, nameof(NatGatewayIds), "is empty: the VPC has at least one NAT gateway");
+            .Check(NatGatewayIds.Count > 0, nameof(NatGatewayIds), "is empty: the VPC has at least one NAT gateway")
+            .Check(Cache is not null && Cache.MemberClusterIds.Count > 0, "Cache.MemberClusterIds", "is empty: list the replication group's member clusters, primary first");
         if (Waf is { } waf)
         {
             v.CheckNotEmpty(waf.WebAclName, "Waf.WebAclName")
@@ -72,6 +76,16 @@ public sealed record PlatformSignals
         }
         v.ThrowIfInvalid();
     }
+}
+
+/// <summary>How CloudWatch knows the cache: AWS/ElastiCache publishes node metrics every 60 seconds with the dimensions
+/// CacheClusterId (a member cluster) and CacheNodeId (ElastiCache user guide, "Monitoring use with CloudWatch metrics").</summary>
+/// <param name="ReplicationGroupId">Known at synth time.</param>
+/// <param name="MemberClusterIds">Known at synth time: the member clusters (one node each), the initial primary first.</param>
+public sealed record CacheSignals(string ReplicationGroupId, IReadOnlyList<string> MemberClusterIds)
+{
+    /// <summary>Replicas exist: replication lag makes sense, and a failover has somewhere to go.</summary>
+    public bool HasReplicas => MemberClusterIds.Count > 1;
 }
 
 /// <summary>How CloudWatch knows the ALB's AWS WAF web ACL: AWS/WAFV2 metrics carry the dimensions WebACL, Region
@@ -160,6 +174,28 @@ public static class PlatformMetrics
         new(string.Join(" + ", w.RuleMetricNames.Select((_, i) => $"FILL(rule{i}, 0)")),
             w.RuleMetricNames.Select((name, i) => (Id: $"rule{i}", Metric: WafRule(w, name))).ToDictionary(x => x.Id, x => x.Metric))
         { Label = w.Blocks ? "Requests blocked by the web ACL" : "Requests the web ACL would block (count mode)" };
+
+    /// <summary>The one node of a member cluster of a cluster-mode-disabled replication group is node "0001" (ElastiCache
+    /// API DescribeReplicationGroups: NodeGroupMembers CacheClusterId "name-001", CacheNodeId "0001").</summary>
+    public const string CacheNodeId = "0001";
+
+    public static MetricStat CacheNode(string memberClusterId, string metric, string statistic) =>
+        new("AWS/ElastiCache", metric, statistic, new Dictionary<string, string> { ["CacheClusterId"] = memberClusterId, ["CacheNodeId"] = CacheNodeId })
+        { Label = memberClusterId };
+
+    /// <summary>The worst node of the replication group: whichever node is primary now, a replica about to be one, or a
+    /// node one client hammers. MAX over the nodes (FILL 0: a node being replaced publishes nothing).</summary>
+    public static MetricMath CacheWorstNode(CacheSignals c, string metric, string statistic, string label) =>
+        new($"MAX([{string.Join(", ", c.MemberClusterIds.Select((_, i) => $"FILL(node{i}, 0)"))}])",
+            c.MemberClusterIds.Select((id, i) => (Id: $"node{i}", Metric: CacheNode(id, metric, statistic))).ToDictionary(x => x.Id, x => x.Metric))
+        { Label = label };
+
+    /// <summary>Nodes that are primary: IsMaster is 1 on the primary and 0 on a replica. Below 1 for a minute = no
+    /// node accepts writes (a failover in progress, or a single node down).</summary>
+    public static MetricMath CachePrimaries(CacheSignals c) =>
+        new(string.Join(" + ", c.MemberClusterIds.Select((_, i) => $"FILL(node{i}, 0)")),
+            c.MemberClusterIds.Select((id, i) => (Id: $"node{i}", Metric: CacheNode(id, "IsMaster", "Maximum"))).ToDictionary(x => x.Id, x => x.Metric))
+        { Label = "Cache nodes that are primary" };
 
     public static MetricStat Route53HealthCheck(string healthCheckId) =>
         new("AWS/Route53", "HealthCheckStatus", "Minimum", new Dictionary<string, string> { ["HealthCheckId"] = healthCheckId });

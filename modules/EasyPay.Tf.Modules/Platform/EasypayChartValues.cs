@@ -9,6 +9,7 @@ public sealed record EasypayChartValues(
     EasypayComponentValues Frontend,
     EasypayComponentValues Backend,
     EasypayDatabaseValues Database,
+    EasypayCacheValues Cache,
     EasypayExternalSecretsValues ExternalSecrets,
     EasypayNetworkValues Network,
     EasypayRbacValues Rbac,
@@ -54,6 +55,11 @@ public sealed record EasypayPdbValues(int MinAvailable);
 
 /// <summary>Where and as whom the backend connects; it authenticates with IAM auth tokens (no credential values).</summary>
 public sealed record EasypayDatabaseValues(string Host, string ReadOnlyHost, int Port, string Name, string User, IReadOnlyList<string> SubnetCidrs);
+
+/// <summary>Where and as whom the backend reaches the cache: TLS, IAM auth tokens for <paramref name="User"/> signed for
+/// <paramref name="ReplicationGroupId"/> (no credential values). Token lifetime and connection age keep the chart's
+/// defaults (ElastiCache's fixed 15 minutes and 12 hours).</summary>
+public sealed record EasypayCacheValues(string Host, string ReaderHost, int Port, string User, string ReplicationGroupId, IReadOnlyList<string> SubnetCidrs);
 
 public sealed record EasypayExternalSecretsValues(EasypayClusterSecretStoreValues ClusterSecretStore);
 

@@ -69,6 +69,10 @@ public static class CostModel
         ["aws_s3_object"] = "a few KB in a priced bucket",
         ["aws_s3_bucket"] = "priced below as stored GB",
         ["aws_db_subnet_group"] = "free",
+        ["aws_elasticache_subnet_group"] = "free",
+        ["aws_elasticache_parameter_group"] = "free",
+        ["aws_elasticache_user"] = "ElastiCache RBAC users are free",
+        ["aws_elasticache_user_group"] = "free",
         ["aws_rds_cluster_parameter_group"] = "free",
         ["aws_rds_cluster"] = "priced below as storage, I/O and the managed secret",
         ["aws_db_proxy_default_target_group"] = "part of RDS Proxy",
@@ -144,6 +148,7 @@ public static class CostModel
             "aws_rds_cluster_instance", "aws_db_proxy", "aws_db_proxy_endpoint", "aws_cloudwatch_metric_alarm",
             "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard", "aws_route53_health_check", "aws_sns_topic",
             "aws_ecs_service", "aws_ecr_repository", "aws_cloudtrail", "aws_guardduty_detector", "aws_wafv2_web_acl",
+            "aws_elasticache_replication_group",
         };
         foreach (var (stack, json) in facts.Stacks)
         {
@@ -164,6 +169,13 @@ public static class CostModel
                 Line(stack, $"ECR image storage ({json.Count("aws_ecr_repository")} repositories)", Use("ecrStoredGb"), "GB-month", "ecr.storage.gbMonth", "ecrStoredGb");
             }
             FargateTasks(stack, json);
+            // ElastiCache bills every node of a group by the hour, whatever its role (primary or replica).
+            foreach (var (_, group) in json.Resources("aws_elasticache_replication_group"))
+            {
+                var nodeType = group.Str("node_type") ?? "unknown";
+                var nodes = group.Num("num_cache_clusters") ?? 1;
+                Line(stack, $"ElastiCache {group.Str("engine")} nodes ({nodes:0} × {nodeType})", nodes * hours, "node-hours", $"elasticache.node.hour.{nodeType}");
+            }
         }
 
         void FargateTasks(string stack, JsonObject json)

@@ -21,6 +21,12 @@ public sealed record DatabaseFacts(IReadOnlyList<(string InstanceClass, string Z
     public int Readers => Instances.Count - 1;
 }
 
+/// <summary>The Valkey replication group as synthesized: its nodes' AZs (primary first) and whether a replica takes over.</summary>
+public sealed record CacheFacts(IReadOnlyList<string> NodeZones, bool MultiAz)
+{
+    public int Replicas => NodeZones.Count - 1;
+}
+
 /// <param name="Hours">UTC hours of the day a backup job is scheduled (every rule of the plan).</param>
 /// <param name="CopiedHours">Those whose recovery point is also copied to another region.</param>
 public sealed record BackupFacts(IReadOnlyList<int> Hours, IReadOnlyList<int> CopiedHours, int RetentionDays, int StartWindowMinutes, int CompletionWindowMinutes)
@@ -78,6 +84,8 @@ public sealed record EnvironmentFacts
     public required int InterfaceEndpoints { get; init; }
     public required IReadOnlyList<TargetGroupFacts> TargetGroups { get; init; }
     public required DatabaseFacts Database { get; init; }
+    /// <summary>Null when the database stack has no cache.</summary>
+    public required CacheFacts? Cache { get; init; }
     public required BackupFacts Backup { get; init; }
     public required IReadOnlyList<AlarmFacts> Alarms { get; init; }
     /// <summary>Route 53 health check: (interval, failure threshold); null without DNS failover.</summary>
@@ -141,6 +149,9 @@ public sealed record EnvironmentFacts
             Database = new DatabaseFacts(instances, (int)(rds.Num("backup_retention_period") ?? 1),
                 (int)(database.Resources("aws_rds_cluster_instance").Select(i => i.Body.Num("performance_insights_retention_period")).FirstOrDefault() ?? 7),
                 database.Count("aws_db_proxy") > 0),
+            Cache = database.Resources("aws_elasticache_replication_group").Select(g => new CacheFacts(
+                [.. (g.Body["preferred_cache_cluster_azs"] as JsonArray ?? []).Select(z => z!.ToString())],
+                g.Body.Str("multi_az_enabled") == "true" && g.Body.Str("automatic_failover_enabled") == "true")).FirstOrDefault(),
             Backup = new BackupFacts(
                 [.. rules.SelectMany(r => BackupFacts.HoursOf(r.Str("schedule")!)).Distinct().Order()],
                 [.. rules.Where(r => r["copy_action"] is JsonArray { Count: > 0 }).SelectMany(r => BackupFacts.HoursOf(r.Str("schedule")!)).Distinct().Order()],

@@ -29,7 +29,7 @@ public static class ResilienceModel
         var ctx = new Context(facts, data);
         var scenarios = new List<ScenarioResult>
         {
-            Pod(ctx), BadDeployment(ctx), SecretRotation(ctx), Node(ctx), DatabaseWriter(ctx), NatGateway(ctx), Zone(ctx), RegionLoss(ctx),
+            Pod(ctx), BadDeployment(ctx), SecretRotation(ctx), Node(ctx), DatabaseWriter(ctx), CachePrimary(ctx), NatGateway(ctx), Zone(ctx), RegionLoss(ctx),
         };
         var target = facts.Env.Targets.AvailabilityPercent;
         return new ResilienceReport(facts.Env.Name, target, (100 - target) / 100 * 30 * 24 * 3600,
@@ -214,6 +214,31 @@ public static class ResilienceModel
             readers > 0 ? CapacityVerdict.Sufficient : CapacityVerdict.Insufficient,
             readers > 0 ? $"{readers} reader(s); one becomes the writer" : "no reader: no database until the writer is back",
             Seconds.Of(0), "none: committed data is on the cluster volume, not on the instance");
+    }
+
+    /// <summary>The cache's primary node fails. Payments keep working by the application contract (chart README, "Cache
+    /// access": every cache read is optional, the backend falls back to Aurora), so the payment RTO and RPO are not at
+    /// stake; what the scenario shows is detection and whether a replica takes over. AWS publishes no failover
+    /// duration, so the full recovery is shown as not bounded by a documented figure.</summary>
+    private static ScenarioResult CachePrimary(Context ctx)
+    {
+        var f = ctx.Facts;
+        if (f.Cache is not { } cache)
+        {
+            return new ScenarioResult("cache-primary", "The cache's primary node fails", DisruptionType.Infrastructure, Seconds.Of(0), "-", Seconds.Of(0), Seconds.Of(0), "-",
+                CapacityVerdict.Sufficient, "-", Seconds.Of(0), "-", Verdict.NotApplicable, ["the environment has no cache"], []);
+        }
+        var alarm = f.Alarm("cache-no-primary");
+        var failover = cache.MultiAz && cache.NodeZones.Skip(1).Any(z => z != cache.NodeZones[0]);
+        return Result(ctx, "cache-primary", "The cache's primary node fails", DisruptionType.Infrastructure,
+            alarm is null ? Seconds.Unbounded : Seconds.Of(alarm.DetectionSeconds), alarm is null ? "nothing" : $"alarm {alarm.Name} (no node primary for a minute) and the ElastiCache events rule",
+            Seconds.Of(0), Seconds.Undocumented,
+            failover
+                ? "ElastiCache promotes a replica in another AZ and moves the primary endpoint to it (AWS publishes no duration: measure with test-failover); meanwhile cache reads fall back to Aurora"
+                : "no replica: ElastiCache replaces the node and it starts empty (no documented duration); meanwhile cache reads fall back to Aurora",
+            failover ? CapacityVerdict.Sufficient : CapacityVerdict.Degraded,
+            failover ? $"{cache.Replicas} replica(s) in other AZs; one becomes the primary" : "no cache until the node is back: sessions and rate limits restart, Aurora takes the reads",
+            Seconds.Of(0), "none of the payments' committed data: the ledger is in Aurora; cached sessions and counters not yet replicated are lost");
     }
 
     private static ScenarioResult NatGateway(Context ctx)

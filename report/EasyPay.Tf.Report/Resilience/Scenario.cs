@@ -37,11 +37,19 @@ public enum CapacityVerdict
 public readonly record struct Seconds(double? Value)
 {
     public static readonly Seconds Unbounded = new(null);
+
+    /// <summary>Automatic, but no documented figure bounds it (e.g. an ElastiCache failover): not bounded either.</summary>
+    public static readonly Seconds Undocumented = new(null) { Automatic = true };
+
     public static Seconds Of(double value) => new(value);
     public bool Bounded => Value is not null;
+
+    /// <summary>Unbounded because nobody documents how long an automatic step takes, not because a human acts.</summary>
+    public bool Automatic { get; init; }
+
     public override string ToString() => Value switch
     {
-        null => "unbounded (manual)",
+        null => Automatic ? "not documented (automatic)" : "unbounded (manual)",
         < 120 => $"{Value:0} s",
         < 7200 => $"{Value / 60:0.#} min",
         _ => $"{Value / 3600:0.#} h",

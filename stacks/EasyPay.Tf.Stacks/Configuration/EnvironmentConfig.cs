@@ -40,6 +40,10 @@ public sealed record EnvironmentConfig
     public required NetworkConfig Network { get; init; }
     public required ClusterConfig Cluster { get; init; }
     public required DatabaseConfig Database { get; init; }
+
+    /// <summary>The Valkey cache tier beside the database (the database stack builds both).</summary>
+    public required CacheConfig Cache { get; init; }
+
     public required MonitoringConfig Monitoring { get; init; }
     public required ApplicationConfig Application { get; init; }
 
@@ -306,6 +310,29 @@ public sealed record DatabaseConfig
 
     /// <summary>Retention of the 3-hourly AWS Backup recovery points (production at least 7).</summary>
     public required int SnapshotRetentionDays { get; init; }
+}
+
+/// <summary>The Valkey replication group of the payment service (sessions, idempotency windows, rate limits).</summary>
+public sealed record CacheConfig
+{
+    /// <summary>Valkey engine version "major.minor", pinned, e.g. "8.1".</summary>
+    public required string EngineVersion { get; init; }
+
+    /// <summary>Node type of the primary and every replica, e.g. "cache.r7g.large".</summary>
+    public required string NodeType { get; init; }
+
+    /// <summary>Replicas besides the primary, spread over the other AZs; one or more turns on Multi-AZ with automatic
+    /// failover (production at least 1).</summary>
+    public required int ReplicaCount { get; init; }
+
+    /// <summary>Days ElastiCache keeps its daily snapshots, 1-35 (production at least 7).</summary>
+    public required int SnapshotRetentionDays { get; init; }
+
+    /// <summary>UTC "hh:mm-hh:mm", at least 60 minutes, not overlapping the maintenance window.</summary>
+    public required string SnapshotWindow { get; init; }
+
+    /// <summary>UTC "ddd:hh:mm-ddd:hh:mm", at least 60 minutes.</summary>
+    public required string MaintenanceWindow { get; init; }
 }
 
 /// <summary>How the database survives the loss of the environment's region. The only path today: an Aurora

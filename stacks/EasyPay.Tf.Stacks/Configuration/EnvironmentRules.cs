@@ -137,6 +137,20 @@ public static partial class EnvironmentRules
             yield return problem;
         }
 
+        // Cache
+        if (env.Cache.ReplicaCount > 0 && env.AvailabilityZones.Count < 2)
+        {
+            yield return ("cache.replicaCount", "Multi-AZ needs at least 2 AZs");
+        }
+        foreach (var problem in CheckWindows("ElastiCache", "snapshot", 60, ("cache.snapshotWindow", env.Cache.SnapshotWindow), ("cache.maintenanceWindow", env.Cache.MaintenanceWindow)))
+        {
+            yield return problem;
+        }
+        if (WindowMinutes(env.Cache.MaintenanceWindow) is { } cacheMaintenance and < 60)
+        {
+            yield return ("cache.maintenanceWindow", $"\"{env.Cache.MaintenanceWindow}\" is {cacheMaintenance} minutes; ElastiCache needs at least 60");
+        }
+
         // Application
         foreach (var (field, r) in new[] { ("application.frontendReplicas", env.Application.FrontendReplicas), ("application.backendReplicas", env.Application.BackendReplicas) })
         {
@@ -185,6 +199,18 @@ public static partial class EnvironmentRules
         if (env.Database.SnapshotRetentionDays < ProductionBackupRetentionDays)
         {
             yield return ("database.snapshotRetentionDays", $"{env.Database.SnapshotRetentionDays} is below the production floor of {ProductionBackupRetentionDays} days");
+        }
+        if (env.Cache.ReplicaCount < 1)
+        {
+            yield return ("cache.replicaCount", "production needs at least 1 replica in another AZ: with none there is no Multi-AZ failover and a node failure empties the cache");
+        }
+        if (env.Cache.SnapshotRetentionDays < ProductionBackupRetentionDays)
+        {
+            yield return ("cache.snapshotRetentionDays", $"{env.Cache.SnapshotRetentionDays} is below the production floor of {ProductionBackupRetentionDays} days");
+        }
+        if (env.Cache.NodeType.StartsWith("cache.t", StringComparison.Ordinal))
+        {
+            yield return ("cache.nodeType", $"{env.Cache.NodeType} is burstable: its CPU credits run out under sustained load and the engine slows exactly at peak; use cache.r7g.large or larger (or cache.m7g)");
         }
         if (env.LogRetentionDays < ProductionLogRetentionDays)
         {
@@ -441,23 +467,28 @@ public static partial class EnvironmentRules
         }
     }
 
-    private static IEnumerable<(string, string)> CheckWindows(DatabaseConfig db)
+    private static IEnumerable<(string, string)> CheckWindows(DatabaseConfig db) =>
+        CheckWindows("Aurora", "backup", 30, ("database.preferredBackupWindow", db.PreferredBackupWindow), ("database.preferredMaintenanceWindow", db.PreferredMaintenanceWindow));
+
+    /// <summary>A daily window (backup or snapshot) of at least <paramref name="minimumMinutes"/> that must not
+    /// overlap the weekly maintenance window: RDS and ElastiCache reject both.</summary>
+    private static IEnumerable<(string, string)> CheckWindows(string service, string dailyName, int minimumMinutes, (string Field, string Value) daily, (string Field, string Value) weekly)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(db.PreferredBackupWindow, "^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$") ||
-            !System.Text.RegularExpressions.Regex.IsMatch(db.PreferredMaintenanceWindow, "^[a-z]{3}:[0-2][0-9]:[0-5][0-9]-[a-z]{3}:[0-2][0-9]:[0-5][0-9]$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(daily.Value, "^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$") ||
+            !System.Text.RegularExpressions.Regex.IsMatch(weekly.Value, "^[a-z]{3}:[0-2][0-9]:[0-5][0-9]-[a-z]{3}:[0-2][0-9]:[0-5][0-9]$"))
         {
             yield break; // the schema reports the format
         }
-        var backup = db.PreferredBackupWindow.Split('-');
-        var maintenance = db.PreferredMaintenanceWindow.Split('-');
+        var backup = daily.Value.Split('-');
+        var maintenance = weekly.Value.Split('-');
         var start = Minutes(backup[0]);
         var end = Minutes(backup[1]);
         var length = ((end - start) + 1440) % 1440;
-        if (length < 30)
+        if (length < minimumMinutes)
         {
-            yield return ("database.preferredBackupWindow", $"\"{db.PreferredBackupWindow}\" is {length} minutes; Aurora needs at least 30");
+            yield return (daily.Field, $"\"{daily.Value}\" is {length} minutes; {service} needs at least {minimumMinutes}");
         }
-        // Compare on the weekly clock: the backup window recurs every day.
+        // Compare on the weekly clock: the daily window recurs every day.
         var mStart = WeekMinutes(maintenance[0]);
         var mEnd = WeekMinutes(maintenance[1]);
         for (var day = 0; day < 7; day++)
@@ -466,10 +497,21 @@ public static partial class EnvironmentRules
             var bEnd = bStart + length;
             if (Overlap(bStart, bEnd, mStart, mEnd))
             {
-                yield return ("database.preferredMaintenanceWindow", $"\"{db.PreferredMaintenanceWindow}\" overlaps the daily backup window \"{db.PreferredBackupWindow}\"; AWS rejects overlapping windows");
+                yield return (weekly.Field, $"\"{weekly.Value}\" overlaps the daily {dailyName} window \"{daily.Value}\"; AWS rejects overlapping windows");
                 yield break;
             }
         }
+    }
+
+    /// <summary>Length in minutes of a weekly "ddd:hh:mm-ddd:hh:mm" window; null when malformed (the schema reports it).</summary>
+    private static int? WindowMinutes(string weekly)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(weekly, "^[a-z]{3}:[0-2][0-9]:[0-5][0-9]-[a-z]{3}:[0-2][0-9]:[0-5][0-9]$"))
+        {
+            return null;
+        }
+        var parts = weekly.Split('-');
+        return ((WeekMinutes(parts[1]) - WeekMinutes(parts[0])) + (7 * 1440)) % (7 * 1440);
     }
 
     private static bool Overlap(int aStart, int aEnd, int bStart, int bEnd)

@@ -81,7 +81,7 @@ public class EasypayChartNetworkPolicyTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Backend_may_reach_the_database_subnets_the_aws_endpoints_and_the_payment_providers_only(string environment)
+    public void Backend_may_reach_the_database_and_cache_subnets_the_aws_endpoints_and_the_payment_providers_only(string environment)
     {
         var values = EasypayChart.Values(environment);
         var databaseCidrs = values.Texts("database.subnetCidrs");
@@ -89,16 +89,22 @@ public class EasypayChartNetworkPolicyTests
         var env = environment == "default" ? null : TestEnvironments.Repository(environment);
         var providers = env?.Application.PaymentProviders ?? [];
         var egress = EasypayChart.Render(environment).Single("NetworkPolicy", "easypay-backend").Nodes("spec.egress");
-        egress.Count.ShouldBe(2 + providers.Count);
+        egress.Count.ShouldBe(3 + providers.Count);
 
         var database = egress[0];
         Ports(database).ShouldBe(["TCP/5432"]);
         Cidrs(database.Nodes("to")).ShouldBe(databaseCidrs);
         database.Nodes("to").ShouldAllBe(p => !p.Has("ipBlock.except"));
 
+        // The Valkey cache lives in the same data subnets (its subnet group is the database's), on its own port.
+        var cache = egress[1];
+        Ports(cache).ShouldBe(["TCP/6379"]);
+        Cidrs(cache.Nodes("to")).ShouldBe(values.Texts("cache.subnetCidrs"));
+        values.Texts("cache.subnetCidrs").ShouldBe(databaseCidrs);
+
         // AWS APIs (STS) only through the interface endpoints, which the network stack puts in the private
         // subnets of every environment (NetworkStackTests): never an address outside the VPC.
-        var aws = egress[1];
+        var aws = egress[2];
         Ports(aws).ShouldBe(["TCP/443"]);
         Cidrs(aws.Nodes("to")).ShouldBe(values.Texts("network.awsEndpointCidrs"));
         if (env is not null)
@@ -110,7 +116,7 @@ public class EasypayChartNetworkPolicyTests
         // One rule per provider of the environment file, on its ports only.
         for (var i = 0; i < providers.Count; i++)
         {
-            var rule = egress[2 + i];
+            var rule = egress[3 + i];
             Cidrs(rule.Nodes("to")).ShouldBe(providers[i].Cidrs);
             Ports(rule).ShouldBe(providers[i].Ports.Select(p => $"TCP/{p}"));
         }
@@ -131,7 +137,7 @@ public class EasypayChartNetworkPolicyTests
             : string.Join("+", new[] { "namespaceSelector", "podSelector" }.Where(p.Has).Select(k => $"{k}{{{string.Join(",", p.StringMap($"{k}.matchLabels").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))}}}"));
 
         var prod = Shape("prod");
-        prod.ShouldContain("easypay-backend: ipBlock on TCP/5432 | ipBlock on TCP/443 | ipBlock on TCP/443 | ipBlock on TCP/443,TCP/8443");
+        prod.ShouldContain("easypay-backend: ipBlock on TCP/5432 | ipBlock on TCP/6379 | ipBlock on TCP/443 | ipBlock on TCP/443 | ipBlock on TCP/443,TCP/8443");
         Shape("dev").ShouldBe(prod);
         Shape("staging").ShouldBe(prod);
     }
@@ -152,7 +158,7 @@ public class EasypayChartNetworkPolicyTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Calico_logs_then_denies_database_port_egress_from_every_pod_but_the_backend(string environment)
+    public void Calico_logs_then_denies_database_and_cache_port_egress_from_every_pod_but_the_backend(string environment)
     {
         var policies = EasypayChart.Render(environment).OfKind("NetworkPolicy").Where(p => p.ApiVersion == "projectcalico.org/v3").ToList();
         var calico = policies.ShouldHaveSingleItem();
@@ -166,7 +172,7 @@ public class EasypayChartNetworkPolicyTests
         foreach (var rule in rules)
         {
             rule.Text("protocol").ShouldBe("TCP");
-            rule.Texts("destination.ports").ShouldBe(["5432"]);
+            rule.Texts("destination.ports").ShouldBe(["5432", "6379"]);
         }
         calico.Has("spec.ingress").ShouldBeFalse();
     }

@@ -175,7 +175,7 @@ public class EasypayChartWorkloadTests
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
-    public void Backend_gets_database_settings_and_its_iam_role_and_no_credential(string environment)
+    public void Backend_gets_database_and_cache_settings_and_its_iam_role_and_no_credential(string environment)
     {
         var render = EasypayChart.Render(environment);
         var values = EasypayChart.Values(environment);
@@ -197,6 +197,26 @@ public class EasypayChartWorkloadTests
         config["DB_IAM_TOKEN_LIFETIME_SECONDS"].ShouldBe("900");
         config["DB_SSLMODE"].ShouldBe("require");
         config.Keys.ShouldNotContain(k => k.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase));
+
+        // The cache: TLS and IAM auth tokens, as the database stack builds it (DatabaseOutputs.Cache) and the platform
+        // stack passes it (the ci values are the generated ones).
+        config["CACHE_HOST"].ShouldBe(values.Text("cache.host"));
+        config["CACHE_READ_HOST"].ShouldBe(values.Text("cache.readerHost"));
+        config["CACHE_PORT"].ShouldBe("6379");
+        config["CACHE_TLS"].ShouldBe("true");
+        config["CACHE_AUTH"].ShouldBe("iam");
+        config["CACHE_USER"].ShouldBe(values.Text("cache.user"));
+        config["CACHE_REPLICATION_GROUP_ID"].ShouldBe(values.Text("cache.replicationGroupId"));
+        if (environment != "default")
+        {
+            var env = TestEnvironments.Repository(environment);
+            config["CACHE_USER"].ShouldBe(EasyPay.Tf.Stacks.PlatformContract.CacheUser(env));
+            config["CACHE_REPLICATION_GROUP_ID"].ShouldBe(env.ResourcePrefix);
+        }
+        // ElastiCache IAM auth tokens last 15 minutes; IAM-authenticated connections are closed after 12 hours
+        // (ElastiCache user guide, "Authenticating with IAM", limitations).
+        config["CACHE_IAM_TOKEN_LIFETIME_SECONDS"].ShouldBe("900");
+        config["CACHE_MAX_CONNECTION_AGE_SECONDS"].ShouldBe("43200");
 
         // No credential in any form: no env from Secrets, no Secret volume.
         container.Has("env").ShouldBeFalse();
@@ -258,7 +278,7 @@ public class EasypayChartWorkloadTests
         foreach (var manifest in EasypayChart.Render(environment).All)
         {
             var labels = manifest.Labels;
-            labels.ShouldContainKeyAndValue("helm.sh/chart", "easypay-2.0.0", $"{manifest}");
+            labels.ShouldContainKeyAndValue("helm.sh/chart", "easypay-2.1.0", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/name", "easypay", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/instance", EasypayChart.Release, $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/version", "1.4.2", $"{manifest}");

@@ -21,12 +21,12 @@ public class ReportTests
     }
 
     [Fact]
-    public void Every_environment_is_assessed_in_all_eight_scenarios_and_every_disruption_type()
+    public void Every_environment_is_assessed_in_all_nine_scenarios_and_every_disruption_type()
     {
         foreach (var report in ReportFixture.Reports)
         {
             report.Resilience.Scenarios.Select(s => s.Id).ShouldBe(
-                ["pod", "bad-deployment", "secret-rotation", "node", "database-writer", "nat-gateway", "availability-zone", "region"], report.Environment);
+                ["pod", "bad-deployment", "secret-rotation", "node", "database-writer", "cache-primary", "nat-gateway", "availability-zone", "region"], report.Environment);
             report.Resilience.Scenarios.Select(s => s.Type).Distinct().Count().ShouldBe(4);
         }
     }

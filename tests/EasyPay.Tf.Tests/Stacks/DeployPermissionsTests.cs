@@ -31,6 +31,8 @@ public class DeployPermissionsTests
         ["aws_s3_bucket_versioning"] = "s3", ["aws_s3_object"] = "s3",
         ["aws_rds_cluster"] = "rds", ["aws_rds_cluster_instance"] = "rds", ["aws_rds_cluster_parameter_group"] = "rds", ["aws_db_subnet_group"] = "rds",
         ["aws_db_proxy"] = "rds", ["aws_db_proxy_default_target_group"] = "rds", ["aws_db_proxy_target"] = "rds", ["aws_db_proxy_endpoint"] = "rds", ["aws_db_event_subscription"] = "rds",
+        ["aws_elasticache_replication_group"] = "elasticache", ["aws_elasticache_parameter_group"] = "elasticache", ["aws_elasticache_subnet_group"] = "elasticache",
+        ["aws_elasticache_user"] = "elasticache", ["aws_elasticache_user_group"] = "elasticache",
         ["aws_backup_vault"] = "backup", ["aws_backup_plan"] = "backup", ["aws_backup_selection"] = "backup",
         ["aws_appautoscaling_target"] = "application-autoscaling", ["aws_appautoscaling_policy"] = "application-autoscaling",
         ["aws_ssm_parameter"] = "ssm", ["aws_sns_topic"] = "sns", ["aws_sns_topic_policy"] = "sns", ["aws_sns_topic_subscription"] = "sns",

@@ -110,6 +110,19 @@ public static class UpstreamOutputs
             SecurityGroupId = "sg-0a1b2c3d4e5f60004",
             InstanceIdentifiers = [.. Enumerable.Range(1, env.Database.ReaderCount + 1).Select(i => $"{env.ResourcePrefix}-{i}")],
             MaxConnections = AuroraInstanceClass.Parse(env.Database.InstanceClass).DefaultMaxConnections,
+            // Endpoint shapes of a TLS replication group, cluster mode disabled (ElastiCache user guide, "Finding
+            // connection endpoints": master.<id>.<hash>.<region-code>.cache.amazonaws.com, replica.<...> for readers).
+            Cache = new CacheOutputs
+            {
+                ReplicationGroupId = env.ResourcePrefix,
+                PrimaryEndpoint = $"master.{env.ResourcePrefix}.a1b2c3.euw1.cache.amazonaws.com",
+                ReaderEndpoint = $"replica.{env.ResourcePrefix}.a1b2c3.euw1.cache.amazonaws.com",
+                Port = 6379,
+                AuthMode = PlatformContract.CacheAuthMode,
+                User = PlatformContract.CacheUser(env),
+                MemberClusterIds = [.. Enumerable.Range(1, env.Cache.ReplicaCount + 1).Select(i => $"{env.ResourcePrefix}-{i:000}")],
+                MultiAz = env.Cache.ReplicaCount > 0,
+            },
         };
     }
 }

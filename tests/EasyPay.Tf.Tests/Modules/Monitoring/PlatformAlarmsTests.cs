@@ -9,7 +9,7 @@ public class PlatformAlarmsTests
 {
     private static readonly AuroraInstanceClass Xlarge = AuroraInstanceClass.Parse("db.r6g.xlarge");
 
-    internal static PlatformSignals Signals(int instances = 3, int nodeMin = 3) => new()
+    internal static PlatformSignals Signals(int instances = 3, int nodeMin = 3, int cacheNodes = 3) => new()
     {
         AlbArnSuffix = "app/easypay-test/1",
         FrontendTargetGroupArnSuffix = "targetgroup/frontend/2",
@@ -22,6 +22,7 @@ public class PlatformAlarmsTests
         DbInstanceMemoryGiB = Xlarge.MemoryGiB,
         NatGatewayIds = ["nat-1", "nat-2", "nat-3"],
         Waf = Waf(blocks: true),
+        Cache = new CacheSignals("easypay-test", [.. Enumerable.Range(1, cacheNodes).Select(i => $"easypay-test-{i:000}")]),
     };
 
     private static WafSignals Waf(bool blocks) =>

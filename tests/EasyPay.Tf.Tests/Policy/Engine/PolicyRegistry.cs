@@ -6,12 +6,13 @@ namespace EasyPay.Tf.Tests.Policy.Engine;
 public static class PolicyRegistry
 {
     // Declared first: static fields initialize in order, and All sorts by it.
-    private static readonly string[] Families = ["ENC", "NET", "EDG", "IAM", "SEC", "SUP", "AUD", "EKS", "AVL", "PRT", "OBS", "HYG"];
+    private static readonly string[] Families = ["ENC", "NET", "CAC", "EDG", "IAM", "SEC", "SUP", "AUD", "EKS", "AVL", "PRT", "OBS", "HYG"];
 
     public static IReadOnlyList<StackRule> StackRules { get; } =
     [
         .. EncryptionRules.All,
         .. NetworkRules.All,
+        .. CacheRules.All,
         .. EdgeRules.All,
         .. EgressRules.All,
         .. IdentityRules.All,

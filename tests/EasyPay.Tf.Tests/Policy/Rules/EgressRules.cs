@@ -53,7 +53,7 @@ public static class EgressRules
     public static IReadOnlyList<StackRule> All { get; } = [AgentEgress];
 
     public static readonly ChartRule AppPodEgress = new("NET-005",
-        "App pods' egress only to kube-dns, the database subnets on the database port, the AWS endpoint (private) subnets on 443 and the environment's payment providers on their ports; never 0.0.0.0/0, ::/0 or a range broader than /16",
+        "App pods' egress only to kube-dns, the data subnets on the database and cache ports, the AWS endpoint (private) subnets on 443 and the environment's payment providers on their ports; never 0.0.0.0/0, ::/0 or a range broader than /16",
         Severity.Critical, Applicability.AllEnvironments,
         "A pod that may dial anywhere can exfiltrate payment data or reach a provider another environment cannot; one allowlist, the same in every environment, makes dev show what prod will do.",
         CheckAppPodEgress)
@@ -133,7 +133,8 @@ public static class EgressRules
                     {
                         return $"a /{block.Prefix} is broader than /{EnvironmentRules.BroadestProviderPrefix}{(block.IsAnywhere ? " (the whole internet)" : "")}";
                     }
-                    if (data.Any(d => d.Contains(block)) && Only($"TCP/{AuroraPostgresCluster.Port}"))
+                    // The data subnets hold Aurora (and its proxy) and the Valkey cache, each on its own port.
+                    if (data.Any(d => d.Contains(block)) && (Only($"TCP/{AuroraPostgresCluster.Port}") || Only($"TCP/{EasyPay.Tf.Modules.Cache.ValkeyReplicationGroup.Port}")))
                     {
                         return null;
                     }
@@ -148,7 +149,7 @@ public static class EgressRules
                     }
                     return providers.Count > 0
                         ? $"a port that application.paymentProviders ({string.Join(", ", providers.Select(p => p.Name))}) does not list for it"
-                        : $"neither the data subnets on {AuroraPostgresCluster.Port}, the private subnets (AWS endpoints) on 443, nor a range of application.paymentProviders";
+                        : $"neither the data subnets on {AuroraPostgresCluster.Port} or {EasyPay.Tf.Modules.Cache.ValkeyReplicationGroup.Port}, the private subnets (AWS endpoints) on 443, nor a range of application.paymentProviders";
                 }
             }
         }
