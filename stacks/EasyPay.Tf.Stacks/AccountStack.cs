@@ -61,6 +61,15 @@ public sealed class AccountStack : EasyPayStack
     public static string DeveloperRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-developer";
     public static string DeployerRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-platform-deployer";
 
+    /// <summary>The break-glass role (created with account.humanRoles): the only identity that may delete recovery
+    /// points, change a backup vault's access policy or lock, or schedule a key's deletion in production.</summary>
+    public static string BreakGlassRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-break-glass";
+
+    /// <summary>Known at synth time, so the policies that except it need no remote state and survive its
+    /// re-creation; null when the environment brings its own roles (no account.humanRoles).</summary>
+    public static string? BreakGlassRoleArn(EnvironmentConfig env) =>
+        env.Account.HumanRoles is null ? null : $"arn:aws:iam::{env.AccountId}:role/{BreakGlassRoleName(env)}";
+
     /// <summary>The role of stack <paramref name="stack"/>'s workspace, e.g. easypay-prod-tfc-network.</summary>
     public static string WorkspaceRoleName(EnvironmentConfig env, string stack) => $"{env.ResourcePrefix}-tfc-{stack}";
 
@@ -94,7 +103,7 @@ public sealed class AccountStack : EasyPayStack
         IReadOnlyList<string> protectedArns =
         [
             Aws.Arn("iam", $"role/{AdminRoleName(env)}", region: ""), Aws.Arn("iam", $"role/{DeveloperRoleName(env)}", region: ""),
-            Aws.Arn("iam", $"role/{DeployerRoleName(env)}", region: ""),
+            Aws.Arn("iam", $"role/{DeployerRoleName(env)}", region: ""), Aws.Arn("iam", $"role/{BreakGlassRoleName(env)}", region: ""),
             // Each workspace role by name: the cluster stack's easypay-<env>-tfc-agent-... roles stay its own.
             .. WorkspaceStacks.Select(stack => Aws.Arn("iam", $"role/{WorkspaceRoleName(env, stack)}", region: "")),
             .. trail is null ? Array.Empty<string>() : [$"arn:{Aws.Partition}:s3:::{trail.BucketName}", $"arn:{Aws.Partition}:s3:::{trail.BucketName}/*", trail.KeyArn, trail.TrailArn],
@@ -169,6 +178,14 @@ public sealed class AccountStack : EasyPayStack
                      Aws.Arn("logs", $"log-group:{PlatformContract.ContainerInsightsLogGroupName(env, "application")}")]),
                 new PolicyStatement("ReadMetrics", ["cloudwatch:GetMetricData", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards"], ["*"]),
             ],
+        });
+        // Break-glass: the administrators' principals, with MFA for account roots (HumanRole), for one hour; every
+        // assumption is a CloudTrail AssumeRole event. What it alone may do is denied to everyone else by the vault,
+        // bucket and key policies that name BreakGlassRoleArn.
+        _ = new HumanRole(this, "break-glass-role", new HumanRoleProps(BreakGlassRoleName(env),
+            $"Break-glass for {Prefix}: deletes recovery points and keys, changes backup vault policies (audited, emergencies only)", human.AdminPrincipals)
+        {
+            ManagedPolicyArns = [Aws.ManagedPolicyArn("AdministratorAccess")],
         });
         string? deployer = null;
         if (env.TerraformCloud is null)

@@ -124,6 +124,7 @@ public sealed class ClusterStack : EasyPayStack
             AllowPublicAccessFromAnywhere = Posture.AllowPublicApiFromAnywhere,
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
             SupportType = config.UpgradePolicy?.SupportType ?? EksSupportType.Standard,
+            AdditionalLogGroupNames = [.. ContainerInsightsLogTypes.Select(type => PlatformContract.ContainerInsightsLogGroupName(env, type))],
         });
         _ = new ClusterAccess(this, "admin-access", new ClusterAccessProps(eks.Name, account.AdminRoleArn)
         {
@@ -214,6 +215,7 @@ public sealed class ClusterStack : EasyPayStack
                 PreventDestroy = Posture.DeletionProtection,
                 ForceDestroy = Posture.ForceDestroyBuckets,
                 KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+                ObjectLock = VeleroObjectLock,
             });
             _ = new ImageReplication(this, "image-replication", new ImageReplicationProps(PlatformContract.ImageRepositoryPrefix, dr.Region));
         }
@@ -319,6 +321,12 @@ public sealed class ClusterStack : EasyPayStack
             ManagedPolicyArns = managedPolicies ?? [],
         });
 
+    /// <summary>Object Lock retention of each Velero object version: a week longer than the backups' TTL (168 h,
+    /// PlatformAddonsProps.VeleroBackupTtl), and shorter than the 30 days after which noncurrent versions expire.</summary>
+    public const int VeleroObjectLockDays = 14;
+
+    private BucketObjectLock VeleroObjectLock => new(Posture.AuditLogLockMode, VeleroObjectLockDays) { AtCreation = false };
+
     /// <summary>Velero's bucket and its key. Production backups survive a destroy: no force_destroy and
     /// lifecycle prevent_destroy.</summary>
     private (SecureBucket Bucket, EncryptionKey Key) VeleroStorage(string name)
@@ -333,6 +341,11 @@ public sealed class ClusterStack : EasyPayStack
             PreventDestroy = Posture.DeletionProtection,
             NoncurrentVersionExpirationDays = 30,
             AbortIncompleteUploadsAfterDays = 7,
+            // Every version outlives Velero's TTL: an administrator (or Velero's own credentials) deleting a backup only
+            // adds a delete marker, and the versions stay restorable until the lock ends (then noncurrent expiry
+            // removes them). Compliance in production; governance elsewhere, which force_destroy bypasses.
+            // Enabled by the lock configuration, so a running environment's bucket is not replaced.
+            ObjectLock = VeleroObjectLock,
         });
         return (bucket, key);
     }

@@ -37,6 +37,8 @@ public sealed record DatabaseOutputs
     public required int MaxConnections { get; init; }
     /// <summary>The Valkey cache tier beside the database.</summary>
     public required CacheOutputs Cache { get; init; }
+    /// <summary>Known at synth time: the AWS Backup vault of the database (the monitoring stack alerts on its jobs).</summary>
+    public required string BackupVaultName { get; init; }
 }
 
 /// <summary>What the database stack gives monitoring and platform about the cache (scalars and lists of strings only).</summary>
@@ -85,6 +87,12 @@ public sealed class DatabaseStack : EasyPayStack
     /// <summary>The RDS Proxy the application connects through (end-to-end IAM).</summary>
     public string IamProxyName => $"{Prefix}-iam";
 
+    /// <summary>The database's AWS Backup vault, easypay-&lt;env&gt;-database.</summary>
+    public static string BackupVaultName(EnvironmentConfig env) => $"{env.ResourcePrefix}-database";
+
+    /// <summary>The function that creates the application's database role.</summary>
+    private string AppUserFunctionName => $"{Prefix}-database-app-user";
+
     public DatabaseStack(Construct scope, EnvironmentConfig env, NetworkOutputs network, ClusterOutputs cluster) : base(scope, env, Name)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -113,6 +121,11 @@ public sealed class DatabaseStack : EasyPayStack
             ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
             // Only for the function that creates the application's role (IamDatabaseUser).
             EnableDataApi = true,
+            AdditionalLogGroupNames =
+            [
+                IamDatabaseUser.LogGroupName(AppUserFunctionName), DatabaseProxy.LogGroupName(IamProxyName),
+                .. config.KeepPasswordProxy ? new[] { DatabaseProxy.LogGroupName(Prefix) } : [],
+            ],
         });
         if (config.MaxReaderCount is { } maxReaders)
         {
@@ -122,7 +135,7 @@ public sealed class DatabaseStack : EasyPayStack
         aurora.AllowPostgresFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
 
         // The application's own role, IAM auth only: neither the proxy nor any pod ever holds a database password.
-        var appUser = new IamDatabaseUser(this, "app-user", new IamDatabaseUserProps($"{Prefix}-database-app-user", aurora, PlatformContract.DatabaseUser)
+        var appUser = new IamDatabaseUser(this, "app-user", new IamDatabaseUserProps(AppUserFunctionName, aurora, PlatformContract.DatabaseUser)
         {
             LogRetentionDays = env.LogRetentionDays,
         });
@@ -155,12 +168,18 @@ public sealed class DatabaseStack : EasyPayStack
         // The backend's IRSA role may connect through the proxy as the application's role, and do nothing else.
         proxy.GrantConnect("backend-connect", new IamRoleName(cluster.BackendRoleName), appUser.UserName, $"{Prefix}-backend-database-connect");
 
-        new ScheduledBackup(this, "backup", new ScheduledBackupProps(
-            $"{Prefix}-database", [aurora.Arn], config.SnapshotRetentionDays)
+        // The vault an administrator cannot empty: locked (compliance in production), and where nothing is destroyed
+        // a vault policy that leaves deleting recovery points, the vault, its lock or its policy to break-glass.
+        var keys = KeyGovernanceOf(env, Name);
+        var backup = new ScheduledBackup(this, "backup", new ScheduledBackupProps(
+            BackupVaultName(env), [aurora.Arn], config.SnapshotRetentionDays)
         {
             CopyToRegion = env.DisasterRecovery?.Region,
             DeletionProtection = Posture.DeletionProtection,
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            VaultLock = env.BackupVaultLock,
+            BreakGlassRoleArns = keys.ProtectFromDeletion ? keys.BreakGlass : [],
+            DeployerRoleArns = keys.Administrators,
         });
 
         var cacheConfig = env.Cache;
@@ -180,7 +199,7 @@ public sealed class DatabaseStack : EasyPayStack
             LogRetentionDays = env.LogRetentionDays,
             DeletionProtection = Posture.DeletionProtection,
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
-            ApplyImmediately = Posture.ApplyDatabaseChangesImmediately,
+            ApplyImmediately = cacheConfig.ApplyImmediately ?? Posture.ApplyDatabaseChangesImmediately,
         });
         // The same path as the database's: pods reach the data subnets from the node security group; the backend's
         // NetworkPolicy and the cluster-wide Calico policy keep every other pod away, and only the backend's role
@@ -236,6 +255,8 @@ public sealed class DatabaseStack : EasyPayStack
                 MemberClusterIds = cache.MemberClusterIds,
                 MultiAz = cache.MultiAz,
             },
+            BackupVaultName = BackupVaultName(env),
         };
+        Output("backup_restore_role_arn", "Role to pass to AWS Backup StartRestoreJob (restores only; the plan's role cannot restore)", backup.RestoreRoleArn);
     }
 }

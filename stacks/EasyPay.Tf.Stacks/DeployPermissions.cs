@@ -86,6 +86,9 @@ public static class DeployPermissions
                     "rds:ModifyEventSubscription", "rds:DescribeEventSubscriptions", "rds:AddSourceIdentifierToSubscription",
                     "rds:RemoveSourceIdentifierFromSubscription", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:ListTagsForResource"]),
                 ..t.Keys(), t.Buckets(),
+                // Notifications of the database stack's vault (BackupAlerts); nothing else of AWS Backup.
+                t.Regional("BackupVaultNotifications", ["backup:PutBackupVaultNotifications", "backup:GetBackupVaultNotifications", "backup:DeleteBackupVaultNotifications", "backup:DescribeBackupVault"],
+                    [t.Arn("backup", $"backup-vault:easypay-{env.Name}-*")]),
                 Table.Global("DnsFailover", ["route53:*"], env.Monitoring.Dns is { } dns
                     ? [t.Arn("route53", $"hostedzone/{dns.HostedZoneId}", region: "", account: ""), t.Arn("route53", "healthcheck/*", region: "", account: ""), t.Arn("route53", "change/*", region: "", account: "")]
                     : [t.Arn("route53", "healthcheck/*", region: "", account: "")]),

@@ -1,5 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Stacks.Configuration;
 using HashiCorp.Cdktf;
 
@@ -30,6 +31,25 @@ public abstract class EasyPayStack : TerraformStack
         Posture = env.Posture;
         ConfigureBackend(this, env, stackName);
         Aws = new AwsEnvironment(this, new AwsEnvironmentProps(env.Region, env.AccountId, DefaultTags(env, stackName)));
+        _ = new KeyGovernance(this, KeyGovernanceOf(env, stackName));
+    }
+
+    /// <summary>Who administers this stack's KMS keys. With Terraform Cloud a workspace stack is applied by its own
+    /// role only, which becomes the keys' administrator with the break-glass role (the admin role and every other
+    /// workspace role lose key administration). The account stack and local applies have no fixed identity, so
+    /// IAM keeps deciding (the AWS default policy). Where nothing is destroyed, only break-glass may schedule a
+    /// key's deletion.</summary>
+    public static KeyGovernanceProps KeyGovernanceOf(EnvironmentConfig env, string stackName)
+    {
+        IReadOnlyList<string> breakGlass = AccountStack.BreakGlassRoleArn(env) is { } arn ? [arn] : [];
+        return new KeyGovernanceProps
+        {
+            Administrators = env.TerraformCloud is not null && AccountStack.WorkspaceStacks.Contains(stackName)
+                ? [AccountStack.WorkspaceRoleArn(env, stackName), .. breakGlass]
+                : [],
+            BreakGlass = breakGlass,
+            ProtectFromDeletion = env.Posture.DeletionProtection && breakGlass.Count > 0,
+        };
     }
 
     public static string StackId(string env, string stackName) => $"{env}-{stackName}";

@@ -1,5 +1,6 @@
 using Constructs;
 using EasyPay.Tf.Modules.Audit;
+using EasyPay.Tf.Modules.Backup;
 using EasyPay.Tf.Modules.Database;
 using EasyPay.Tf.Modules.Edge;
 using EasyPay.Tf.Modules.Monitoring;
@@ -48,6 +49,9 @@ public sealed class MonitoringStack : EasyPayStack
         // GuardDuty findings of Medium severity and above, whether this account's detector (account stack) or the
         // organization's delegated administrator raised them: members receive their own findings' events.
         new FindingsRoute(this, "guardduty-findings", new FindingsRouteProps($"{Prefix}-guardduty-findings", topic.Arn));
+
+        // Here rather than in the database stack, which applies before the topic exists.
+        new BackupAlerts(this, "backup-alerts", new BackupAlertsProps($"{Prefix}-backup-failures", database.BackupVaultName, topic.Arn));
 
         // Created here rather than in the database stack, which depends on nothing downstream.
         new DatabaseEvents(this, "database-events", new DatabaseEventsProps(

@@ -5,9 +5,28 @@ using EasyPay.Tf.Modules.Security;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.BackupPlan;
 using HashiCorp.Cdktf.Providers.Aws.BackupSelection;
+using HashiCorp.Cdktf.Providers.Aws.BackupLogicallyAirGappedVault;
 using HashiCorp.Cdktf.Providers.Aws.BackupVault;
+using HashiCorp.Cdktf.Providers.Aws.BackupVaultLockConfiguration;
+using HashiCorp.Cdktf.Providers.Aws.BackupVaultPolicy;
 
 namespace EasyPay.Tf.Modules.Backup;
+
+/// <summary>AWS Backup Vault Lock of the primary vault (AWS Backup developer guide, "AWS Backup Vault Lock").</summary>
+public enum BackupVaultLockMode
+{
+    /// <summary>No lock: recovery points can be deleted by anyone IAM allows (and by a destroy).</summary>
+    None,
+
+    /// <summary>Governance mode: recovery points cannot be deleted or shortened before the minimum retention,
+    /// but a principal allowed backup:DeleteBackupVaultLockConfiguration can remove the lock (a destroy does so first).</summary>
+    Governance,
+
+    /// <summary>Compliance mode: after a grace time (changeable_for_days, at least 3 days) the lock is
+    /// immutable; nobody, the root user and AWS included, deletes a recovery point before its retention ends or
+    /// removes the lock. Never in an environment that is destroyed.</summary>
+    Compliance,
+}
 
 /// <summary>Props of <see cref="ScheduledBackup"/>.</summary>
 /// <param name="Name">Name of the vault, plan, selection and role, e.g. "easypay-prod-database".</param>
@@ -51,6 +70,29 @@ public sealed record ScheduledBackupProps(string Name, IReadOnlyList<string> Res
     /// <summary>On (the default): prevent_destroy on the vaults and their keys, so no plan can delete the
     /// recovery points. Off: destroy deletes the vaults with their recovery points (development).</summary>
     public bool DeletionProtection { get; init; } = true;
+
+    /// <summary>Vault Lock of the primary vault; its minimum retention is <see cref="RetentionDays"/>, so no recovery
+    /// point can be deleted or shortened before the plan's retention. @default <see cref="BackupVaultLockMode.Compliance"/></summary>
+    public BackupVaultLockMode VaultLock { get; init; } = BackupVaultLockMode.Compliance;
+
+    /// <summary>Days after the first apply during which a compliance lock can still be changed or removed
+    /// (AWS Backup's 72-hour cooling-off: at least 3). @default 3</summary>
+    public int LockChangeableForDays { get; init; } = 3;
+
+    /// <summary>Role ARNs that alone may delete recovery points, shorten them, delete the vault or its lock, or
+    /// change its access policy: a vault access policy denies those actions to everyone else (an account
+    /// administrator included). Empty: no such policy (environments that are destroyed). @default none</summary>
+    public IReadOnlyList<string> BreakGlassRoleArns { get; init; } = [];
+
+    /// <summary>Role ARNs besides <see cref="BreakGlassRoleArns"/> that may still change the vault's access policy and
+    /// lock configuration: the identity that applies the stack (Terraform puts them). @default none</summary>
+    public IReadOnlyList<string> DeployerRoleArns { get; init; } = [];
+
+    /// <summary>The DR copies go to a logically air-gapped vault (AWS Backup developer guide, "Logically air-gapped
+    /// vault"): always compliance-locked, encrypted with an AWS-owned key nobody in this account can disable or
+    /// schedule for deletion, its recovery points in an AWS-owned account. False: a standard vault with its own
+    /// CMK (no lock). @default true</summary>
+    public bool AirGappedCopyVault { get; init; } = true;
 }
 
 /// <summary>An AWS Backup vault encrypted with its own CMK, a plan that backs the resources up on a
@@ -79,7 +121,11 @@ public sealed class ScheduledBackup : Construct
     public string VaultName { get; }
     public string VaultArn { get; }
     public string PlanId { get; }
+    /// <summary>The role the plan's backup and copy jobs run as (backups only).</summary>
     public string RoleArn { get; }
+
+    /// <summary>The role restore jobs run as, passed by an operator to StartRestoreJob.</summary>
+    public string RestoreRoleArn { get; }
 
     /// <summary>The second region's vault; null without a copy target.</summary>
     public string? CopyVaultArn { get; }
@@ -89,11 +135,35 @@ public sealed class ScheduledBackup : Construct
         Validate(props);
 
         var vault = Vault(this, "vault", props, props.Name, region: null);
+        if (props.VaultLock != BackupVaultLockMode.None)
+        {
+            new BackupVaultLockConfiguration(this, "vault-lock", new BackupVaultLockConfigurationConfig
+            {
+                BackupVaultName = vault.Name,
+                // Every recovery point lives at least the plan's retention; no maximum, so a longer retention
+                // stays possible once the compliance lock is immutable.
+                MinRetentionDays = props.RetentionDays,
+                // Absent: governance mode (provider docs, aws_backup_vault_lock_configuration).
+                ChangeableForDays = props.VaultLock == BackupVaultLockMode.Compliance ? props.LockChangeableForDays : null,
+            });
+        }
+        if (props.BreakGlassRoleArns.Count > 0)
+        {
+            new BackupVaultPolicy(this, "vault-policy", new BackupVaultPolicyConfig
+            {
+                BackupVaultName = vault.Name,
+                Policy = PolicyDocument.Render(VaultPolicyStatements(props)),
+            });
+        }
 
         // The "copy-region" scope keeps the copy's logical ids from before the per-resource region.
-        var copyVaultArn = props.CopyToRegion is { } copyRegion
-            ? Vault(new Construct(this, "copy-region"), "vault", props, $"{props.Name}-copy", copyRegion).Arn
-            : null;
+        string? copyVaultArn = null;
+        if (props.CopyToRegion is { } copyRegion)
+        {
+            copyVaultArn = props.AirGappedCopyVault
+                ? AirGappedVault(new Construct(this, "copy-region"), props, $"{props.Name}-dr", copyRegion)
+                : Vault(new Construct(this, "copy-region"), "vault", props, $"{props.Name}-copy", copyRegion).Arn;
+        }
 
         var role = new ServiceRole(this, "role", new ServiceRoleProps(
             $"{props.Name}-backup", $"Runs the AWS Backup jobs of {props.Name}", "backup.amazonaws.com")
@@ -101,11 +171,16 @@ public sealed class ScheduledBackup : Construct
             // No aws:SourceAccount condition: AWS Backup's documented trust policy has none, and a condition
             // the service does not send would fail every job.
             RestrictToSourceAccount = false,
-            ManagedPolicyArns =
-            [
-                AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AWSBackupServiceRolePolicyForBackup"),
-                AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AWSBackupServiceRolePolicyForRestores"),
-            ],
+            ManagedPolicyArns = [AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AWSBackupServiceRolePolicyForBackup")],
+        });
+        // Restores get a role of their own, which no plan uses: the role that writes backups every 3 hours
+        // cannot also create databases from them (AWSBackupServiceRolePolicyForRestores creates and deletes
+        // RDS clusters, EBS volumes, ...). An operator passes it to StartRestoreJob.
+        var restoreRole = new ServiceRole(this, "restore-role", new ServiceRoleProps(
+            $"{props.Name}-restore", $"Runs the AWS Backup restore jobs of {props.Name} (operators only)", "backup.amazonaws.com")
+        {
+            RestrictToSourceAccount = false,
+            ManagedPolicyArns = [AwsEnvironment.Of(this).ManagedPolicyArn("service-role/AWSBackupServiceRolePolicyForRestores")],
         });
 
         BackupPlanRule Rule(string name, string schedule, bool copy) => new()
@@ -148,10 +223,48 @@ public sealed class ScheduledBackup : Construct
         VaultArn = vault.Arn;
         PlanId = plan.Id;
         RoleArn = role.Arn;
+        RestoreRoleArn = restoreRole.Arn;
         CopyVaultArn = copyVaultArn;
         MaxRecoveryPointSpacing = TimeSpan.FromMinutes(props.IntervalHours * 60 + props.StartWindowMinutes);
         MaxTimeToNextUsableRecoveryPoint = MaxRecoveryPointSpacing + TimeSpan.FromMinutes(props.CompletionWindowMinutes);
         MaxCopySpacing = copyVaultArn is null ? null : TimeSpan.FromMinutes(props.CopyIntervalHours * 60 + props.StartWindowMinutes);
+    }
+
+    /// <summary>What the primary vault's access policy denies (AWS Backup developer guide, "Vault access policies":
+    /// Deny with Principal "*" on Resource "*"). The service's own lifecycle expiry is not a principal's call and
+    /// still deletes expired points.</summary>
+    public static IReadOnlyList<PolicyStatement> VaultPolicyStatements(ScheduledBackupProps props)
+    {
+        IReadOnlyList<string> breakGlass = [.. props.BreakGlassRoleArns];
+        IReadOnlyList<string> deployers = [.. props.DeployerRoleArns.Concat(props.BreakGlassRoleArns).Distinct()];
+        return
+        [
+            new("DenyRecoveryPointDeletionExceptBreakGlass",
+                ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DisassociateRecoveryPoint",
+                 "backup:DeleteBackupVault", "backup:DeleteBackupVaultAccessPolicy", "backup:DeleteBackupVaultLockConfiguration"],
+                ["*"], Effect: "Deny", Principals: PolicyDocument.Aws("*"),
+                Conditions: PolicyDocument.Condition("ArnNotEquals", "aws:PrincipalArn", [.. breakGlass])),
+            // Terraform puts the policy and the lock with the deployer: denying it would fail every later apply.
+            new("DenyPolicyChangesExceptDeployer", ["backup:PutBackupVaultAccessPolicy", "backup:PutBackupVaultLockConfiguration"],
+                ["*"], Effect: "Deny", Principals: PolicyDocument.Aws("*"),
+                Conditions: PolicyDocument.Condition("ArnNotEquals", "aws:PrincipalArn", [.. deployers])),
+        ];
+    }
+
+    /// <summary>A logically air-gapped vault in <paramref name="region"/>; min and max retention force a new vault
+    /// when changed (provider: RequiresReplace), so the copy retention is the minimum and the plan's the maximum.</summary>
+    private static string AirGappedVault(Construct scope, ScheduledBackupProps props, string name, string region)
+    {
+        var vault = new BackupLogicallyAirGappedVault(scope, "air-gapped-vault", new BackupLogicallyAirGappedVaultConfig
+        {
+            Region = region,
+            Name = name,
+            MinRetentionDays = props.CopyRetentionDays,
+            MaxRetentionDays = props.RetentionDays,
+            Lifecycle = props.DeletionProtection ? new TerraformResourceLifecycle { PreventDestroy = true } : null,
+            Tags = new Dictionary<string, string> { ["Name"] = name },
+        });
+        return vault.Arn;
     }
 
     /// <param name="region">null: the stack's region.</param>
@@ -200,6 +313,12 @@ public sealed class ScheduledBackup : Construct
                 $"every {props.IntervalHours} h with a {props.StartWindowMinutes}-minute start window puts recovery points up to {props.IntervalHours * 60 + props.StartWindowMinutes} minutes apart, more than MaxRecoveryPointSpacingMinutes ({props.MaxRecoveryPointSpacingMinutes}); shorten the interval or the start window")
             .Check(props.CopyToRegion is null || (Regex.IsMatch(props.CopyToRegion, AwsEnvironment.RegionPattern) && props.CopyToRegion != region), nameof(props.CopyToRegion),
                 $"'{props.CopyToRegion}' must be a region name other than the stack's region {region}")
+            .Check(props.LockChangeableForDays >= 3, nameof(props.LockChangeableForDays),
+                $"{props.LockChangeableForDays} is below AWS Backup's 72-hour cooling-off period; use at least 3")
+            .Check(props.VaultLock != BackupVaultLockMode.Compliance || props.DeletionProtection, nameof(props.VaultLock),
+                "Compliance cannot be undone after the grace time, but DeletionProtection is off (an environment that is destroyed): use Governance or None")
+            .Check(props.CopyToRegion is null || !props.AirGappedCopyVault || props.CopyRetentionDays >= 7, nameof(props.CopyRetentionDays),
+                $"{props.CopyRetentionDays} is below the 7 days a logically air-gapped vault keeps at least")
             .ThrowIfInvalid();
     }
 }

@@ -73,8 +73,9 @@ public sealed record ValkeyReplicationGroupProps
     public string MaxMemoryPolicy { get; init; } = "volatile-lru";
 
     /// <summary>Commands the application user may run: every command except the dangerous category (FLUSHALL,
-    /// FLUSHDB, KEYS, CONFIG, DEBUG, ...), on every key. @default "on ~* +@all -@dangerous"</summary>
-    public string ApplicationAccessString { get; init; } = "on ~* +@all -@dangerous";
+    /// FLUSHDB, KEYS, CONFIG, DEBUG, ...), on every key; INFO, which is in that category, stays allowed because client
+    /// libraries send it on connect and in health checks. @default "on ~* +@all -@dangerous +info"</summary>
+    public string ApplicationAccessString { get; init; } = "on ~* +@all -@dangerous +info";
 }
 
 /// <summary>A Valkey replication group (cluster mode disabled: one primary, N replicas, a primary and a reader
@@ -126,17 +127,18 @@ public sealed class ValkeyReplicationGroup : Construct
         Validate(props);
         var nodes = props.ReplicaCount + 1;
         var multiAz = props.ReplicaCount > 0;
+        var logGroupNames = LogTypes.ToDictionary(type => type, type => LogGroupName(props.Name, type));
 
         var key = new EncryptionKey(this, "key", new EncryptionKeyProps(
             props.Name + "-cache", $"ElastiCache data, snapshots and logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this, [.. logGroupNames.Values])],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
         });
 
         // Created first, encrypted and expiring: ElastiCache delivers into existing groups only.
         var logGroups = LogTypes.ToDictionary(type => type, type => new LogGroup(this, $"{type}-group", new LogGroupProps(
-            $"/aws/elasticache/{props.Name}/{type}", props.LogRetentionDays, key.Arn)));
+            logGroupNames[type], props.LogRetentionDays, key.Arn)));
 
         var subnetGroup = new ElasticacheSubnetGroup(this, "subnets", new ElasticacheSubnetGroupConfig
         {
@@ -156,16 +158,19 @@ public sealed class ValkeyReplicationGroup : Construct
         });
 
         var family = ParameterFamily(props.EngineVersion);
+        var parametersDescription = $"Eviction policy of {props.Name}'s cache";
         var parameters = new ElasticacheParameterGroup(this, "parameters", new ElasticacheParameterGroupConfig
         {
-            Name = $"{props.Name}-{family}",
+            Name = ParameterGroupName(props.Name, family, parametersDescription),
             Family = family,
-            Description = $"Eviction policy of {props.Name}'s cache",
+            Description = parametersDescription,
             Parameter = new[]
             {
                 new ElasticacheParameterGroupParameter { Name = "maxmemory-policy", Value = props.MaxMemoryPolicy },
             },
-            // A new family (a major upgrade) is a new group: create it before the old one goes.
+            // name, family and description force a new group (parameter_group.go: ForceNew) and the resource has no
+            // name_prefix: the name carries the family and a hash of the description, so the replacement, created
+            // before the old group goes, never collides with it.
             Lifecycle = new TerraformResourceLifecycle { CreateBeforeDestroy = true },
         });
 
@@ -222,6 +227,9 @@ public sealed class ValkeyReplicationGroup : Construct
             MaintenanceWindow = props.MaintenanceWindow,
             // The engine version is pinned in configuration; AWS must not move it.
             AutoMinorVersionUpgrade = "false",
+            // With false, a later change of log_delivery_configuration fails ("set the apply-immediately parameter to
+            // true", ElastiCache user guide "Log delivery"; provider issue 49842): such a change is applied with
+            // ApplyImmediately for that run (docs/runbook-cache.md, "Changing log delivery").
             ApplyImmediately = props.ApplyImmediately,
             FinalSnapshotIdentifier = props.DeletionProtection ? $"{props.Name}-final" : null,
             LogDeliveryConfiguration = LogTypes.Select(type => new ElasticacheReplicationGroupLogDeliveryConfiguration
@@ -250,13 +258,23 @@ public sealed class ValkeyReplicationGroup : Construct
         SecurityGroupId = sg.Id;
         MemberClusterIds = [.. Enumerable.Range(1, nodes).Select(i => MemberClusterId(props.Name, i))];
         MultiAz = multiAz;
-        LogGroupNames = LogTypes.ToDictionary(type => type, type => $"/aws/elasticache/{props.Name}/{type}");
+        LogGroupNames = logGroupNames;
     }
 
     /// <summary>The id ElastiCache gives member cluster <paramref name="number"/> (1-based) of a cluster-mode-disabled
     /// replication group: the group id and a three-digit number.</summary>
     public static string MemberClusterId(string replicationGroupId, int number) =>
         $"{replicationGroupId}-{number.ToString("000", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The log group of one log type of the group named <paramref name="replicationGroupId"/>. Under
+    /// /aws/vendedlogs/: CloudWatch Logs then covers every vended-log group of the account with one resource-policy
+    /// entry instead of one per group, which keeps the 5,120-character resource policy (shared with WAF's log delivery)
+    /// from filling up (CloudWatch Logs user guide, "Logs sent to CloudWatch Logs").</summary>
+    public static string LogGroupName(string replicationGroupId, string logType) => $"/aws/vendedlogs/elasticache/{replicationGroupId}/{logType}";
+
+    /// <summary>"NAME-FAMILY-xxxxxx": the family and the first 6 hex digits of the description's SHA-256.</summary>
+    public static string ParameterGroupName(string replicationGroupId, string family, string description) =>
+        $"{replicationGroupId}-{family}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(description)))[..6]}";
 
     /// <summary>The parameter group family of a Valkey version: valkey8 for 8.x.</summary>
     public static string ParameterFamily(string engineVersion) => $"valkey{engineVersion.Split('.')[0]}";

@@ -39,6 +39,10 @@ public sealed record EksControlPlaneProps(
     /// without it is extended support, billed at the extended rate once the version ages). @default
     /// <see cref="EksSupportType.Standard"/></summary>
     public EksSupportType SupportType { get; init; } = EksSupportType.Standard;
+
+    /// <summary>Names of the other log groups the logs key encrypts (Container Insights): its policy admits
+    /// CloudWatch Logs for exactly these and the control-plane group. @default none</summary>
+    public IReadOnlyList<string> AdditionalLogGroupNames { get; init; } = [];
 }
 
 /// <summary>An EKS control plane over the private subnets of every AZ: Kubernetes secrets envelope-encrypted
@@ -67,7 +71,8 @@ public sealed class EksControlPlane : Construct
     public string OidcIssuer { get; }
     public string SecretsKeyArn { get; }
 
-    /// <summary>Key of the control-plane log group, usable for the cluster's other log groups.</summary>
+    /// <summary>Key of the control-plane log group, usable for the log groups named in
+    /// <see cref="EksControlPlaneProps.AdditionalLogGroupNames"/>.</summary>
     public string LogsKeyArn { get; }
     public string LogGroupName { get; }
 
@@ -86,7 +91,7 @@ public sealed class EksControlPlane : Construct
         var logsKey = new EncryptionKey(this, "logs-key", new EncryptionKeyProps(
             $"{props.Name}-eks-logs", $"Control-plane and Container Insights logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this, [$"/aws/eks/{props.Name}/cluster", .. props.AdditionalLogGroupNames])],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
         });
         // EKS writes to /aws/eks/NAME/cluster; creating it first means EKS never creates it itself

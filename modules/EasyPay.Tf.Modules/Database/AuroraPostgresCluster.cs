@@ -89,6 +89,11 @@ public sealed record AuroraPostgresClusterProps
     /// Data API"). Only callers allowed rds-data:ExecuteStatement on this cluster and GetSecretValue on a
     /// database secret can use it. @default false</summary>
     public bool EnableDataApi { get; init; }
+
+    /// <summary>Names of the other log groups encrypted with the cluster's key (its proxies', the functions that
+    /// manage it): the key admits CloudWatch Logs for exactly these, the PostgreSQL log and RDSOSMetrics.
+    /// @default none</summary>
+    public IReadOnlyList<string> AdditionalLogGroupNames { get; init; } = [];
 }
 
 /// <summary>An Aurora PostgreSQL cluster built to survive the loss of an instance or an AZ: one writer and
@@ -103,6 +108,10 @@ public sealed class AuroraPostgresCluster : Construct
     /// <summary>The log group enhanced monitoring writes to: one per account and region, named by RDS
     /// (RDS user guide, "Viewing OS metrics using CloudWatch Logs").</summary>
     public const string EnhancedMonitoringLogGroup = "RDSOSMetrics";
+
+    /// <summary>pgAudit session classes logged for every role: writes (INSERT, UPDATE, DELETE, TRUNCATE, COPY TO a
+    /// table), role and privilege changes, and DDL (pgAudit README, pgaudit.log).</summary>
+    public const string AuditLogClasses = "write,role,ddl";
 
     /// <summary>The log type Aurora PostgreSQL exports to CloudWatch Logs.</summary>
     public const string LogExport = "postgresql";
@@ -145,7 +154,7 @@ public sealed class AuroraPostgresCluster : Construct
         var key = new EncryptionKey(this, "key", new EncryptionKeyProps(
             props.Name + "-database", $"Aurora storage, master secret, Performance Insights and logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this, [$"/aws/rds/cluster/{props.Name}/{LogExport}", EnhancedMonitoringLogGroup, .. props.AdditionalLogGroupNames])],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
         });
 
@@ -185,8 +194,16 @@ public sealed class AuroraPostgresCluster : Construct
                 Parameter("ssl_min_protocol_version", "TLSv1.2"),
                 Parameter("log_min_duration_statement", props.SlowStatementMilliseconds.ToString(CultureInfo.InvariantCulture)),
                 Parameter("log_statement", "ddl"),
-                // Static parameter: takes effect at the next reboot (maintenance window).
-                Parameter("shared_preload_libraries", "pg_stat_statements", "pending-reboot"),
+                // PCI DSS 10.2: who connected, and every write, role change and DDL statement (pgAudit session
+                // logging; Aurora User Guide, "Setting up the pgAudit extension"). Statement parameters stay
+                // out of the log (pgaudit.log_parameter off): bound values can hold card data.
+                Parameter("log_connections", "1"),
+                Parameter("log_disconnections", "1"),
+                Parameter("pgaudit.log", AuditLogClasses),
+                Parameter("pgaudit.log_parameter", "0"),
+                // Static parameter: takes effect at the next reboot (maintenance window); pgaudit.log audits
+                // from then on.
+                Parameter("shared_preload_libraries", "pg_stat_statements,pgaudit", "pending-reboot"),
             },
             Lifecycle = new TerraformResourceLifecycle { CreateBeforeDestroy = true },
         });

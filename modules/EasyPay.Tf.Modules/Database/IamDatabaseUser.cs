@@ -64,7 +64,7 @@ public sealed class IamDatabaseUser : Construct
             .ThrowIfInvalid();
         var cluster = props.Cluster!;
 
-        var logs = new LogGroup(this, "logs", new LogGroupProps($"/aws/lambda/{props.Name}", props.LogRetentionDays, cluster.KmsKeyArn));
+        var logs = new LogGroup(this, "logs", new LogGroupProps(LogGroupName(props.Name!), props.LogRetentionDays, cluster.KmsKeyArn));
         var role = new ServiceRole(this, "role", new ServiceRoleProps(props.Name!, $"Creates the IAM database user {props.UserName} in {cluster.ClusterIdentifier}", "lambda.amazonaws.com")
         {
             // The execution-role trust the Lambda Developer Guide documents has no condition, and a condition
@@ -163,4 +163,7 @@ public sealed class IamDatabaseUser : Construct
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return Encoding.UTF8.GetBytes(reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal));
     }
+
+    /// <summary>The function's log group (Lambda writes to /aws/lambda/FUNCTION), encrypted with the cluster's key.</summary>
+    public static string LogGroupName(string name) => $"/aws/lambda/{name}";
 }

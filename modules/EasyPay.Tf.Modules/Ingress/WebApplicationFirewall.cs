@@ -152,7 +152,7 @@ public sealed class WebApplicationFirewall : Construct
 
         var key = new EncryptionKey(this, "logs-key", new EncryptionKeyProps($"{props.Name}-waf-logs", $"AWS WAF logs of {aclName}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this, $"{LogGroupPrefix}{props.Name}")],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
         });
         var logs = new LogGroup(this, "logs", new LogGroupProps($"{LogGroupPrefix}{props.Name}", props.LogRetentionDays, key.Arn));

@@ -61,8 +61,19 @@ public sealed partial class AlarmTopic : Construct
         {
             AdditionalStatements =
             [
+                // aws:SourceAccount: another account's alarm, event subscription or vault cannot use this key through
+                // the service (SNS developer guide, "Enable compatibility between event sources from AWS services and
+                // encrypted topics", whose key policy example carries the source conditions).
                 new PolicyStatement("AllowPublishersToEncrypt", ["kms:GenerateDataKey*", "kms:Decrypt"], ["*"],
-                    Principals: PolicyDocument.Service([.. props.PublisherServices, .. props.AllowEventRules ? new[] { EventBridgeService } : []])),
+                    Principals: PolicyDocument.Service([.. props.PublisherServices]),
+                    Conditions: PolicyDocument.Condition("StringEquals", "aws:SourceAccount", AwsEnvironment.Of(this).AccountId)),
+                // No source condition for EventBridge: its KMS request to an SNS target carries no aws:SourceAccount
+                // or aws:SourceArn (the same SNS page), so one would drop every finding silently. The topic policy's
+                // aws:SourceArn on the account's rules keeps other accounts out.
+                .. props.AllowEventRules
+                    ? new[] { new PolicyStatement("AllowEventRulesToEncrypt", ["kms:GenerateDataKey*", "kms:Decrypt"], ["*"],
+                        Principals: PolicyDocument.Service(EventBridgeService)) }
+                    : [],
             ],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
             Region = props.Region,

@@ -12,8 +12,8 @@ namespace EasyPay.Tf.Modules.Monitoring;
 /// KMS-encrypted topic's key policy must let events.amazonaws.com use the key (<see cref="AlarmTopicProps.AllowEventRules"/>).</param>
 public sealed record CacheEventsProps(string Name, string TopicArn)
 {
-    /// <summary>The ElastiCache service events that need a human: failures, deletions, updates (node replacement,
-    /// failover, maintenance), limits. "Cache Created" and "Snapshot Created" are routine and left out.
+    /// <summary>The ElastiCache service events that need a human: failures, deletions, updates, limits (which
+    /// detail-type a failover arrives as is not documented; the cache-no-primary alarm does not depend on it). "Cache Created" and "Snapshot Created" are routine and left out.
     /// @default every other detail-type of <see cref="CacheEvents.ServiceEventTypes"/></summary>
     public IReadOnlyList<string> DetailTypes { get; init; } =
         [.. CacheEvents.ServiceEventTypes.Where(t => t is not "Cache Created" and not "Snapshot Created")];
@@ -53,7 +53,7 @@ public sealed class CacheEvents : Construct
         var rule = new CloudwatchEventRule(this, "rule", new CloudwatchEventRuleConfig
         {
             Name = props.Name,
-            Description = "ElastiCache events that need a human (failures, updates such as node replacement and failover, limits)",
+            Description = "ElastiCache events that need a human (failures, deletions, updates, limits)",
             EventPattern = new JsonObject
             {
                 ["source"] = new JsonArray("aws.elasticache"),

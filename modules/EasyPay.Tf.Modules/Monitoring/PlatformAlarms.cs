@@ -211,13 +211,13 @@ public static class PlatformAlarms
         }
     }
 
-    /// <summary>The Valkey replication group: every alarm on one 60-second datapoint of the worst node, since the primary
-    /// moves on a failover and the alarm must follow it.</summary>
+    /// <summary>The Valkey replication group: alarms on the worst node, since the primary moves on a failover and the
+    /// alarm must follow it; all but the authentication warning on one 60-second datapoint.</summary>
     private static IEnumerable<AlarmDefinition> Cache(CacheSignals c)
     {
         yield return new AlarmDefinition("cache-engine-cpu",
             $"A cache node's engine thread is above {Num(CacheEngineCpuPercent)} % CPU: every command on it queues, and payment requests that read sessions or rate limits slow down. " +
-            "Check first: the slow log (/aws/elasticache/<group>/slow-log) for expensive commands (large SCAN/ZRANGE, big values), then whether one node (the primary) takes all reads that the reader endpoint could serve.",
+            "Check first: the slow log (/aws/vendedlogs/elasticache/<group>/slow-log) for expensive commands (large SCAN/ZRANGE, big values), then whether one node (the primary) takes all reads that the reader endpoint could serve.",
             PlatformMetrics.CacheWorstNode(c, "EngineCPUUtilization", "Maximum", "Cache engine CPU, worst node (%)"), AlarmComparison.GreaterThanThreshold, CacheEngineCpuPercent,
             AlarmSeverity.Critical,
             MissingData.Ignore); // a node being replaced publishes nothing; the primary alarm below covers a lost node
@@ -247,6 +247,16 @@ public static class PlatformAlarms
             PlatformMetrics.CachePrimaries(c), AlarmComparison.LessThanThreshold, 1,
             AlarmSeverity.Critical,
             MissingData.Breaching); // no node publishing at all is the worst case
+        yield return new AlarmDefinition("cache-authentication-failures",
+            $"Clients failed to authenticate to the cache in each of the last {SustainedMinutes} minutes: the backend's IAM auth tokens are refused (a changed user, a role without elasticache:Connect, a clock or region mismatch) or something else tries the port. " +
+            "Check first: the backend's cache errors in its logs and its role's cache policy (easypay-<env>-backend-cache-connect), then which pods connect (the Calico log of denied 6379).",
+            PlatformMetrics.CacheWorstNode(c, "AuthenticationFailures", "Sum", "Cache authentication failures, worst node"), AlarmComparison.GreaterThanThreshold, 0,
+            AlarmSeverity.Warning,
+            MissingData.NotBreaching) // no datapoint, no failure
+        {
+            EvaluationPeriods = SustainedMinutes,
+            DatapointsToAlarm = SustainedMinutes,
+        };
         if (c.HasReplicas)
         {
             yield return new AlarmDefinition("cache-replication-lag",

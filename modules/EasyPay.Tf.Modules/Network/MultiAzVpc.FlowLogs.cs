@@ -17,7 +17,7 @@ public sealed partial class MultiAzVpc
         var key = new EncryptionKey(this, "flow-logs-key", new EncryptionKeyProps(
             $"{props.Name}-vpc-flow-logs", $"VPC flow logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this, $"/aws/vpc/{props.Name}/flow-logs")],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
         });
         var group = new LogGroup(this, "flow-logs", new LogGroupProps(

@@ -124,7 +124,7 @@ public sealed class TerraformAgent : Construct
         var logsKey = new EncryptionKey(this, "logs-key", new EncryptionKeyProps(
             $"{props.Name}-logs", $"Agent and Container Insights logs of {props.Name}")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(this, $"/easypay/{props.Name}", $"/aws/ecs/containerinsights/{props.Name}/performance")],
             DeletionWindowInDays = props.KeyDeletionWindowInDays,
         });
         var logGroup = new LogGroup(this, "logs", new LogGroupProps($"/easypay/{props.Name}", props.LogRetentionDays, logsKey.Arn));

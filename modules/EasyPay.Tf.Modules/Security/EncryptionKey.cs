@@ -22,8 +22,9 @@ public sealed record EncryptionKeyProps(string Alias, string Description)
     public string? Region { get; init; }
 }
 
-/// <summary>A customer-managed KMS key with yearly rotation, an alias, and a key policy that delegates
-/// to IAM in the stack's account plus the given service statements.</summary>
+/// <summary>A customer-managed KMS key with yearly rotation, an alias, and a key policy whose administration
+/// the stack's <see cref="KeyGovernance"/> decides (the AWS default policy, delegating everything to IAM in the
+/// stack's account, without one), plus the given service statements.</summary>
 public sealed class EncryptionKey : Construct
 {
     public string Arn { get; }
@@ -41,10 +42,8 @@ public sealed class EncryptionKey : Construct
             .Check(props.DeletionWindowInDays is >= 7 and <= 30, nameof(props.DeletionWindowInDays), "must be between 7 and 30 days")
             .ThrowIfInvalid();
 
-        var statements = new List<PolicyStatement>
-        {
-            new("EnableIamPolicies", ["kms:*"], ["*"], Principals: PolicyDocument.Aws(AwsEnvironment.Of(this).AccountRootArn)),
-        };
+        // Administration first (KeyGovernance of the stack: the AWS default policy without one), then the services.
+        var statements = new List<PolicyStatement>(KeyGovernance.Statements(this));
         statements.AddRange(props.AdditionalStatements);
 
         var key = new KmsKey(this, "key", new KmsKeyConfig
@@ -67,16 +66,23 @@ public sealed class EncryptionKey : Construct
         AliasName = alias.Name;
     }
 
-    /// <summary>Lets CloudWatch Logs of the stack's region encrypt log groups of the stack's account with the key
-    /// (CloudWatch Logs user guide, "Encrypt log data using AWS KMS": service principal and encryption context).</summary>
-    public static PolicyStatement AllowCloudWatchLogs(IConstruct scope)
+    /// <summary>Lets CloudWatch Logs of the stack's region encrypt exactly the named log groups of the stack's
+    /// account with the key (CloudWatch Logs user guide, "Encrypt log data using AWS KMS": service principal, and
+    /// the encryption context kms:EncryptionContext:aws:logs:arn = arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME).
+    /// Names, not the log groups' ARNs: the groups are created with the key, so their ARNs would be a cycle.</summary>
+    public static PolicyStatement AllowCloudWatchLogs(IConstruct scope, params string[] logGroupNames)
     {
+        if (logGroupNames.Length == 0 || logGroupNames.Any(n => string.IsNullOrWhiteSpace(n) || n.Contains('*') || HashiCorp.Cdktf.Token.IsUnresolved(n)))
+        {
+            throw new ArgumentException($"AllowCloudWatchLogs needs the exact names of the log groups the key encrypts, known at synth time (no '*'); got [{string.Join(", ", logGroupNames)}]", nameof(logGroupNames));
+        }
         var aws = AwsEnvironment.Of(scope);
         return new(
             "AllowCloudWatchLogs",
             ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
             ["*"],
             Principals: PolicyDocument.Service($"logs.{aws.Region}.amazonaws.com"),
-            Conditions: PolicyDocument.Condition("ArnLike", "kms:EncryptionContext:aws:logs:arn", aws.Arn("logs", "log-group:*")));
+            Conditions: PolicyDocument.Condition("ArnEquals", "kms:EncryptionContext:aws:logs:arn",
+                [.. logGroupNames.Distinct().Select(n => aws.Arn("logs", $"log-group:{n}"))]));
     }
 }

@@ -21,6 +21,11 @@ public sealed record BucketReplicaProps(SecureBucket Source, string SourceKeyArn
 
     /// <summary>Waiting period before a scheduled deletion of the replica's key. @default 30</summary>
     public int KeyDeletionWindowInDays { get; init; } = 30;
+
+    /// <summary>Object Lock of the replica: S3 replicates object versions with a retention only to a destination
+    /// with Object Lock enabled, and needs s3:GetObjectRetention and s3:GetObjectLegalHold on the source (S3 user
+    /// guide, "Using Object Lock with S3 Replication"). Give the source's lock. @default null (no lock)</summary>
+    public BucketObjectLock? ObjectLock { get; init; }
 }
 
 /// <summary>S3 live replication of a bucket into a bucket of the same baseline (private, versioned, TLS only)
@@ -60,6 +65,7 @@ public sealed class BucketReplica : Construct
         {
             PreventDestroy = props.PreventDestroy,
             ForceDestroy = props.ForceDestroy,
+            ObjectLock = props.ObjectLock,
         });
         ConstructTree.PlaceInRegion(replicaScope, props.ReplicaRegion!);
 
@@ -73,7 +79,8 @@ public sealed class BucketReplica : Construct
             InlineStatements =
             [
                 new("ReadTheSourceConfiguration", ["s3:GetReplicationConfiguration", "s3:ListBucket"], [props.Source.Arn]),
-                new("ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], [$"{props.Source.Arn}/*"]),
+                new("ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
+                    .. props.ObjectLock is null ? Array.Empty<string>() : ["s3:GetObjectRetention", "s3:GetObjectLegalHold"]], [$"{props.Source.Arn}/*"]),
                 new("WriteReplicas", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], [$"{replica.Arn}/*"]),
                 new("DecryptSourceObjects", ["kms:Decrypt"], [props.SourceKeyArn]),
                 new("EncryptReplicas", ["kms:Encrypt", "kms:GenerateDataKey"], [key.Arn]),

@@ -48,6 +48,12 @@ public sealed record SecureBucketProps(string Name, string? KmsKeyArn)
 /// <param name="Days">Retention of each new object version in days.</param>
 public sealed record BucketObjectLock(string Mode, int Days)
 {
+    /// <summary>True: enabled when the bucket is created (object_lock_enabled, which forces a new bucket when it
+    /// changes). False: enabled by the lock configuration on a bucket that may already exist (S3 has allowed Object
+    /// Lock on existing versioned buckets since November 2023, PutObjectLockConfiguration with ObjectLockEnabled),
+    /// so adding a lock to a running bucket does not replace it. @default true</summary>
+    public bool AtCreation { get; init; } = true;
+
     /// <summary>S3 DefaultRetention Mode values (S3 API reference, DefaultRetention).</summary>
     public static readonly IReadOnlyList<string> Modes = ["GOVERNANCE", "COMPLIANCE"];
 }
@@ -83,12 +89,14 @@ public sealed class SecureBucket : Construct
             .ThrowIfInvalid();
 
         var (bucket, publicAccess) = CreateBaseline(this, props.Name!, props.KmsKeyArn, props.ForceDestroy, props.PreventDestroy, publicPolicy: false,
-            objectLock: props.ObjectLock is not null);
+            objectLock: props.ObjectLock is { AtCreation: true });
         if (props.ObjectLock is { } objectLock)
         {
             new S3BucketObjectLockConfigurationA(this, "object-lock", new S3BucketObjectLockConfigurationAConfig
             {
                 Bucket = bucket.Id,
+                // Object Lock on an existing bucket needs versioning on first.
+                DependsOn = objectLock.AtCreation ? null : [.. ConstructTree.Resources(this).Where(r => r.TerraformResourceType == "aws_s3_bucket_versioning")],
                 Rule = new S3BucketObjectLockConfigurationRuleA
                 {
                     DefaultRetention = new S3BucketObjectLockConfigurationRuleDefaultRetentionA { Mode = objectLock.Mode, Days = objectLock.Days },

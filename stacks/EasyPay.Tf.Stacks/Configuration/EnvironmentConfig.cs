@@ -1,3 +1,4 @@
+using EasyPay.Tf.Modules.Backup;
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Ingress;
 using EasyPay.Tf.Modules.Network;
@@ -55,6 +56,10 @@ public sealed record EnvironmentConfig
 
     /// <summary>What <see cref="Production"/> means for the resources (deletion windows, protections, ...).</summary>
     public Posture Posture => Posture.Of(this);
+
+    /// <summary>The database vault's lock: the file's database.backupVaultLock, else compliance in production
+    /// and governance (removable, so the environment stays destroyable) elsewhere.</summary>
+    public BackupVaultLockMode BackupVaultLock => Database.BackupVaultLock ?? (Production ? BackupVaultLockMode.Compliance : BackupVaultLockMode.Governance);
 }
 
 public sealed record TargetsConfig
@@ -310,6 +315,10 @@ public sealed record DatabaseConfig
 
     /// <summary>Retention of the 3-hourly AWS Backup recovery points (production at least 7).</summary>
     public required int SnapshotRetentionDays { get; init; }
+
+    /// <summary>AWS Backup Vault Lock of the database vault as the file says it; null (absent): compliance in
+    /// production, governance elsewhere (<see cref="EnvironmentConfig.BackupVaultLock"/>).</summary>
+    public BackupVaultLockMode? BackupVaultLock { get; init; }
 }
 
 /// <summary>The Valkey replication group of the payment service (sessions, idempotency windows, rate limits).</summary>
@@ -333,6 +342,10 @@ public sealed record CacheConfig
 
     /// <summary>UTC "ddd:hh:mm-ddd:hh:mm", at least 60 minutes.</summary>
     public required string MaintenanceWindow { get; init; }
+
+    /// <summary>Apply changes at once instead of in the maintenance window; null = the posture's (production: the
+    /// window). A change of the log delivery must be applied immediately (ElastiCache rejects it otherwise).</summary>
+    public bool? ApplyImmediately { get; init; }
 }
 
 /// <summary>How the database survives the loss of the environment's region. The only path today: an Aurora

@@ -35,6 +35,7 @@ public static class EnvironmentLoader
             new JsonStringEnumConverter<EksSupportType>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false),
             new JsonStringEnumConverter<DatabaseRegionRecovery>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
             new JsonStringEnumConverter<AuditBaseline>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+            new JsonStringEnumConverter<EasyPay.Tf.Modules.Backup.BackupVaultLockMode>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
             new JsonStringEnumConverter<ListenerProtocol>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
             new JsonStringEnumConverter<EasyPay.Tf.Modules.Ingress.WafMode>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
         },

@@ -1,3 +1,4 @@
+using EasyPay.Tf.Modules.Backup;
 using System.Globalization;
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Core;
@@ -166,9 +167,20 @@ public static partial class EnvironmentRules
             yield return problem;
         }
 
+        // A compliance lock cannot be removed after its grace time: the vault could never be destroyed again.
+        if (!env.Production && env.BackupVaultLock == BackupVaultLockMode.Compliance)
+        {
+            yield return ("database.backupVaultLock", "\"compliance\" cannot be undone, and this environment is destroyed (production: false): use \"governance\" or \"none\"");
+        }
+
         if (!env.Production)
         {
             yield break;
+        }
+
+        if (env.BackupVaultLock != BackupVaultLockMode.Compliance)
+        {
+            yield return ("database.backupVaultLock", $"\"{env.BackupVaultLock.ToString().ToLowerInvariant()}\" lets an administrator delete production recovery points: use \"compliance\" (or remove the field)");
         }
 
         // Production floors.

@@ -33,7 +33,8 @@ public sealed record Posture
     /// security group Terraform does not know, which block destroying the VPC: on where nothing is destroyed.</summary>
     public required bool RuntimeThreatMonitoring { get; init; }
 
-    /// <summary>S3 Object Lock mode of the audit trail's bucket: COMPLIANCE (nobody, root included, deletes a
+    /// <summary>S3 Object Lock mode of the buckets that keep audit logs and backups (the audit trail's, Velero's and its
+    /// replica): COMPLIANCE (nobody, root included, deletes a
     /// log before its retention) in production; GOVERNANCE elsewhere, which an administrator can bypass to
     /// destroy the environment.</summary>
     public required string AuditLogLockMode { get; init; }

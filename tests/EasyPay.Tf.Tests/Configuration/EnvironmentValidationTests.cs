@@ -353,6 +353,28 @@ public class EnvironmentValidationTests
     }
 
     [Fact]
+    public void A_compliance_vault_lock_outside_production_and_a_weaker_one_in_production_are_rejected()
+    {
+        using var files = new EnvironmentFiles();
+        files.Edit("dev", j => j["database"]!["backupVaultLock"] = "compliance")
+            .Edit("prod", j => j["database"]!["backupVaultLock"] = "governance").Problems().ShouldBe(
+            [
+                "environments/dev.json: database.backupVaultLock: \"compliance\" cannot be undone, and this environment is destroyed (production: false): use \"governance\" or \"none\"",
+                "environments/prod.json: database.backupVaultLock: \"governance\" lets an administrator delete production recovery points: use \"compliance\" (or remove the field)",
+            ],
+            ignoreOrder: true);
+    }
+
+    [Fact]
+    public void The_vault_lock_defaults_to_compliance_in_production_and_governance_elsewhere()
+    {
+        TestEnvironments.Repository("prod").BackupVaultLock.ShouldBe(EasyPay.Tf.Modules.Backup.BackupVaultLockMode.Compliance);
+        TestEnvironments.Repository("staging").BackupVaultLock.ShouldBe(EasyPay.Tf.Modules.Backup.BackupVaultLockMode.Governance);
+        using var files = new EnvironmentFiles();
+        files.Edit("dev", j => j["database"]!["backupVaultLock"] = "locked").Problems().ShouldContain(p => p.StartsWith("environments/dev.json: database.backupVaultLock", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_log_retention_cloudwatch_does_not_offer_is_rejected()
     {
         ProblemOf("dev", j => j["logRetentionDays"] = 10).ShouldStartWith("environments/dev.json: logRetentionDays: 10 is not one of 1, 3, 5, 7, 14");

@@ -27,7 +27,7 @@ public class PolicyDocsTests
     {
         var ids = PolicyRegistry.All.Select(r => r.Id).ToList();
         ids.ShouldBeUnique();
-        ids.ShouldAllBe(id => System.Text.RegularExpressions.Regex.IsMatch(id, "^(ENC|NET|CAC|EDG|IAM|SEC|SUP|AUD|EKS|AVL|PRT|OBS|HYG)-[0-9]{3}$"));
+        ids.ShouldAllBe(id => System.Text.RegularExpressions.Regex.IsMatch(id, "^(ENC|KMS|NET|CAC|EDG|IAM|SEC|SUP|AUD|EKS|AVL|PRT|BKP|OBS|HYG)-[0-9]{3}$"));
         PolicyRegistry.All.ShouldAllBe(r => r.Title.Length > 0 && r.Rationale.Length > 0 && !r.Rationale.Contains('\n'));
     }
 }

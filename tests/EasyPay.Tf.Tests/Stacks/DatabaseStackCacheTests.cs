@@ -34,6 +34,16 @@ public class DatabaseStackCacheTests
     }
 
     [Fact]
+    public void Production_applies_a_log_delivery_change_immediately_only_when_the_file_says_so()
+    {
+        // ElastiCache rejects a log delivery change without ApplyImmediately (user guide, "Log delivery").
+        var prod = TestEnvironments.Repository("prod");
+        var now = DatabaseTestInputs.Compose(prod with { Cache = prod.Cache with { ApplyImmediately = true } });
+        now.Database.Single("aws_elasticache_replication_group").Str("apply_immediately").ShouldBe("true");
+        DatabaseTestInputs.Synth("prod").Database.Single("aws_elasticache_replication_group").Str("apply_immediately").ShouldBe("false");
+    }
+
+    [Fact]
     public void Prod_runs_a_replica_in_every_other_az()
     {
         var composed = DatabaseTestInputs.Synth("prod");
@@ -85,7 +95,7 @@ public class DatabaseStackCacheTests
         var key = json.Resources("aws_kms_key").Single(k => k.Body.Str("description")!.StartsWith("ElastiCache", StringComparison.Ordinal));
         var arn = $"${{aws_kms_key.{key.Name}.arn}}";
         json.Single("aws_elasticache_replication_group").Str("kms_key_id").ShouldBe(arn);
-        json.Resources("aws_cloudwatch_log_group").Where(g => g.Body.Str("name")!.StartsWith("/aws/elasticache/", StringComparison.Ordinal))
+        json.Resources("aws_cloudwatch_log_group").Where(g => g.Body.Str("name")!.StartsWith("/aws/vendedlogs/elasticache/", StringComparison.Ordinal))
             .ShouldAllBe(g => g.Body.Str("kms_key_id") == arn && g.Body.Str("retention_in_days") == "365");
         key.Body.Str("deletion_window_in_days").ShouldBe("30");
     }

@@ -81,7 +81,11 @@ public class DatabaseStackTests
         parameters["rds.force_ssl"].ShouldBe(("1", "immediate"));
         parameters["log_min_duration_statement"].ShouldBe(("1000", "immediate"));
         parameters["log_statement"].ShouldBe(("ddl", "immediate"));
-        parameters["shared_preload_libraries"].ShouldBe(("pg_stat_statements", "pending-reboot"));
+        parameters["shared_preload_libraries"].ShouldBe(("pg_stat_statements,pgaudit", "pending-reboot"));
+        // Aurora User Guide, "Setting up the pgAudit extension": pgaudit in shared_preload_libraries, then pgaudit.log.
+        parameters["pgaudit.log"].ShouldBe(("write,role,ddl", "immediate"));
+        parameters["pgaudit.log_parameter"].ShouldBe(("0", "immediate"));
+        (parameters["log_connections"], parameters["log_disconnections"]).ShouldBe((("1", "immediate"), ("1", "immediate")));
         json.Single("aws_rds_cluster").Str("db_cluster_parameter_group_name")!.ShouldContain("aws_rds_cluster_parameter_group.");
     }
 
@@ -142,19 +146,32 @@ public class DatabaseStackTests
         // The copy's vault, key and alias use provider 6's per-resource region (enhanced region support guide),
         // so the stack keeps its one provider, pinned to the environment's account.
         json["provider"]!["aws"]!.AsArray().ShouldHaveSingleItem()!["allowed_account_ids"].Strings().ShouldBe(["333344445555"]);
+        // The copies go to a logically air-gapped vault (AWS Backup developer guide): compliance-locked, AWS-owned key.
         json.AllResources().Where(r => r.Body.Str("region") == "eu-central-1").Select(r => r.Type)
-            .ShouldBe(["aws_backup_vault", "aws_kms_alias", "aws_kms_key"], ignoreOrder: true);
-
-        var copyVault = json.Resources("aws_backup_vault").Single(v => v.Body.Str("region") == "eu-central-1");
-        copyVault.Body.Str("name").ShouldBe("easypay-prod-database-copy");
-        var copyKey = json.Resources("aws_kms_key").Single(k => copyVault.Body.Str("kms_key_arn")!.Contains(k.Name, StringComparison.Ordinal));
-        copyKey.Body.Str("region").ShouldBe("eu-central-1");
+            .ShouldBe(["aws_backup_logically_air_gapped_vault"]);
+        var copyVault = json.Single("aws_backup_logically_air_gapped_vault");
+        copyVault.Str("name").ShouldBe("easypay-prod-database-dr");
         // Every 3 h locally, once a day also copied: Aurora snapshot copies are always full copies (Aurora user
         // guide, "Copying a DB cluster snapshot"), so each copy transfers and stores the whole database.
         var rules = json.Single("aws_backup_plan")["rule"]!.AsArray();
         rules.Select(r => (r!.Str("rule_name"), r.Str("schedule"), r.Str("copy_action.0.destination_vault_arn"))).ShouldBe(
-            [("scheduled", "cron(0 3,6,9,12,15,18,21 * * ? *)", null), ("scheduled-and-copied", "cron(0 0 * * ? *)", $"${{aws_backup_vault.{copyVault.Name}.arn}}")]);
+            [("scheduled", "cron(0 3,6,9,12,15,18,21 * * ? *)", null), ("scheduled-and-copied", "cron(0 0 * * ? *)", $"${{aws_backup_logically_air_gapped_vault.{json.Resources("aws_backup_logically_air_gapped_vault").Single().Name}.arn}}")]);
         rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("7");
+    }
+
+    [Theory]
+    [InlineData("prod", "3", true)]
+    [InlineData("staging", null, false)]
+    [InlineData("dev", null, false)]
+    public void The_vault_is_locked_compliance_in_production_and_governance_elsewhere(string env, string? changeableForDays, bool breakGlassPolicy)
+    {
+        var json = Database(env);
+        json.Single("aws_backup_vault_lock_configuration").Str("changeable_for_days").ShouldBe(changeableForDays);
+        json.Resources("aws_backup_vault_policy").Any().ShouldBe(breakGlassPolicy);
+        if (breakGlassPolicy)
+        {
+            json.Single("aws_backup_vault_policy").Str("policy")!.ShouldContain("arn:aws:iam::333344445555:role/easypay-prod-break-glass");
+        }
     }
 
     [Fact]
@@ -314,7 +331,7 @@ public class DatabaseStackTests
         var json = Database("prod");
         json.Single("aws_rds_cluster")["enabled_cloudwatch_logs_exports"].Strings().ShouldBe(["postgresql"]);
         var logs = json.Resources("aws_cloudwatch_log_group").Select(g => g.Body)
-            .Where(g => !g.Str("name")!.StartsWith("/aws/elasticache/", StringComparison.Ordinal)).ToList(); // the cache's own key: DatabaseStackCacheTests
+            .Where(g => !g.Str("name")!.StartsWith("/aws/vendedlogs/elasticache/", StringComparison.Ordinal)).ToList(); // the cache's own key: DatabaseStackCacheTests
         // Every group RDS writes to exists first under the database key: the exported PostgreSQL log, the proxy's,
         // and the region's enhanced monitoring group RDSOSMetrics (RDS would create it unencrypted, 30 days); and
         // the group of the function that creates the application's database user (Lambda would create it too).

@@ -34,6 +34,8 @@ public class DeployPermissionsTests
         ["aws_elasticache_replication_group"] = "elasticache", ["aws_elasticache_parameter_group"] = "elasticache", ["aws_elasticache_subnet_group"] = "elasticache",
         ["aws_elasticache_user"] = "elasticache", ["aws_elasticache_user_group"] = "elasticache",
         ["aws_backup_vault"] = "backup", ["aws_backup_plan"] = "backup", ["aws_backup_selection"] = "backup",
+        ["aws_backup_vault_lock_configuration"] = "backup", ["aws_backup_vault_policy"] = "backup", ["aws_backup_vault_notifications"] = "backup",
+        ["aws_backup_logically_air_gapped_vault"] = "backup", ["aws_s3_bucket_object_lock_configuration"] = "s3",
         ["aws_appautoscaling_target"] = "application-autoscaling", ["aws_appautoscaling_policy"] = "application-autoscaling",
         ["aws_ssm_parameter"] = "ssm", ["aws_sns_topic"] = "sns", ["aws_sns_topic_policy"] = "sns", ["aws_sns_topic_subscription"] = "sns",
         ["aws_cloudwatch_metric_alarm"] = "cloudwatch", ["aws_cloudwatch_composite_alarm"] = "cloudwatch", ["aws_cloudwatch_dashboard"] = "cloudwatch",

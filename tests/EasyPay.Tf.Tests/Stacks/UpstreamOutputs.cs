@@ -123,6 +123,7 @@ public static class UpstreamOutputs
                 MemberClusterIds = [.. Enumerable.Range(1, env.Cache.ReplicaCount + 1).Select(i => $"{env.ResourcePrefix}-{i:000}")],
                 MultiAz = env.Cache.ReplicaCount > 0,
             },
+            BackupVaultName = DatabaseStack.BackupVaultName(env),
         };
     }
 }

@@ -53,7 +53,7 @@ public class ScheduledBackupTests
     [Fact]
     public void A_copy_region_gets_its_own_vault_and_key_there_through_the_per_resource_region()
     {
-        var json = Synth(Props() with { CopyToRegion = "eu-central-1" });
+        var json = Synth(Props() with { CopyToRegion = "eu-central-1", AirGappedCopyVault = false });
         // One provider: provider 6's top-level region argument (enhanced region support guide) places the copy.
         json["provider"]!["aws"]!.AsArray().Count.ShouldBe(1);
 
@@ -68,7 +68,7 @@ public class ScheduledBackupTests
         rules[1]!.Str("copy_action.0.lifecycle.delete_after").ShouldBe("7");
 
         ScheduledBackup backup = null!;
-        ConstructSynth.Stack((stack, _) => backup = new ScheduledBackup(stack, "backup", Props() with { CopyToRegion = "eu-central-1" }));
+        ConstructSynth.Stack((stack, _) => backup = new ScheduledBackup(stack, "backup", Props() with { CopyToRegion = "eu-central-1", AirGappedCopyVault = false }));
         backup.MaxCopySpacing.ShouldBe(TimeSpan.FromHours(25)); // daily + a start up to 60 min late
 
         // Copying every point is a choice, not the default: one rule.
@@ -80,10 +80,70 @@ public class ScheduledBackupTests
     [Fact]
     public void Without_deletion_protection_the_vault_destroys_with_its_recovery_points()
     {
-        var json = Synth(Props() with { DeletionProtection = false });
+        var json = Synth(Props() with { DeletionProtection = false, VaultLock = BackupVaultLockMode.Governance });
         json.Single("aws_backup_vault").Str("force_destroy").ShouldBe("true");
+        // Governance: no changeable_for_days (provider docs, aws_backup_vault_lock_configuration), so destroy removes it first.
+        json.Single("aws_backup_vault_lock_configuration")["changeable_for_days"].ShouldBeNull();
         json.Single("aws_backup_vault")["lifecycle"].ShouldBeNull();
         json.Single("aws_kms_key")["lifecycle"].ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_default_is_a_compliance_lock_as_long_as_the_retention()
+    {
+        var json = Synth(Props());
+        var lockConfig = json.Single("aws_backup_vault_lock_configuration");
+        // AWS Backup: changeable_for_days >= 3 (72-hour cooling-off) makes it compliance mode; no max retention,
+        // so retention can still grow once the lock is immutable.
+        (lockConfig.Str("changeable_for_days"), lockConfig.Str("min_retention_days"), lockConfig["max_retention_days"]).ShouldBe(("3", Props().RetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+        json.Resources("aws_backup_vault_policy").ShouldBeEmpty(); // no break-glass named: no policy
+    }
+
+    [Fact]
+    public void With_break_glass_a_vault_policy_leaves_deletions_to_it_and_policy_changes_to_it_and_the_deployer()
+    {
+        const string breakGlass = "arn:aws:iam::123456789012:role/easypay-test-break-glass", deployer = "arn:aws:iam::123456789012:role/easypay-test-tfc-database";
+        var json = Synth(Props() with { BreakGlassRoleArns = [breakGlass], DeployerRoleArns = [deployer, breakGlass] });
+        var statements = JsonNode.Parse(json.Single("aws_backup_vault_policy").Str("policy")!)!["Statement"]!.AsArray();
+        var deletion = statements.Single(s => s!.Str("Sid") == "DenyRecoveryPointDeletionExceptBreakGlass")!;
+        (deletion.Str("Effect"), deletion.Str("Principal.AWS")).ShouldBe(("Deny", "*"));
+        deletion["Action"].Strings().ShouldContain("backup:DeleteRecoveryPoint");
+        deletion["Action"].Strings().ShouldContain("backup:UpdateRecoveryPointLifecycle");
+        deletion["Condition"]!["ArnNotEquals"]!["aws:PrincipalArn"]!.ToString().ShouldBe(breakGlass);
+        var changes = statements.Single(s => s!.Str("Sid") == "DenyPolicyChangesExceptDeployer")!;
+        changes["Condition"]!["ArnNotEquals"]!["aws:PrincipalArn"].Strings().ShouldBe([deployer, breakGlass]);
+    }
+
+    [Fact]
+    public void Restores_run_as_a_role_of_their_own()
+    {
+        var json = Synth(Props());
+        var policies = json.Resources("aws_iam_role_policy_attachment").Select(a => (Role: a.Body.Str("role")!, Policy: a.Body.Str("policy_arn")!)).ToList();
+        var selectionRole = json.Single("aws_backup_selection").Str("iam_role_arn")!.Split('.')[1];
+        policies.Where(p => p.Role.Contains(selectionRole, StringComparison.Ordinal)).Select(p => p.Policy)
+            .ShouldBe(["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"]);
+        policies.ShouldContain(p => p.Policy.EndsWith("/AWSBackupServiceRolePolicyForRestores", StringComparison.Ordinal) && !p.Role.Contains(selectionRole, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_dr_copy_goes_to_a_logically_air_gapped_vault_by_default()
+    {
+        var json = Synth(Props() with { CopyToRegion = "eu-central-1" });
+        var vault = json.Single("aws_backup_logically_air_gapped_vault");
+        // CreateLogicallyAirGappedBackupVault: MinRetentionDays at least 7; both retentions are required.
+        (vault.Str("region"), vault.Str("min_retention_days"), vault.Str("max_retention_days")).ShouldBe(("eu-central-1", "7", Props().RetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        json.Single("aws_backup_plan")["rule"]!.AsArray()[1]!.Str("copy_action.0.destination_vault_arn").ShouldBe($"${{aws_backup_logically_air_gapped_vault.{json.Resources("aws_backup_logically_air_gapped_vault").Single().Name}.arn}}");
+        Should.Throw<ArgumentException>(() => Synth(Props() with { CopyToRegion = "eu-central-1", CopyRetentionDays = 3 })).Message
+            .ShouldContain("below the 7 days a logically air-gapped vault keeps at least");
+    }
+
+    [Fact]
+    public void A_compliance_lock_is_refused_where_the_vault_is_destroyed()
+    {
+        Should.Throw<ArgumentException>(() => Synth(Props() with { DeletionProtection = false })).Message
+            .ShouldContain("ScheduledBackupProps.VaultLock: Compliance cannot be undone");
+        Should.Throw<ArgumentException>(() => Synth(Props() with { LockChangeableForDays = 2 })).Message
+            .ShouldContain("below AWS Backup's 72-hour cooling-off");
     }
 
     [Fact]

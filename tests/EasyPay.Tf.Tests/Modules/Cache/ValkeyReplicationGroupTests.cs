@@ -75,7 +75,7 @@ public class ValkeyReplicationGroupTests
         // IAM authentication: user id = user name (ElastiCache user guide, "Authenticating with IAM").
         users["easypay-test-app"].Str("user_id").ShouldBe("easypay-test-app");
         users["easypay-test-app"].Str("authentication_mode.type").ShouldBe("iam");
-        users["easypay-test-app"].Str("access_string").ShouldBe("on ~* +@all -@dangerous");
+        users["easypay-test-app"].Str("access_string").ShouldBe("on ~* +@all -@dangerous +info");
         // A user group must hold a user named default (ElastiCache RBAC); "off" cannot authenticate.
         users["default"].Str("user_id").ShouldBe("easypay-test-default");
         users["default"].Str("access_string").ShouldStartWith("off ");
@@ -125,7 +125,7 @@ public class ValkeyReplicationGroupTests
         var deliveries = group["log_delivery_configuration"]!.AsArray().Select(d => (d.Str("log_type"), d.Str("destination_type"), d.Str("log_format"))).ToList();
         deliveries.ShouldBe([("slow-log", "cloudwatch-logs", "json"), ("engine-log", "cloudwatch-logs", "json")]);
         var logGroups = json.Resources("aws_cloudwatch_log_group").ToList();
-        logGroups.Select(g => g.Body.Str("name")).ShouldBe(["/aws/elasticache/easypay-test/slow-log", "/aws/elasticache/easypay-test/engine-log"], ignoreOrder: true);
+        logGroups.Select(g => g.Body.Str("name")).ShouldBe(["/aws/vendedlogs/elasticache/easypay-test/slow-log", "/aws/vendedlogs/elasticache/easypay-test/engine-log"], ignoreOrder: true);
         logGroups.ShouldAllBe(g => g.Body.Str("retention_in_days") == "400" && g.Body.Str("kms_key_id")!.StartsWith("${aws_kms_key.", StringComparison.Ordinal));
         group["depends_on"].Strings().Count(d => d.StartsWith("aws_cloudwatch_log_group.", StringComparison.Ordinal)).ShouldBe(2);
     }
@@ -144,6 +144,11 @@ public class ValkeyReplicationGroupTests
         // valkey8 is the family of Valkey 8.0-8.2 (ElastiCache user guide, "Engine specific parameters").
         parameters.Str("family").ShouldBe("valkey8");
         parameters["parameter"]!.AsArray().Select(p => (p.Str("name"), p.Str("value"))).ShouldBe([("maxmemory-policy", "volatile-lru")]);
+        // name, family and description force a new group and there is no name_prefix (parameter_group.go): the name
+        // changes with the family and the description, so create_before_destroy never collides with the old group.
+        parameters.Str("name")!.ShouldMatch("^easypay-test-valkey8-[0-9a-f]{6}$");
+        parameters.Str("lifecycle.create_before_destroy").ShouldBe("true");
+        ValkeyReplicationGroup.ParameterGroupName("g", "valkey8", "a").ShouldNotBe(ValkeyReplicationGroup.ParameterGroupName("g", "valkey8", "b"));
         group.Str("parameter_group_name").ShouldBe($"${{aws_elasticache_parameter_group.{json.Resources("aws_elasticache_parameter_group").Single().Name}.name}}");
     }
 

@@ -38,18 +38,29 @@ public class EncryptionKeyTests
     }
 
     [Fact]
-    public void The_cloudwatch_logs_statement_admits_the_regional_service_for_this_accounts_log_groups_only()
+    public void The_cloudwatch_logs_statement_admits_the_regional_service_for_the_named_log_groups_only()
     {
         var json = ConstructSynth.Stack((stack, _) => new EncryptionKey(stack, "key", new EncryptionKeyProps("easypay-test-logs", "logs")
         {
-            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(stack)],
+            AdditionalStatements = [EncryptionKey.AllowCloudWatchLogs(stack, "/aws/test/a", "/aws/test/b")],
         }));
         var logs = Policy(json)["Statement"]![1]!;
         // CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS": principal
-        // logs.REGION.amazonaws.com, condition on kms:EncryptionContext:aws:logs:arn.
+        // logs.REGION.amazonaws.com, encryption context kms:EncryptionContext:aws:logs:arn = the log group's ARN.
         logs.Str("Principal.Service").ShouldBe("logs.eu-west-1.amazonaws.com");
-        logs.Str("Condition.ArnLike.kms:EncryptionContext:aws:logs:arn").ShouldBe($"arn:aws:logs:eu-west-1:{ConstructSynth.AccountId}:log-group:*");
+        logs["Condition"]!["ArnEquals"]!["kms:EncryptionContext:aws:logs:arn"].Strings().ShouldBe(
+            [$"arn:aws:logs:eu-west-1:{ConstructSynth.AccountId}:log-group:/aws/test/a", $"arn:aws:logs:eu-west-1:{ConstructSynth.AccountId}:log-group:/aws/test/b"]);
         logs["Action"].Strings().ShouldContain("kms:GenerateDataKey*");
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("/aws/rds/*")]
+    public void The_cloudwatch_logs_statement_refuses_a_wildcard_or_no_log_group(string name)
+    {
+        Should.Throw<ArgumentException>(() => ConstructSynth.Stack((stack, _) => EncryptionKey.AllowCloudWatchLogs(stack, name)))
+            .Message.ShouldContain("exact names of the log groups");
+        Should.Throw<ArgumentException>(() => ConstructSynth.Stack((stack, _) => EncryptionKey.AllowCloudWatchLogs(stack)));
     }
 
     [Fact]

@@ -6,11 +6,12 @@ namespace EasyPay.Tf.Tests.Policy.Engine;
 public static class PolicyRegistry
 {
     // Declared first: static fields initialize in order, and All sorts by it.
-    private static readonly string[] Families = ["ENC", "NET", "CAC", "EDG", "IAM", "SEC", "SUP", "AUD", "EKS", "AVL", "PRT", "OBS", "HYG"];
+    private static readonly string[] Families = ["ENC", "KMS", "NET", "CAC", "EDG", "IAM", "SEC", "SUP", "AUD", "EKS", "AVL", "PRT", "BKP", "OBS", "HYG"];
 
     public static IReadOnlyList<StackRule> StackRules { get; } =
     [
         .. EncryptionRules.All,
+        .. KeyRules.All,
         .. NetworkRules.All,
         .. CacheRules.All,
         .. EdgeRules.All,
@@ -23,6 +24,7 @@ public static class PolicyRegistry
         .. KubernetesRules.All,
         .. AvailabilityRules.All,
         .. ProtectionRules.All,
+        .. BackupRules.All,
         .. ObservabilityRules.All,
         .. HygieneRules.All,
     ];
