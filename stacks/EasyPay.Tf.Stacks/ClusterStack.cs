@@ -175,7 +175,15 @@ public sealed class ClusterStack : EasyPayStack
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
         var nodeSg = new NodeSecurityGroup(this, "node-sg", new NodeSecurityGroupProps(
-            $"{Prefix}-eks-nodes", network.VpcId, eks.ClusterSecurityGroupId, alb.SecurityGroupId)
+            $"{Prefix}-eks-nodes", network.VpcId, eks.ClusterSecurityGroupId, alb.SecurityGroupId,
+            new NodeEgress(network.EndpointSecurityGroupId, network.S3PrefixListId,
+                TerraformAgent.AmazonDnsServer(Modules.Core.Ipv4Cidr.Parse(network.VpcCidr)), network.DataSubnetCidrs)
+            {
+                DataPorts = [.. PlatformContract.DataPorts.Select(p => p.Port)],
+                // HTTPS to anywhere is open anyway (egress-https); the providers' other ports only to their ranges.
+                Destinations = [.. env.Application.PaymentProviders.SelectMany(p => p.Cidrs.SelectMany(c => p.Ports.Where(port => port != 443)
+                    .Select(port => new NodeEgressDestination($"provider-{p.Name}", c, port))))],
+            })
         {
             AppPorts = [PlatformContract.AppPort],
         });
@@ -188,7 +196,8 @@ public sealed class ClusterStack : EasyPayStack
         var ng = config.NodeGroup;
         var zones = network.AvailabilityZones.Select((az, i) => new NodeGroupZone(az, network.PrivateSubnetIds[i])).ToList();
         var nodes = new ManagedNodeGroup(this, "nodes", new ManagedNodeGroupProps(
-            $"{Prefix}-general", clusterName, zones, [nodeSg.Id, eks.ClusterSecurityGroupId], ng.InstanceTypes,
+            // The node security group alone: the EKS cluster security group's allow-all egress would void its allowlist.
+            $"{Prefix}-general", clusterName, zones, [nodeSg.Id], ng.InstanceTypes,
             account.AutoScalingServiceLinkedRoleArn)
         {
             CapacityType = ng.CapacityType,
@@ -202,7 +211,7 @@ public sealed class ClusterStack : EasyPayStack
             // keeps room for tainted special-purpose pools later.
             Labels = new Dictionary<string, string> { ["easypay.io/node-pool"] = "general" },
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
-        }, eks.Resource, vpcCni.Resource, kubeProxy.Resource);
+        }, [eks.Resource, vpcCni.Resource, kubeProxy.Resource, .. nodeSg.Rules]);
 
         // Globally unique with the account id; known at synth time, so the policy below names it literally.
         var veleroBucketName = $"{Prefix}-velero-{Aws.AccountId}";

@@ -131,8 +131,9 @@ public sealed class DatabaseStack : EasyPayStack
         {
             new ReaderAutoScaling(this, "reader-scaling", new ReaderAutoScalingProps(aurora, maxReaders));
         }
+        // The cluster admits only its proxies (each DatabaseProxy allows itself): no pod, whatever its namespace, opens a
+        // session on the cluster directly; the proxies admit the nodes and check IAM auth tokens.
         var nodes = new SecurityGroupId(cluster.NodeSecurityGroupId);
-        aurora.AllowPostgresFrom("from-nodes", nodes, "PostgreSQL from the EKS nodes and pods");
 
         // The application's own role, IAM auth only: neither the proxy nor any pod ever holds a database password.
         var appUser = new IamDatabaseUser(this, "app-user", new IamDatabaseUserProps(AppUserFunctionName, aurora, PlatformContract.DatabaseUser)

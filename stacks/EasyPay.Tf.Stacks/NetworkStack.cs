@@ -36,6 +36,12 @@ public sealed record NetworkOutputs
     public required IReadOnlyList<string> DataSubnetCidrs { get; init; }
 
     public required IReadOnlyList<string> NatGatewayIds { get; init; }
+
+    /// <summary>Security group of the interface endpoints (every environment has some: PlatformContract.AppAwsServices).</summary>
+    public required string EndpointSecurityGroupId { get; init; }
+
+    /// <summary>Prefix list of the S3 gateway endpoint, for egress rules to S3.</summary>
+    public required string S3PrefixListId { get; init; }
 }
 
 /// <summary>&lt;env&gt;-network: the multi-AZ VPC everything else runs in.</summary>
@@ -65,6 +71,9 @@ public sealed class NetworkStack : EasyPayStack
             KubernetesClusterName = PlatformContract.ClusterName(env),
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
         });
+        // Under the security groups, the data subnets answer only the application subnets, and only on the data ports.
+        _ = new DataTierAcl(this, "data-acl", new DataTierAclProps(Prefix, vpc.VpcId, vpc.DataSubnets,
+            [.. vpc.PrivateSubnets.Select(s => s.Cidr)], PlatformContract.DataPorts));
         AddOverride("removed", new[] { new Dictionary<string, object> { ["from"] = MovedServiceLinkedRoleAddress, ["lifecycle"] = new Dictionary<string, object> { ["destroy"] = false } } });
         Outputs = new NetworkOutputs
         {
@@ -78,6 +87,8 @@ public sealed class NetworkStack : EasyPayStack
             PrivateSubnetCidrs = [.. vpc.PrivateSubnets.Select(s => s.Cidr)],
             DataSubnetCidrs = [.. vpc.DataSubnets.Select(s => s.Cidr)],
             NatGatewayIds = vpc.NatGatewayIds,
+            EndpointSecurityGroupId = vpc.EndpointSecurityGroupId ?? throw new InvalidOperationException("the VPC always has interface endpoints (PlatformContract.AppAwsServices)"),
+            S3PrefixListId = vpc.S3PrefixListId,
         };
     }
 }

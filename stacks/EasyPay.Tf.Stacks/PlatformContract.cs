@@ -1,4 +1,6 @@
 using EasyPay.Tf.Modules.Cluster;
+using EasyPay.Tf.Modules.Database;
+using EasyPay.Tf.Modules.Network;
 using EasyPay.Tf.Stacks.Configuration;
 
 namespace EasyPay.Tf.Stacks;
@@ -42,6 +44,12 @@ public static class PlatformContract
     /// role, whose one permission is rds-db:connect through the proxy as <see cref="DatabaseUser"/>. The chart's
     /// admission policy keeps developers, who may create pods in the namespace, from running as it.</summary>
     public static readonly KubernetesServiceAccount BackendAccount = new(AppNamespace, "easypay-backend");
+
+    /// <summary>The ports of the data tier's services (the data subnets), one entry per service: the network stack's ACL on
+    /// the data subnets, the nodes' security group egress and the chart's cluster-wide Calico policy (only the backend's
+    /// pods may open them) all follow this list. A new data service is one more entry, at the end (the ACL's rule numbers follow the order).</summary>
+    public static readonly IReadOnlyList<DataPort> DataPorts =
+        [new("postgresql", AuroraPostgresCluster.Port), new("valkey", EasyPay.Tf.Modules.Cache.ValkeyReplicationGroup.Port)];
 
     /// <summary>The PostgreSQL role the backend connects as (IAM auth only): the database stack creates it, the
     /// proxy connects as it, the chart gives the name to the app.</summary>

@@ -95,7 +95,9 @@ public sealed class PlatformStack : EasyPayStack
                 // the private subnets, so the backend's AWS egress never leaves the VPC.
                 network.PrivateSubnetCidrs,
                 [.. app.PaymentProviders.Select(p => new EasypayPaymentProviderValues(p.Name, p.Cidrs, p.Ports))],
-                new EasypayCalicoPolicyValues(true)),
+                new EasypayCalicoPolicyValues(true),
+                // Cluster-wide: no pod but the backend's opens a data port in the data subnets, whatever its namespace allows.
+                new EasypayDataGuardValues(true, [.. PlatformContract.DataPorts.Select(p => p.Port)])),
             // alb.securityGroupId stays empty: the cluster stack already admits the ALB to the pods on the app
             // port, and the controller must not edit the EKS-managed cluster security group.
             new EasypayRbacValues(cluster.DeveloperGroup),

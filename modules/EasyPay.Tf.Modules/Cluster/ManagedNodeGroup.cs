@@ -40,8 +40,10 @@ public enum NodeCapacityType
 /// AZ's node group is named NAME-ZONE- plus a unique suffix (easypay-prod-general-1a-2025...).</param>
 /// <param name="ClusterName">The cluster the nodes join.</param>
 /// <param name="Zones">The private subnet of every AZ the pool spans (at least two): one node group each.</param>
-/// <param name="SecurityGroupIds">Node security group plus the cluster security group (a launch template with
-/// security groups replaces EKS's default, so the cluster group must be listed).</param>
+/// <param name="SecurityGroupIds">The nodes' security groups. A launch template with security groups replaces EKS's
+/// default, so EKS does not add the cluster security group (Amazon EKS user guide, "Customize managed nodes with launch
+/// templates"): name it only to accept its allow-all egress; <see cref="NodeSecurityGroup"/> opens the control-plane
+/// paths itself.</param>
 /// <param name="InstanceTypes">x86_64 instance types (the AMI is Amazon Linux 2023 x86_64).</param>
 /// <param name="AutoScalingServiceLinkedRoleArn">The EC2 Auto Scaling service-linked role, which launches the
 /// nodes and must use the volume key. It must exist before the key policy names it (KMS rejects unknown
@@ -289,7 +291,7 @@ public sealed class ManagedNodeGroup : Construct
             .CheckNotEmpty(props.AutoScalingServiceLinkedRoleArn, nameof(props.AutoScalingServiceLinkedRoleArn))
             .Check((props.Zones ?? []).Count >= 2, nameof(props.Zones), "give the private subnets of at least two AZs so the pool survives an AZ loss")
             .Check((props.Zones ?? []).Select(z => z.AvailabilityZone).Distinct().Count() == (props.Zones ?? []).Count, nameof(props.Zones), "names an AZ twice; give one subnet per AZ")
-            .Check((props.SecurityGroupIds ?? []).Count > 0, nameof(props.SecurityGroupIds), "give the node and cluster security groups")
+            .Check((props.SecurityGroupIds ?? []).Count > 0, nameof(props.SecurityGroupIds), "give the nodes' security groups")
             .Check((props.InstanceTypes ?? []).Count > 0, nameof(props.InstanceTypes), "name at least one instance type")
             .Check(Enum.IsDefined(props.CapacityType), nameof(props.CapacityType), $"'{props.CapacityType}' is not a {nameof(NodeCapacityType)}")
             .Check(props.MinSizePerAz >= 1 && props.MinSizePerAz <= props.MaxSizePerAz, nameof(props.MinSizePerAz),

@@ -316,7 +316,8 @@ public sealed class AuroraPostgresCluster : Construct
     /// <summary>name_prefix of the cluster parameter group; Terraform appends a 26-character unique suffix.</summary>
     public static string ParameterGroupNamePrefix(string name, string family) => $"{name}-{family}-";
 
-    /// <summary>Allows PostgreSQL (5432) from one security group, as its own rule resource.</summary>
+    /// <summary>Allows PostgreSQL (5432) from one security group, as its own rule resource. Only RDS proxies call it
+    /// (<see cref="DatabaseProxy"/>): clients go through a proxy, where IAM authentication happens (policy rule NET-008).</summary>
     public void AllowPostgresFrom(string id, SecurityGroupId source, string description) =>
         AllowPostgres(this, id, new SecurityGroupId(SecurityGroupId), source, description);
 

@@ -59,7 +59,8 @@ public sealed record SubnetRef(string Id, string Cidr, string AvailabilityZone, 
 
 /// <summary>A VPC over 2-3 AZs with public, private (application) and isolated data subnets, an internet
 /// gateway, NAT per AZ or single, one route table per tier (private: per AZ), KMS-encrypted flow logs,
-/// the default security group stripped of rules, an S3 gateway endpoint and optional interface endpoints.</summary>
+/// the default security group stripped of rules, an S3 gateway endpoint and optional interface endpoints, each
+/// with a policy that admits this account only.</summary>
 public sealed partial class MultiAzVpc : Construct
 {
     public string VpcId { get; }
@@ -71,6 +72,8 @@ public sealed partial class MultiAzVpc : Construct
     public IReadOnlyList<string> NatGatewayIds { get; }
     public string FlowLogGroupName { get; }
     public string? EndpointSecurityGroupId { get; }
+    /// <summary>The S3 gateway endpoint's prefix list (pl-...), for security group egress rules to S3.</summary>
+    public string S3PrefixListId { get; }
 
     public MultiAzVpc(Construct scope, string id, MultiAzVpcProps props) : base(scope, id)
     {
@@ -190,7 +193,7 @@ public sealed partial class MultiAzVpc : Construct
 
         FlowLogGroupName = CreateFlowLogs(props, vpc.Id);
 
-        EndpointSecurityGroupId = CreateEndpoints(props, vpc.Id, [.. privateRts.Select(r => r.Id), dataRt.Id],
+        (EndpointSecurityGroupId, S3PrefixListId) = CreateEndpoints(props, vpc.Id, [.. privateRts.Select(r => r.Id), dataRt.Id],
             [.. props.AvailabilityZones.Select((_, i) => subnets[(SubnetTier.Private, i)].Id)]);
 
         VpcId = vpc.Id;

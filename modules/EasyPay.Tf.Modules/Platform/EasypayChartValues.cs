@@ -69,10 +69,14 @@ public sealed record EasypayClusterSecretStoreValues(bool Enabled, string Secret
 /// <summary>AwsEndpointCidrs: the subnets of the interface VPC endpoints (443 only). PaymentProviders: the backend's
 /// only egress beyond the VPC, one NetworkPolicy rule each.</summary>
 public sealed record EasypayNetworkValues(IReadOnlyList<string> AlbSourceCidrs, IReadOnlyList<string> AwsEndpointCidrs,
-    IReadOnlyList<EasypayPaymentProviderValues> PaymentProviders, EasypayCalicoPolicyValues CalicoPolicy);
+    IReadOnlyList<EasypayPaymentProviderValues> PaymentProviders, EasypayCalicoPolicyValues CalicoPolicy, EasypayDataGuardValues DataGuard);
 
 public sealed record EasypayPaymentProviderValues(string Name, IReadOnlyList<string> Cidrs, IReadOnlyList<int> Ports);
 
 public sealed record EasypayCalicoPolicyValues(bool Enabled);
+
+/// <summary>The cluster-wide Calico policy: only the backend's pods may open <paramref name="Ports"/> in the data subnets
+/// (database.subnetCidrs). Tier and order stay the chart's (adminnetworkpolicy, 10).</summary>
+public sealed record EasypayDataGuardValues(bool Enabled, IReadOnlyList<int> Ports);
 
 public sealed record EasypayRbacValues(string DeveloperGroup);

@@ -178,11 +178,50 @@ public class EasypayChartNetworkPolicyTests
     }
 
     [ToolFact(Tool.Helm)]
-    public void Calico_policy_is_rendered_only_when_enabled()
+    public void Calico_policies_are_rendered_only_when_enabled()
     {
-        var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["network.calicoPolicy.enabled=false"]));
+        var render = EasypayChart.Render(EasypayChart.Args("prod", set: ["network.calicoPolicy.enabled=false", "network.dataGuard.enabled=false"]));
         render.All.ShouldNotContain(m => m.ApiVersion == "projectcalico.org/v3");
         render.OfKind("NetworkPolicy").Count.ShouldBe(5);
+        EasypayChart.Render(EasypayChart.Args("prod", set: ["network.calicoPolicy.enabled=false"])).OfKind("GlobalNetworkPolicy").ShouldHaveSingleItem();
+    }
+
+    /// <summary>Calico v3.30.7: the adminnetworkpolicy tier exists once the API server serves projectcalico.org/v3
+    /// (libcalico-go clientv3 EnsureInitialized, called by apiserver/pkg/storage/calico/resource.go before it serves;
+    /// order 1000, defaultAction Pass), and a policy of a non-default tier is named TIER.NAME (libcalico-go
+    /// lib/names/policy.go ValidateTieredPolicyName).</summary>
+    [ToolTheory(Tool.Helm)]
+    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    public void A_cluster_wide_calico_policy_denies_the_data_ports_to_the_data_subnets_for_every_pod_but_the_backend(string environment)
+    {
+        var render = EasypayChart.Render(environment);
+        var guard = render.OfKind("GlobalNetworkPolicy").ShouldHaveSingleItem();
+        guard.ApiVersion.ShouldBe("projectcalico.org/v3");
+        guard.Name.ShouldBe("adminnetworkpolicy.easypay-data-guard");
+        guard.TargetNamespace.ShouldBeNull();
+        guard.Text("spec.tier").ShouldBe("adminnetworkpolicy");
+        guard.Number("spec.order").ShouldBe(10);
+        // projectcalico.org/namespace: the namespace label Calico puts on every workload endpoint (api constants.go LabelNamespace).
+        guard.Text("spec.selector").ShouldBe(
+            "!(projectcalico.org/namespace == 'easypay' && app.kubernetes.io/instance == 'easypay' && app.kubernetes.io/name == 'easypay' && app.kubernetes.io/component == 'backend')");
+        guard.Texts("spec.types").ShouldBe(["Egress"]);
+        var rules = guard.Nodes("spec.egress");
+        // No Pass at the end: the tier's default action passes what is not denied, and a Pass rule would skip its later policies.
+        rules.Select(r => r.Text("action")).ShouldBe(["Log", "Deny"]);
+        foreach (var rule in rules)
+        {
+            rule.Text("protocol").ShouldBe("TCP");
+            rule.Texts("destination.nets").ShouldBe(EasypayChart.Values(environment).Texts("database.subnetCidrs"));
+            rule.Texts("destination.ports").ShouldBe(["5432", "6379"]); // PlatformContract.DataPorts: Aurora (and its proxy), the Valkey cache
+        }
+        guard.Has("spec.ingress").ShouldBeFalse();
+    }
+
+    [ToolFact(Tool.Helm)]
+    public void Another_data_service_is_one_more_port_of_the_cluster_wide_policy()
+    {
+        var guard = EasypayChart.Render(EasypayChart.Args("prod", set: ["network.dataGuard.ports={5432,6379}"])).OfKind("GlobalNetworkPolicy").ShouldHaveSingleItem();
+        guard.Nodes("spec.egress").ShouldAllBe(r => r.Texts("destination.ports").SequenceEqual(new[] { "5432", "6379" }));
     }
 
     /// <summary>The ports of a rule as "PROTOCOL/port".</summary>

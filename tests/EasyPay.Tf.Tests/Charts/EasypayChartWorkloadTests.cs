@@ -284,8 +284,9 @@ public class EasypayChartWorkloadTests
             labels.ShouldContainKeyAndValue("app.kubernetes.io/version", "1.4.2", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/managed-by", "Helm", $"{manifest}");
             labels.ShouldContainKeyAndValue("app.kubernetes.io/part-of", "easypay", $"{manifest}");
-            // Cluster-scoped kinds have no namespace (the Namespace itself, Calico's tier grant, the secret store, the admission policies).
-            manifest.TargetNamespace.ShouldBe(manifest.Kind is "Namespace" or "ClusterRole" or "ClusterRoleBinding" or "ClusterSecretStore" or "ValidatingAdmissionPolicy" or "ValidatingAdmissionPolicyBinding" ? null : EasypayChart.Namespace, $"{manifest}");
+            // Cluster-scoped kinds have no namespace (the Namespace itself, Calico's tier grant, the secret store, the admission
+            // policies, the cluster-wide Calico data guard).
+            manifest.TargetNamespace.ShouldBe(manifest.Kind is "Namespace" or "ClusterRole" or "ClusterRoleBinding" or "ClusterSecretStore" or "ValidatingAdmissionPolicy" or "ValidatingAdmissionPolicyBinding" or "GlobalNetworkPolicy" ? null : EasypayChart.Namespace, $"{manifest}");
         }
     }
 

@@ -30,6 +30,8 @@ public static class UpstreamOutputs
             PrivateSubnetCidrs = Cidrs(SubnetTier.Private),
             DataSubnetCidrs = Cidrs(SubnetTier.Data),
             NatGatewayIds = [.. env.AvailabilityZones.Select((_, i) => $"nat-0{i}a1b2c3d4e5f6a7b")],
+            EndpointSecurityGroupId = "sg-0a1b2c3d4e5f60003",
+            S3PrefixListId = "pl-6da54004",
         };
     }
 

@@ -138,4 +138,54 @@ public class MultiAzVpcTests
         message.ShouldContain("MultiAzVpcProps.AvailabilityZones: 'us-east-1b' is not in the stack's region eu-west-1");
         message.ShouldContain("MultiAzVpcProps.FlowLogRetentionDays: 42 is not a CloudWatch Logs retention period");
     }
+
+    /// <summary>Statements of an endpoint's policy as (Sid, Action, Resource, conditions "key=value").</summary>
+    private static List<(string? Sid, string Action, string Resource, string Conditions)> Policy(JsonObject endpoint)
+    {
+        var document = JsonNode.Parse(endpoint.Str("policy")!)!.AsObject();
+        return [.. document["Statement"]!.AsArray().Select(s => s!.AsObject()).Select(s =>
+        {
+            s["Effect"]!.ToString().ShouldBe("Allow");
+            s["Principal"]!.ToString().ShouldBe("*");
+            var conditions = s["Condition"]?["StringEquals"]?.AsObject().Select(kv => $"{kv.Key}={kv.Value}") ?? [];
+            return (s["Sid"]?.ToString(), s["Action"]!.ToJsonString(), s["Resource"]!.ToJsonString(), string.Join(",", conditions));
+        })];
+    }
+
+    [Fact]
+    public void The_s3_gateway_endpoint_admits_this_accounts_buckets_and_reads_of_the_image_layer_buckets_only()
+    {
+        var s3 = Synth(Props()).Resources("aws_vpc_endpoint").Single(e => e.Body.Str("vpc_endpoint_type") == "Gateway").Body;
+        // ECR user guide, "Amazon ECR interface VPC endpoints": s3:GetObject on prod-REGION-starport-layer-bucket;
+        // registry.k8s.io: cmd/archeio/internal/app/buckets.go maps eu-west-1 to prod-registry-k8s-io-eu-west-1.
+        Policy(s3).ShouldBe(
+            [
+                ("OwnAccountBuckets", "\"*\"", "\"*\"", $"aws:PrincipalAccount={ConstructSynth.AccountId},aws:ResourceAccount={ConstructSynth.AccountId}"),
+                ("EcrImageLayers", "\"s3:GetObject\"", "\"arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*\"", ""),
+                ("KubernetesRegistryImageLayers", "\"s3:GetObject\"", "\"arn:aws:s3:::prod-registry-k8s-io-eu-west-1/*\"", ""),
+            ]);
+    }
+
+    [Fact]
+    public void Interface_endpoints_admit_this_accounts_principals_and_sts_also_web_identities_for_its_roles()
+    {
+        var interfaces = Synth(Props()).Resources("aws_vpc_endpoint").Select(e => e.Body).Where(e => e.Str("vpc_endpoint_type") == "Interface").ToList();
+        interfaces.Count.ShouldBe(MultiAzVpcProps.DefaultInterfaceEndpointServices.Count);
+        var own = ("OwnAccountPrincipals", "\"*\"", "\"*\"", $"aws:PrincipalAccount={ConstructSynth.AccountId}");
+        foreach (var endpoint in interfaces.Where(e => e.Str("service_name") != "com.amazonaws.eu-west-1.sts"))
+        {
+            Policy(endpoint).ShouldBe([own], endpoint.Str("service_name"));
+        }
+        // IAM user guide, "Control access to AWS STS with VPC endpoint policies": AssumeRoleWithWebIdentity callers
+        // carry no aws:PrincipalAccount, so they are admitted by the role they assume.
+        Policy(interfaces.Single(e => e.Str("service_name") == "com.amazonaws.eu-west-1.sts")).ShouldBe(
+            [own, ("WebIdentityToOwnRoles", "\"sts:AssumeRoleWithWebIdentity\"", $"\"arn:aws:iam::{ConstructSynth.AccountId}:role/*\"", "")]);
+    }
+
+    [Theory]
+    [InlineData("eu-west-1", "prod-registry-k8s-io-eu-west-1")]
+    [InlineData("eu-central-1", "prod-registry-k8s-io-eu-central-1")]
+    [InlineData("eu-west-2", "767373bbdcb8270361b96548387bf2a9ad0d48758c35-eu-west-2")]
+    public void The_kubernetes_registry_bucket_is_the_one_archeio_redirects_the_region_to(string region, string bucket) =>
+        MultiAzVpc.KubernetesRegistryBucket(region).ShouldBe(bucket);
 }

@@ -16,6 +16,7 @@ public static class PolicyRegistry
         .. CacheRules.All,
         .. EdgeRules.All,
         .. EgressRules.All,
+        .. SegmentationRules.All,
         .. IdentityRules.All,
         .. DataAccessRules.StackRules,
         .. SupplyChainRules.All,
@@ -29,7 +30,7 @@ public static class PolicyRegistry
         .. HygieneRules.All,
     ];
 
-    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules, .. EgressRules.ChartAll];
+    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules, .. EgressRules.ChartAll, .. SegmentationRules.ChartAll];
 
     /// <summary>All rules, ordered by family as in the docs table.</summary>
     public static IReadOnlyList<PolicyRule> All { get; } =

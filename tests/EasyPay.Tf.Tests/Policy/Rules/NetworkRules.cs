@@ -41,7 +41,7 @@ public static class NetworkRules
     public static readonly StackRule DatabaseIngress = new("NET-003",
         "Databases are reachable only from named security groups and are never publicly accessible",
         Severity.Critical, Applicability.AllEnvironments,
-        "The database answers the cluster's nodes/pods and its proxy only; a CIDR rule would admit anything in that range.",
+        "The database answers its proxies, and the proxies the cluster's nodes/pods; a CIDR rule would admit anything in that range.",
         ctx =>
         {
             var databaseGroups = AwsFacts.DatabaseSecurityGroups(ctx);
