@@ -24,6 +24,10 @@ public sealed record AccountOutputs
     /// <summary>Mapped to the developer Kubernetes group.</summary>
     public required string DeveloperRoleArn { get; init; }
 
+    /// <summary>Cluster-admin for incidents (and exempt from the Velero bucket's read deny); null with bring-your-own
+    /// roles (no account.humanRoles).</summary>
+    public string? BreakGlassRoleArn { get; init; }
+
     /// <summary>Applies &lt;env&gt;-platform: the platform workspace's role with Terraform Cloud, else the local deployer.</summary>
     public required string DeployerRoleArn { get; init; }
 
@@ -60,7 +64,6 @@ public sealed class AccountStack : EasyPayStack
     public static string AdminRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-admin";
     public static string DeveloperRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-developer";
     public static string DeployerRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-platform-deployer";
-
     /// <summary>The break-glass role (created with account.humanRoles): the only identity that may delete recovery
     /// points, change a backup vault's access policy or lock, or schedule a key's deletion in production.</summary>
     public static string BreakGlassRoleName(EnvironmentConfig env) => $"{env.ResourcePrefix}-break-glass";
@@ -83,7 +86,7 @@ public sealed class AccountStack : EasyPayStack
         var slr = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
             new ServiceLinkedRoleProps(service) { AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service) }));
 
-        var (admin, developer, localDeployer) = HumanRoles(env);
+        var (admin, developer, localDeployer, breakGlass) = HumanRoles(env);
         AuditTrail? trail = null;
         if (env.Account.AuditBaseline == AuditBaseline.Account)
         {
@@ -138,6 +141,7 @@ public sealed class AccountStack : EasyPayStack
             AutoScalingServiceLinkedRoleArn = slr[ServiceLinkedRole.AutoScaling].Arn,
             AdminRoleArn = admin,
             DeveloperRoleArn = developer,
+            BreakGlassRoleArn = breakGlass,
             DeployerRoleArn = workspaceRoles?[PlatformStack.Name] ?? localDeployer
                 ?? throw new InvalidOperationException($"{env.Name}: no deployer role (EnvironmentRules requires cluster.deployerRoleArn or account.humanRoles)"),
             FrontendRepositoryUrl = ImageRepository.UrlOf(Aws, PlatformContract.FrontendRepository(env)),
@@ -153,11 +157,11 @@ public sealed class AccountStack : EasyPayStack
     }
 
     /// <summary>The people's roles: created here from account.humanRoles, or the environment file's own.</summary>
-    private (string Admin, string Developer, string? LocalDeployer) HumanRoles(EnvironmentConfig env)
+    private (string Admin, string Developer, string? LocalDeployer, string? BreakGlass) HumanRoles(EnvironmentConfig env)
     {
         if (env.Account.HumanRoles is not { } human)
         {
-            return (env.Cluster.AdminRoleArn!, env.Cluster.DeveloperRoleArn!, env.Cluster.DeployerRoleArn);
+            return (env.Cluster.AdminRoleArn!, env.Cluster.DeveloperRoleArn!, env.Cluster.DeployerRoleArn, null);
         }
         var admin = new HumanRole(this, "admin-role", new HumanRoleProps(AdminRoleName(env), $"Administrators of {Prefix} (cluster-admin)", human.AdminPrincipals)
         {
@@ -179,13 +183,16 @@ public sealed class AccountStack : EasyPayStack
                 new PolicyStatement("ReadMetrics", ["cloudwatch:GetMetricData", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards"], ["*"]),
             ],
         });
-        // Break-glass: the administrators' principals, with MFA for account roots (HumanRole), for one hour; every
-        // assumption is a CloudTrail AssumeRole event. What it alone may do is denied to everyone else by the vault,
-        // bucket and key policies that name BreakGlassRoleArn.
-        _ = new HumanRole(this, "break-glass-role", new HumanRoleProps(BreakGlassRoleName(env),
-            $"Break-glass for {Prefix}: deletes recovery points and keys, changes backup vault policies (audited, emergencies only)", human.AdminPrincipals)
+        // Break-glass: everything the everyday roles may not (production pods, restores, reading backups, deleting
+        // recovery points and keys, changing backup vault policies). The administrators' principals unless
+        // humanRoles.breakGlassPrincipals names others, MFA for account roots (HumanRole), one-hour sessions; each
+        // assumption is a CloudTrail AssumeRole event, each Kubernetes request carries the role in the EKS audit log.
+        // What it alone may do is denied to everyone else by the vault, bucket and key policies that name BreakGlassRoleArn.
+        var breakGlass = new HumanRole(this, "break-glass-role", new HumanRoleProps(BreakGlassRoleName(env),
+            $"Break-glass administrators of {Prefix}: cluster-admin, recovery points, keys and backup vault policies; one-hour sessions, audited", human.BreakGlassPrincipals ?? human.AdminPrincipals)
         {
             ManagedPolicyArns = [Aws.ManagedPolicyArn("AdministratorAccess")],
+            MaxSessionHours = 1,
         });
         string? deployer = null;
         if (env.TerraformCloud is null)
@@ -196,7 +203,7 @@ public sealed class AccountStack : EasyPayStack
                 InlineStatements = DeployPermissions.For(PlatformStack.Name, env),
             }).Arn;
         }
-        return (admin.Arn, developer.Arn, deployer);
+        return (admin.Arn, developer.Arn, deployer, breakGlass.Arn);
     }
 
     /// <summary>One role per remote workspace, each trusting only its own workspace's runs.</summary>

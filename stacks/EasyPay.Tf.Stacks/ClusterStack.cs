@@ -81,6 +81,7 @@ public sealed class ClusterStack : EasyPayStack
     // The service accounts of the EKS add-ons' IRSA roles (AWS names them); the helm add-ons' come from their
     // records (HelmAddons), the app's from PlatformContract.
     public static readonly KubernetesServiceAccount EbsCsiAccount = new("kube-system", "ebs-csi-controller-sa");
+    public static readonly KubernetesServiceAccount VpcCniAccount = new("kube-system", "aws-node");
     public static readonly KubernetesServiceAccount CloudWatchAgentAccount = new("amazon-cloudwatch", "cloudwatch-agent");
 
     /// <summary>Container Insights (the metrics the monitoring stack alarms on: node_cpu_utilization,
@@ -136,6 +137,13 @@ public sealed class ClusterStack : EasyPayStack
         {
             ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
         });
+        if (account.BreakGlassRoleArn is { } breakGlass)
+        {
+            _ = new ClusterAccess(this, "break-glass-access", new ClusterAccessProps(eks.Name, breakGlass)
+            {
+                ClusterScopePolicy = ClusterAccess.ClusterAdminPolicy,
+            });
+        }
         _ = new ClusterAccess(this, "developer-access", new ClusterAccessProps(eks.Name, account.DeveloperRoleArn)
         {
             KubernetesGroups = [PlatformContract.DeveloperGroup],
@@ -189,9 +197,10 @@ public sealed class ClusterStack : EasyPayStack
         });
 
         // Networking add-ons come before the nodes (a node is Ready only with the CNI); the rest run on nodes.
-        // vpc-cni keeps the node role's AmazonEKS_CNI_Policy rather than an IRSA role: one role less, and the
-        // node role needs the policy anyway while the add-on starts.
-        var vpcCni = Addon(eks, "vpc-cni", config.Addons.VpcCni, [eks.Resource]);
+        // vpc-cni gets its own IRSA role (AWS: "Configure Amazon VPC CNI plugin to use IRSA", the recommended
+        // setup), so the ENI permissions are not on the node role that every host-network pod reaches.
+        var cni = Irsa("vpc-cni", VpcCniAccount, eks, [], [Aws.ManagedPolicyArn(ManagedNodeGroup.CniPolicy)]);
+        var vpcCni = Addon(eks, "vpc-cni", config.Addons.VpcCni, [eks.Resource], cni.Arn);
         var kubeProxy = Addon(eks, "kube-proxy", config.Addons.KubeProxy, [eks.Resource]);
         var ng = config.NodeGroup;
         var zones = network.AvailabilityZones.Select((az, i) => new NodeGroupZone(az, network.PrivateSubnetIds[i])).ToList();
@@ -211,11 +220,17 @@ public sealed class ClusterStack : EasyPayStack
             // keeps room for tainted special-purpose pools later.
             Labels = new Dictionary<string, string> { ["easypay.io/node-pool"] = "general" },
             KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,
+            // Upgrade only (cluster.keepCniPolicyOnNodeRole): aws-node keeps the node role's permissions for the apply
+            // that moves it to the IRSA role; the next apply removes them (docs/cluster.md).
+            CniPolicyOnNodeRole = config.KeepCniPolicyOnNodeRole,
+            SessionManager = Posture.NodeSessionManager,
         }, [eks.Resource, vpcCni.Resource, kubeProxy.Resource, .. nodeSg.Rules]);
 
         // Globally unique with the account id; known at synth time, so the policy below names it literally.
         var veleroBucketName = $"{Prefix}-velero-{Aws.AccountId}";
-        var (veleroBucket, veleroKey) = VeleroStorage(veleroBucketName);
+        // Only Velero (its IRSA role, by name: the role is created below) and break-glass read the backups.
+        var (veleroBucket, veleroKey) = VeleroStorage(veleroBucketName,
+            [Aws.Arn("iam", $"role/{Prefix}-{HelmAddons.Velero.Name}", region: ""), .. account.BreakGlassRoleArn is { } breakGlassArn ? [breakGlassArn] : Array.Empty<string>()]);
         if (env.DisasterRecovery is { } dr)
         {
             // A cluster rebuilt in the DR region restores from the replica (docs/disaster-recovery.md).
@@ -338,7 +353,7 @@ public sealed class ClusterStack : EasyPayStack
 
     /// <summary>Velero's bucket and its key. Production backups survive a destroy: no force_destroy and
     /// lifecycle prevent_destroy.</summary>
-    private (SecureBucket Bucket, EncryptionKey Key) VeleroStorage(string name)
+    private (SecureBucket Bucket, EncryptionKey Key) VeleroStorage(string name, IReadOnlyList<string> readers)
     {
         var key = new EncryptionKey(this, "velero-key", new EncryptionKeyProps($"{Prefix}-velero", $"Velero backups of {Prefix}")
         {
@@ -355,6 +370,8 @@ public sealed class ClusterStack : EasyPayStack
             // removes them). Compliance in production; governance elsewhere, which force_destroy bypasses.
             // Enabled by the lock configuration, so a running environment's bucket is not replaced.
             ObjectLock = VeleroObjectLock,
+            // A backup holds every object of the cluster: an administrator's credentials alone do not read it.
+            AdditionalPolicyStatements = [SecureBucket.DenyObjectReadsExcept(SecureBucket.ArnOf(this, name), readers)],
         });
         return (bucket, key);
     }

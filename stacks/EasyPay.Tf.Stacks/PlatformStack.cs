@@ -52,6 +52,8 @@ public sealed class PlatformStack : EasyPayStack
             // 180 + (180 + 60) + 270 = 690 s of the token's 900 (PlatformTimingTests).
             ReleaseTimeoutSeconds = Authentication(env) == ClusterAuthentication.Token ? TokenReleaseTimeoutSeconds : 600,
             ApiTimeoutSeconds = Authentication(env) == ClusterAuthentication.Token ? TokenApiTimeoutSeconds : 300,
+            ApplicationNamespace = PlatformContract.AppNamespace,
+            AdoptNamespaces = env.Cluster.AdoptAddonNamespaces,
         }, connection.Helm, connection.Kubernetes);
 
         Application = new EasypayApplication(this, "easypay", new EasypayApplicationProps(
@@ -60,6 +62,8 @@ public sealed class PlatformStack : EasyPayStack
             Namespace = PlatformContract.AppNamespace,
             DependsOn = Addons.ApplicationPrerequisites,
         }, connection.Kubernetes, connection.Helm);
+        // External Secrets' scoped Role lives in the application namespace, which must exist first.
+        Addons.Release(HelmAddons.ExternalSecrets).WaitFor([Application.Namespace]);
     }
 
     /// <summary>The easypay chart's values for an environment, from its config and the other stacks' outputs.
@@ -88,7 +92,8 @@ public sealed class PlatformStack : EasyPayStack
             new EasypayCacheValues(
                 database.Cache.PrimaryEndpoint, database.Cache.ReaderEndpoint, database.Cache.Port, database.Cache.User,
                 database.Cache.ReplicationGroupId, network.DataSubnetCidrs),
-            new EasypayExternalSecretsValues(new EasypayClusterSecretStoreValues(true, PlatformContract.ApplicationSecretsPrefix(env))),
+            
+            new EasypayExternalSecretsValues(new EasypaySecretStoreValues(true, PlatformContract.ApplicationSecretsPrefix(env))),
             new EasypayNetworkValues(
                 network.PublicSubnetCidrs,
                 // Every environment has the interface endpoints the app calls (PlatformContract.AppAwsServices) in
@@ -100,9 +105,17 @@ public sealed class PlatformStack : EasyPayStack
                 new EasypayDataGuardValues(true, [.. PlatformContract.DataPorts.Select(p => p.Port)])),
             // alb.securityGroupId stays empty: the cluster stack already admits the ALB to the pods on the app
             // port, and the controller must not edit the EKS-managed cluster security group.
-            new EasypayRbacValues(cluster.DeveloperGroup),
+            // Production: developers read and follow logs; anything more goes through the break-glass role.
+            new EasypayRbacValues(cluster.DeveloperGroup, Posture.Of(env).DevelopersOperatePods ? EasypayRbacValues.Operate : EasypayRbacValues.ReadOnly),
             // The monitoring stack's Route 53 health check probes this path (EasypayDeepHealthCheckValues.DefaultPath).
-            EasypayDeepHealthCheckValues.Default);
+            EasypayDeepHealthCheckValues.Default,
+            // Every image of the app namespace comes from the environment's own ECR registry (immutable tags, scanned),
+            // by digest in production (EnvironmentRules requires the digests there).
+            // The helm test pod's curl image (Docker Hub) is not in that registry: `helm test` is rejected until it is
+            // mirrored there (charts/easypay/README.md, "Admission").
+            new EasypayPodAdmissionValues(true, ImageRegistry(account), Posture.Of(env).ImageDigestsRequired));
+
+        static string ImageRegistry(AccountOutputs account) => account.BackendRepositoryUrl.Split('/')[0];
 
         static EasypayComponentValues Component(string repository, ImageConfig image, ReplicaConfig replicas, int maxReplicas) => new(
             new EasypayImageValues(repository, image.Tag) { Digest = image.Digest },

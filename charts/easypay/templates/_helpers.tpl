@@ -197,7 +197,7 @@ Container image reference: repository@digest when a digest is given, else reposi
 {{- end }}
 
 {{/*
-Name of the ClusterSecretStore of the application's own secrets (cluster-scoped, so the namespace is in it).
+Name of the SecretStore of the application's own secrets (the namespace stays in it, as when the store was cluster-scoped).
 */}}
 {{- define "easypay.secretStoreName" -}}
 {{- printf "%s-%s-app-secrets" (include "easypay.fullname" .) .Release.Namespace | trunc 63 | trimSuffix "-" }}

@@ -98,6 +98,14 @@ public sealed record ManagedNodeGroupProps(
     /// cluster's version when a group is created; later control-plane upgrades leave the nodes behind)</summary>
     public string? KubernetesVersion { get; init; }
 
+    /// <summary>AmazonEKS_CNI_Policy on the node role, which every pod that reaches IMDS (host-network ones) then
+    /// holds. Only while the vpc-cni add-on moves to its IRSA role during an upgrade. @default false</summary>
+    public bool CniPolicyOnNodeRole { get; init; }
+
+    /// <summary>AmazonSSMManagedInstanceCore: Session Manager shells on the nodes (root, outside the Kubernetes
+    /// audit log, not session-logged here) and read access to every SSM parameter of the account. @default false</summary>
+    public bool SessionManager { get; init; }
+
     /// <summary>EKS node auto repair: a node NotReady for 30 minutes (or deleted) is replaced, one node per AZ's
     /// group at a time. EKS halts repairs itself when more than 20% of a group of more than five nodes is
     /// unhealthy, and during an ARC zonal shift. @default true</summary>
@@ -106,7 +114,7 @@ public sealed record ManagedNodeGroupProps(
 
 /// <summary>A pool of EKS managed node groups on Amazon Linux 2023, one per AZ, launched from one template that
 /// requires IMDSv2 (hop limit 1), encrypts a gp3 root volume with a customer-managed key and turns on detailed
-/// monitoring, run by one role with only the four policies nodes need. Tagged for cluster-autoscaler
+/// monitoring, run by one role with only what kubelet needs (the CNI's permissions are its own IRSA role's). Tagged for cluster-autoscaler
 /// auto-discovery.</summary>
 public sealed class ManagedNodeGroup : Construct
 {
@@ -115,8 +123,18 @@ public sealed class ManagedNodeGroup : Construct
     /// <summary>Root device of the AL2023 EKS AMIs.</summary>
     public const string RootDevice = "/dev/xvda";
 
-    public static readonly IReadOnlyList<string> NodePolicies =
-        ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"];
+    /// <summary>What every node needs: join the cluster (kubelet) and pull images from ECR.</summary>
+    public static readonly IReadOnlyList<string> NodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"];
+
+    /// <summary>The VPC CNI's ENI and IP permissions; they belong to its IRSA role (kube-system:aws-node).</summary>
+    public const string CniPolicy = "AmazonEKS_CNI_Policy";
+
+    /// <summary>Session Manager on the nodes.</summary>
+    public const string SessionManagerPolicy = "AmazonSSMManagedInstanceCore";
+
+    /// <summary>The managed policies of the node role for these props.</summary>
+    public static IReadOnlyList<string> PoliciesFor(ManagedNodeGroupProps props) =>
+        [.. NodePolicies, .. props.CniPolicyOnNodeRole ? [CniPolicy] : Array.Empty<string>(), .. props.SessionManager ? [SessionManagerPolicy] : Array.Empty<string>()];
 
     public string Name { get; }
     public string RoleArn { get; }
@@ -149,7 +167,7 @@ public sealed class ManagedNodeGroup : Construct
             AssumeRolePolicy = PolicyDocument.Render(new PolicyStatement(
                 "Ec2Assume", ["sts:AssumeRole"], Principals: PolicyDocument.Service("ec2.amazonaws.com"))),
         });
-        var attachments = NodePolicies.Select(p => (ITerraformDependable)new IamRolePolicyAttachment(this, $"policy-{p}", new IamRolePolicyAttachmentConfig
+        var attachments = PoliciesFor(props).Select(p => (ITerraformDependable)new IamRolePolicyAttachment(this, $"policy-{p}", new IamRolePolicyAttachmentConfig
         {
             Role = role.Name,
             PolicyArn = AwsEnvironment.Of(this).ManagedPolicyArn(p),

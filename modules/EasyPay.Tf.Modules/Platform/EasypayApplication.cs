@@ -41,6 +41,9 @@ public sealed class EasypayApplication : Construct
     public const string PodReadinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
     public HelmRelease Release { get; }
+
+    /// <summary>The namespace, labelled for Pod Security Admission.</summary>
+    public TerraformResource Namespace { get; }
     public string ChartHash { get; }
     public string ChartVersion { get; }
 
@@ -78,6 +81,7 @@ public sealed class EasypayApplication : Construct
             },
         });
 
+        Namespace = ns;
         Release = new HelmRelease(this, "release", new HelmReleaseProps(props.ReleaseName, props.Namespace, chart.Path, ChartVersion, props.Values)
         {
             CreateNamespace = false,

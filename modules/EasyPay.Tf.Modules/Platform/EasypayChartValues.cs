@@ -13,7 +13,13 @@ public sealed record EasypayChartValues(
     EasypayExternalSecretsValues ExternalSecrets,
     EasypayNetworkValues Network,
     EasypayRbacValues Rbac,
-    EasypayDeepHealthCheckValues DeepHealthCheck);
+    EasypayDeepHealthCheckValues DeepHealthCheck,
+    EasypayPodAdmissionValues PodAdmission);
+
+/// <summary>The pod admission policy of the app namespace: app pods only from their Deployments, images only from
+/// <paramref name="ImageRegistry"/> (ACCOUNT.dkr.ecr.REGION.amazonaws.com), by digest where <paramref name="RequireImageDigest"/>.</summary>
+public sealed record EasypayPodAdmissionValues(bool Enabled, string ImageRegistry, bool RequireImageDigest);
+
 
 /// <summary>The deep health endpoint (nginx → backend → database) that checks from outside the cluster probe.</summary>
 public sealed record EasypayDeepHealthCheckValues(string Path, string BackendPath)
@@ -58,13 +64,14 @@ public sealed record EasypayDatabaseValues(string Host, string ReadOnlyHost, int
 
 /// <summary>Where and as whom the backend reaches the cache: TLS, IAM auth tokens for <paramref name="User"/> signed for
 /// <paramref name="ReplicationGroupId"/> (no credential values). Token lifetime and connection age keep the chart's
-/// defaults (ElastiCache's fixed 15 minutes and 12 hours).</summary>
+/// defaults (ElastiCache's fixed 15 minutes; recycled at 11 hours, before its 12-hour cut-off).</summary>
 public sealed record EasypayCacheValues(string Host, string ReaderHost, int Port, string User, string ReplicationGroupId, IReadOnlyList<string> SubnetCidrs);
 
-public sealed record EasypayExternalSecretsValues(EasypayClusterSecretStoreValues ClusterSecretStore);
+public sealed record EasypayExternalSecretsValues(EasypaySecretStoreValues SecretStore);
 
-/// <summary>The store of the application's own secrets: names under the prefix the controller's role may read.</summary>
-public sealed record EasypayClusterSecretStoreValues(bool Enabled, string SecretNamePrefix);
+/// <summary>The store of the application's own secrets (a SecretStore in the app namespace): names under the prefix
+/// the controller's role may read.</summary>
+public sealed record EasypaySecretStoreValues(bool Enabled, string SecretNamePrefix);
 
 /// <summary>AwsEndpointCidrs: the subnets of the interface VPC endpoints (443 only). PaymentProviders: the backend's
 /// only egress beyond the VPC, one NetworkPolicy rule each.</summary>
@@ -79,4 +86,9 @@ public sealed record EasypayCalicoPolicyValues(bool Enabled);
 /// (database.subnetCidrs). Tier and order stay the chart's (adminnetworkpolicy, 10).</summary>
 public sealed record EasypayDataGuardValues(bool Enabled, IReadOnlyList<int> Ports);
 
-public sealed record EasypayRbacValues(string DeveloperGroup);
+/// <summary>DeveloperAccess: "operate" (create, change, delete, exec into pods) or "readOnly" (read and logs only).</summary>
+public sealed record EasypayRbacValues(string DeveloperGroup, string DeveloperAccess)
+{
+    public const string Operate = "operate";
+    public const string ReadOnly = "readOnly";
+}

@@ -73,6 +73,12 @@ public sealed partial class HelmRelease : Construct
         Namespace = props.Namespace!;
     }
 
+    /// <summary>Also wait for <paramref name="resources"/>: for what is built after this release's construct (the
+    /// External Secrets release waits for the application namespace its scoped Role goes into).</summary>
+    public void WaitFor(IEnumerable<TerraformResource> resources) =>
+        // depends_on takes addresses (type.logical_id); Fqn would render as an interpolation.
+        Release.DependsOn = [.. Release.DependsOn ?? [], .. resources.Select(r => $"{r.TerraformResourceType}.{r.FriendlyUniqueId}")];
+
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")]
     private static partial Regex ReleaseName();
 

@@ -193,6 +193,20 @@ public sealed class SecureBucket : Construct
         return (bucket, publicAccess);
     }
 
+    /// <summary>Object reads (s3:GetObject, s3:GetObjectVersion) denied to every principal but <paramref name="readerRoleArns"/>
+    /// (aws:PrincipalArn: a role session's is its role's ARN), administrators included. Replication reads with
+    /// s3:GetObjectVersionForReplication and is not affected.</summary>
+    public static PolicyStatement DenyObjectReadsExcept(string bucketArn, IReadOnlyList<string> readerRoleArns)
+    {
+        if (readerRoleArns.Count == 0)
+        {
+            throw new ArgumentException("name at least one role that may read the objects", nameof(readerRoleArns));
+        }
+        return new PolicyStatement("DenyObjectReadsButNamedRoles", ["s3:GetObject", "s3:GetObjectVersion"], [$"{bucketArn}/*"], "Deny",
+            Principals: PolicyDocument.Aws("*"),
+            Conditions: PolicyDocument.Condition("ArnNotLike", "aws:PrincipalArn", [.. readerRoleArns]));
+    }
+
     /// <summary>The ARN of bucket (or object path) <paramref name="bucketOrObjects"/> in the partition of
     /// <paramref name="scope"/>'s stack; known at synth time, unlike the bucket resource's arn.</summary>
     public static string ArnOf(IConstruct scope, string bucketOrObjects) =>

@@ -147,6 +147,10 @@ public sealed record HumanRolesConfig
 
     /// <summary>May assume easypay-&lt;env&gt;-developer.</summary>
     public required IReadOnlyList<string> DeveloperPrincipals { get; init; }
+
+    /// <summary>May assume easypay-&lt;env&gt;-break-glass (cluster-admin, one-hour sessions, every use in CloudTrail and
+    /// the EKS audit log); null in the file = the admin principals.</summary>
+    public IReadOnlyList<string>? BreakGlassPrincipals { get; init; }
 }
 
 /// <summary>"account" or "organization" in the file.</summary>
@@ -209,6 +213,15 @@ public sealed record ClusterConfig
 
     /// <summary>The ALB's listeners and web ACL.</summary>
     public required IngressConfig Ingress { get; init; }
+
+    /// <summary>Upgrade only: the node role keeps AmazonEKS_CNI_Policy while the vpc-cni add-on moves to its IRSA role,
+    /// so aws-node never runs without credentials; removed in the next apply. False in a new environment.</summary>
+    public bool KeepCniPolicyOnNodeRole { get; init; }
+
+    /// <summary>Upgrade only: the add-on namespaces (tigera-operator, external-secrets, velero) exist because helm
+    /// created them in an earlier release; the platform stack imports them instead of creating them. False in a new
+    /// cluster (an import of a missing namespace fails); harmless once they are in state.</summary>
+    public bool AdoptAddonNamespaces { get; init; }
 }
 
 /// <summary>"https" or "http" in the file.</summary>

@@ -200,6 +200,13 @@ public static partial class EnvironmentRules
         {
             yield return ("cluster.ingress.waf.mode", "production blocks what the web ACL matches: set \"block\" (count only logs attacks; tune in staging or dev)");
         }
+        foreach (var (field, image) in new[] { ("application.frontendImage", env.Application.FrontendImage), ("application.backendImage", env.Application.BackendImage) })
+        {
+            if (string.IsNullOrEmpty(image.Digest))
+            {
+                yield return ($"{field}.digest", $"production pins its images by digest (the admission policy admits nothing else): add the sha256:... that docker push printed for tag {image.Tag} (aws ecr describe-images --image-ids imageTag={image.Tag})");
+            }
+        }
         if (env.Database.ReaderCount < 1)
         {
             yield return ("database.readerCount", "production needs at least 1 reader so Aurora can fail over to another AZ");

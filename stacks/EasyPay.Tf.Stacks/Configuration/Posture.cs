@@ -39,8 +39,23 @@ public sealed record Posture
     /// destroy the environment.</summary>
     public required string AuditLogLockMode { get; init; }
 
+    /// <summary>Developers create, change, delete and exec into pods of the app namespace (dev, staging); in
+    /// production they read objects and logs only, and an incident needs the audited break-glass role.</summary>
+    public required bool DevelopersOperatePods { get; init; }
+
+    /// <summary>The app's images are pinned by digest (environment file and admission policy): production runs
+    /// exactly the image that was reviewed, even if its repository were re-created.</summary>
+    public required bool ImageDigestsRequired { get; init; }
+
+    /// <summary>AmazonSSMManagedInstanceCore on the node role: Session Manager shells on nodes, outside the
+    /// Kubernetes audit log (and the role can read every SSM parameter). Off in production.</summary>
+    public required bool NodeSessionManager { get; init; }
+
     public static readonly Posture Production = new()
     {
+        DevelopersOperatePods = false,
+        ImageDigestsRequired = true,
+        NodeSessionManager = false,
         RuntimeThreatMonitoring = true,
         AuditLogLockMode = "COMPLIANCE",
         KeyDeletionWindowDays = 30,
@@ -54,6 +69,9 @@ public sealed record Posture
 
     public static readonly Posture Development = new()
     {
+        DevelopersOperatePods = true,
+        ImageDigestsRequired = false,
+        NodeSessionManager = true,
         RuntimeThreatMonitoring = false,
         AuditLogLockMode = "GOVERNANCE",
         KeyDeletionWindowDays = 7,

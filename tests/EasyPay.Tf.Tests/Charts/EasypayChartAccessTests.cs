@@ -28,13 +28,12 @@ public class EasypayChartAccessTests
         }
 
         string[] readOnly = ["get", "list", "watch"];
+        // Production (and the chart default) is read-only plus logs; dev and staging also run and debug pods.
+        var operate = Operates(environment);
         var expected = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {
-            ["/pods"] = ["create", "get", "list", "watch", "update", "patch", "delete"],
+            ["/pods"] = operate ? ["create", "get", "list", "watch", "update", "patch", "delete"] : readOnly,
             ["/pods/log"] = ["get"],
-            // kubectl >= 1.30 execs over WebSocket, an HTTP GET authorized as "get"; the SPDY fallback is a POST,
-            // "create" (KEP-4006; kubernetes/kubernetes#134577 makes 1.35 check create for both).
-            ["/pods/exec"] = ["get", "create"],
             ["/services"] = readOnly,
             ["/endpoints"] = readOnly,
             ["/configmaps"] = readOnly,
@@ -53,6 +52,12 @@ public class EasypayChartAccessTests
             ["elbv2.k8s.aws/targetgroupbindings"] = readOnly,
             ["external-secrets.io/externalsecrets"] = readOnly,
         };
+        if (operate)
+        {
+            // kubectl >= 1.30 execs over WebSocket, an HTTP GET authorized as "get"; the SPDY fallback is a POST,
+            // "create" (KEP-4006; kubernetes/kubernetes#134577 makes 1.35 check create for both).
+            expected["/pods/exec"] = ["get", "create"];
+        }
         granted.Keys.ShouldBe(expected.Keys, ignoreOrder: true);
         foreach (var (resource, verbs) in expected)
         {
@@ -110,7 +115,6 @@ public class EasypayChartAccessTests
         var render = EasypayChart.Render(environment);
         render.OfKind("Secret").ShouldBeEmpty();
         render.OfKind("ExternalSecret").ShouldBeEmpty();
-        render.OfKind("SecretStore").ShouldBeEmpty();
         render.All.ShouldAllBe(m => !m.Has("data.password") && !m.Has("stringData"));
     }
 
@@ -118,14 +122,16 @@ public class EasypayChartAccessTests
     [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
     public void The_application_secret_store_uses_the_controllers_identity_and_serves_only_this_namespace(string environment)
     {
-        var store = EasypayChart.Render(environment).OfKind("ClusterSecretStore").ShouldHaveSingleItem();
+        var render = EasypayChart.Render(environment);
+        render.OfKind("ClusterSecretStore").ShouldBeEmpty(); // the scoped controller reconciles none
+        var store = render.OfKind("SecretStore").ShouldHaveSingleItem();
         store.ApiVersion.ShouldBe("external-secrets.io/v1");
+        store.TargetNamespace.ShouldBe(EasypayChart.Namespace);
         store.Text("spec.provider.aws.service").ShouldBe("SecretsManager");
         store.Text("spec.provider.aws.region").ShouldBe("eu-west-1");
         // No auth block: External Secrets 0.19.2 then calls AWS as its controller's pod identity (docs/snippets/
         // provider-aws-access.md, "Controller's Pod Identity"), whose IRSA role lives in the external-secrets namespace.
         store.Has("spec.provider.aws.auth").ShouldBeFalse();
-        store.Nodes("spec.conditions").ShouldHaveSingleItem().Texts("namespaces").ShouldBe([EasypayChart.Namespace]);
         if (environment != "default")
         {
             // The prefix the cluster stack's External Secrets role may read (PlatformContract), for the store's users.
@@ -155,9 +161,10 @@ public class EasypayChartAccessTests
         {
             Grants(group, resource, "create", "update", "patch").ShouldBeFalse($"{group}/{resource}");
         }
-        // Inside it, so the admission policies must close them for each account with a role.
-        Grants("", "pods", "create").ShouldBeTrue();
-        Grants("", "pods/exec", "create", "get").ShouldBeTrue();
+        // Inside it where developers operate pods (dev, staging), so the admission policies must close them for each
+        // account with a role; production grants neither.
+        Grants("", "pods", "create").ShouldBe(Operates(environment));
+        Grants("", "pods/exec", "create", "get").ShouldBe(Operates(environment));
 
         var withRoles = render.OfKind("ServiceAccount").Where(a => a.Annotations.ContainsKey("eks.amazonaws.com/role-arn")).Select(a => a.Name).ToList();
         withRoles.ShouldBe(["easypay-backend"]); // the backend's, for IAM auth to the database; nothing else carries a role
@@ -193,4 +200,8 @@ public class EasypayChartAccessTests
 
     /// <summary>The account the values point at: the environment's, or the documentation account of the chart defaults.</summary>
     internal static string AccountOf(string environment) => environment == "default" ? "123456789012" : TestEnvironments.Repository(environment).AccountId;
+
+    /// <summary>Whether developers run and debug pods in the environment (rbac.developerAccess operate): not in
+    /// production, nor with the chart defaults.</summary>
+    private static bool Operates(string environment) => environment != "default" && !TestEnvironments.Repository(environment).Production;
 }

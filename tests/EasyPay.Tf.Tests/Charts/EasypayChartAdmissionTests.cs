@@ -14,12 +14,25 @@ public class EasypayChartAdmissionTests
     /// scalability/kcp_monitoring, the per-controller Logs Insights query).</summary>
     private const string ReplicaSetController = "system:serviceaccount:kube-system:replicaset-controller";
 
-    private static JsonObject Pod(string serviceAccount, string image, bool deprecatedField = false)
+    private static JsonObject Pod(string serviceAccount, string image, bool deprecatedField = false, string? component = null, bool ownedByReplicaSet = false)
     {
         var spec = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "api", ["image"] = image }) };
         spec[deprecatedField ? "serviceAccount" : "serviceAccountName"] = serviceAccount;
-        return new JsonObject { ["metadata"] = new JsonObject { ["name"] = "p" }, ["spec"] = spec };
+        var metadata = new JsonObject { ["name"] = "p" };
+        if (component is not null)
+        {
+            metadata["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "easypay", ["app.kubernetes.io/instance"] = "easypay", ["app.kubernetes.io/component"] = component };
+        }
+        if (ownedByReplicaSet)
+        {
+            metadata["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["name"] = "easypay-backend-7d9f8c6b5", ["uid"] = "u", ["controller"] = true });
+        }
+        return new JsonObject { ["metadata"] = metadata, ["spec"] = spec };
     }
+
+    /// <summary>An image the environment's admission policy admits: its ECR registry (UpstreamOutputs' account), by digest.</summary>
+    private static string Ecr(string environment, string repository = "easypay/payment-api") =>
+        $"{TestEnvironments.Repository(environment).AccountId}.dkr.ecr.eu-west-1.amazonaws.com/{repository}@sha256:{new string('a', 64)}";
 
     private static JsonObject Request(string operation, string user, string name = "p", string subResource = "") => new()
     {
@@ -29,20 +42,37 @@ public class EasypayChartAdmissionTests
         ["userInfo"] = new JsonObject { ["username"] = user },
     };
 
-    private static readonly (string Name, string Operation, string Resource, JsonObject? Object, JsonObject? OldObject, JsonObject Request, bool Admitted)[] Cases =
-    [
-        ("developer creates a pod as the backend", "CREATE", "pods", Pod("easypay-backend", "evil:1"), null, Request("CREATE", Developer), false),
-        ("developer names the backend in the deprecated serviceAccount field", "CREATE", "pods", Pod("easypay-backend", "evil:1", deprecatedField: true), null, Request("CREATE", Developer), false),
-        ("the ReplicaSet controller creates a backend pod", "CREATE", "pods", Pod("easypay-backend", "api:1"), null, Request("CREATE", ReplicaSetController), true),
-        ("developer creates a debug pod as the default account", "CREATE", "pods", Pod("default", "busybox:1"), null, Request("CREATE", Developer), true),
-        ("developer swaps the image of a backend pod", "UPDATE", "pods", Pod("easypay-backend", "evil:1"), Pod("easypay-backend", "api:1"), Request("UPDATE", Developer), false),
-        ("developer relabels a backend pod", "UPDATE", "pods", Pod("easypay-backend", "api:1"), Pod("easypay-backend", "api:1"), Request("UPDATE", Developer), true),
-        ("a debug container joins a backend pod", "UPDATE", "pods/ephemeralcontainers", Pod("easypay-backend", "api:1"), Pod("easypay-backend", "api:1"), Request("UPDATE", Developer, subResource: "ephemeralcontainers"), false),
-        ("developer changes the image of their own debug pod", "UPDATE", "pods", Pod("default", "busybox:2"), Pod("default", "busybox:1"), Request("UPDATE", Developer), true),
-        ("developer execs into a backend pod", "CONNECT", "pods/exec", new JsonObject { ["command"] = new JsonArray("sh") }, null, Request("CONNECT", Developer, "easypay-backend-7d9f8c6b5-x2k4q", "exec"), false),
-        ("developer attaches to a backend pod", "CONNECT", "pods/attach", new JsonObject(), null, Request("CONNECT", Developer, "easypay-backend-7d9f8c6b5-x2k4q", "attach"), false),
-        ("developer execs into a frontend pod", "CONNECT", "pods/exec", new JsonObject { ["command"] = new JsonArray("sh") }, null, Request("CONNECT", Developer, "easypay-frontend-5c4b3a291-abcde", "exec"), true),
-    ];
+    private static (string Name, string Operation, string Resource, JsonObject? Object, JsonObject? OldObject, JsonObject Request, bool Admitted)[] Cases(string environment)
+    {
+        var ecr = Ecr(environment);
+        var ecrTag = ecr[..ecr.IndexOf('@', StringComparison.Ordinal)] + ":1.4.2";
+        var production = TestEnvironments.Repository(environment).Production;
+        return
+        [
+            ("developer creates a pod as the backend", "CREATE", "pods", Pod("easypay-backend", ecr), null, Request("CREATE", Developer), false),
+            ("developer names the backend in the deprecated serviceAccount field", "CREATE", "pods", Pod("easypay-backend", ecr, deprecatedField: true), null, Request("CREATE", Developer), false),
+            ("the ReplicaSet controller creates a backend pod", "CREATE", "pods", Pod("easypay-backend", ecr, component: "backend", ownedByReplicaSet: true), null, Request("CREATE", ReplicaSetController), true),
+            ("developer creates a debug pod from the registry", "CREATE", "pods", Pod("default", ecr), null, Request("CREATE", Developer), true),
+            ("developer swaps the image of a backend pod", "UPDATE", "pods", Pod("easypay-backend", ecr.Replace("aaaa", "bbbb", StringComparison.Ordinal)), Pod("easypay-backend", ecr), Request("UPDATE", Developer), false),
+            ("developer relabels a backend pod", "UPDATE", "pods", Pod("easypay-backend", ecr, component: "backend"), Pod("easypay-backend", ecr, component: "backend"), Request("UPDATE", Developer), true),
+            ("a debug container joins a backend pod", "UPDATE", "pods/ephemeralcontainers", Pod("easypay-backend", ecr), Pod("easypay-backend", ecr), Request("UPDATE", Developer, subResource: "ephemeralcontainers"), false),
+            ("developer changes the image of their own debug pod within the registry", "UPDATE", "pods", Pod("default", ecr.Replace("aaaa", "bbbb", StringComparison.Ordinal)), Pod("default", ecr), Request("UPDATE", Developer), true),
+            ("developer execs into a backend pod", "CONNECT", "pods/exec", new JsonObject { ["command"] = new JsonArray("sh") }, null, Request("CONNECT", Developer, "easypay-backend-7d9f8c6b5-x2k4q", "exec"), false),
+            ("developer attaches to a backend pod", "CONNECT", "pods/attach", new JsonObject(), null, Request("CONNECT", Developer, "easypay-backend-7d9f8c6b5-x2k4q", "attach"), false),
+            ("developer execs into a frontend pod", "CONNECT", "pods/exec", new JsonObject { ["command"] = new JsonArray("sh") }, null, Request("CONNECT", Developer, "easypay-frontend-5c4b3a291-abcde", "exec"), true),
+            // The pod admission policy (pod-admission-policy.yaml).
+            ("developer creates a bare pod with the backend's labels", "CREATE", "pods", Pod("default", ecr, component: "backend"), null, Request("CREATE", Developer), false),
+            ("developer creates a bare pod with the frontend's labels", "CREATE", "pods", Pod("default", ecr, component: "frontend"), null, Request("CREATE", Developer), false),
+            ("developer fakes a ReplicaSet owner on a bare backend pod", "CREATE", "pods", Pod("default", ecr, component: "backend", ownedByReplicaSet: true), null, Request("CREATE", Developer), false),
+            ("developer runs a pod as the frontend's account", "CREATE", "pods", Pod("easypay-frontend", ecr), null, Request("CREATE", Developer), false),
+            ("developer relabels a debug pod into the backend", "UPDATE", "pods", Pod("default", ecr, component: "backend"), Pod("default", ecr), Request("UPDATE", Developer), false),
+            ("developer swaps the image of a frontend pod", "UPDATE", "pods", Pod("easypay-frontend", ecr.Replace("aaaa", "bbbb", StringComparison.Ordinal), component: "frontend"), Pod("easypay-frontend", ecr, component: "frontend"), Request("UPDATE", Developer), false),
+            ("developer runs a debug pod from Docker Hub", "CREATE", "pods", Pod("default", "busybox:1.36"), null, Request("CREATE", Developer), false),
+            ("developer runs an image of another account's registry", "CREATE", "pods", Pod("default", "999988887777.dkr.ecr.eu-west-1.amazonaws.com/easypay/payment-api@sha256:" + new string('a', 64)), null, Request("CREATE", Developer), false),
+            ("a debug pod from the registry by tag", "CREATE", "pods", Pod("default", ecrTag), null, Request("CREATE", Developer), !production),
+            ("the ReplicaSet controller creates a backend pod by tag", "CREATE", "pods", Pod("easypay-backend", ecrTag, component: "backend", ownedByReplicaSet: true), null, Request("CREATE", ReplicaSetController), !production),
+        ];
+    }
 
     [ToolTheory(Tool.Helm)]
     [MemberData(nameof(EasypayChart.CiEnvironments), MemberType = typeof(EasypayChart))]
@@ -50,7 +80,8 @@ public class EasypayChartAdmissionTests
     {
         var render = EasypayChart.Render(environment);
         var policies = render.OfKind("ValidatingAdmissionPolicy").ToList();
-        policies.Count.ShouldBe(2);
+        policies.Count.ShouldBe(3);
+        var cases = Cases(environment);
         // Every policy is enforced: a Deny binding in the app namespace, failing closed.
         foreach (var policy in policies)
         {
@@ -67,7 +98,7 @@ public class EasypayChartAdmissionTests
                 ["variables"] = new JsonArray([.. p.Nodes("spec.variables").Select(v => (JsonNode)new JsonObject { ["name"] = v.Text("name"), ["expression"] = v.Text("expression") })]),
                 ["validations"] = new JsonArray([.. p.Nodes("spec.validations").Select(v => (JsonNode)JsonValue.Create(v.Text("expression"))!)]),
             })]),
-            ["requests"] = new JsonArray([.. Cases.Select(c => (JsonNode)new JsonObject
+            ["requests"] = new JsonArray([.. cases.Select(c => (JsonNode)new JsonObject
             {
                 ["name"] = c.Name,
                 ["object"] = c.Object?.DeepClone(),
@@ -81,7 +112,7 @@ public class EasypayChartAdmissionTests
         var result = ProcessRunner.Run("node", [script], input.ToJsonString(), TimeSpan.FromSeconds(60));
         result.ExitCode.ShouldBe(0, result.Output);
         var verdicts = JsonSerializer.Deserialize<Dictionary<string, string>>(result.StdOut)!;
-        foreach (var c in Cases)
+        foreach (var c in cases)
         {
             var verdict = verdicts[c.Name];
             (verdict == "admitted").ShouldBe(c.Admitted, $"{c.Name}: {verdict}");

@@ -104,7 +104,9 @@ public class EasypayChartValidationTests
     [InlineData("database:\n  credentials:\n    plain:\n      enabled: true\n", "database")] // no password mode exists any more
     [InlineData("database:\n  user: Easypay-App\n", "database.user")]
     [InlineData("database:\n  tokenLifetimeSeconds: 3600\n", "database.tokenLifetimeSeconds")]
-    [InlineData("externalSecrets:\n  clusterSecretStore:\n    secretNamePrefix: easypay-prod/app\n", "externalSecrets.clusterSecretStore.secretNamePrefix")]
+    [InlineData("externalSecrets:\n  secretStore:\n    secretNamePrefix: easypay-prod/app\n", "externalSecrets.secretStore.secretNamePrefix")]
+    [InlineData("database:\n  sslMode: require\n", "database.sslMode")]
+    [InlineData("rbac:\n  developerAccess: admin\n", "rbac.developerAccess")]
     [InlineData("frontend:\n  tolerations:\n    - keyy: spot\n", "frontend.tolerations.0")]
     [InlineData("replicas: 3\n", "replicas")]
     [InlineData("network:\n  awsEndpointCidrs: [0.0.0.0/0]\n", "network.awsEndpointCidrs.0")] // AWS APIs only inside the VPC

@@ -195,7 +195,10 @@ public class EasypayChartWorkloadTests
         config["DB_REGION"].ShouldBe("eu-west-1");
         // RDS IAM auth tokens are valid for 15 minutes (RDS User Guide, "IAM database authentication").
         config["DB_IAM_TOKEN_LIFETIME_SECONDS"].ShouldBe("900");
-        config["DB_SSLMODE"].ShouldBe("require");
+        // verify-full: RDS Proxy presents an ACM certificate (RDS User Guide, "Using TLS/SSL with RDS Proxy"), checked
+        // against the OS roots (libpq 16 sslrootcert=system) and the proxy's host name.
+        config["DB_SSLMODE"].ShouldBe("verify-full");
+        config["DB_SSLROOTCERT"].ShouldBe("system");
         config.Keys.ShouldNotContain(k => k.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase));
 
         // The cache: TLS and IAM auth tokens, as the database stack builds it (DatabaseOutputs.Cache) and the platform
@@ -249,7 +252,8 @@ public class EasypayChartWorkloadTests
     [InlineData("default", "nginxinc/nginx-unprivileged:1.27.4-alpine", "ghcr.io/easypay/payment-api:1.4.2")]
     // The account stack's repositories (easypay-<env>/...) with the environment file's tags.
     [InlineData("staging", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay-staging/frontend:1.4.2", "222233334444.dkr.ecr.eu-west-1.amazonaws.com/easypay-staging/payment-api:1.4.2")]
-    [InlineData("prod", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay-prod/frontend:1.4.2", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay-prod/payment-api:1.4.2")]
+    // Production by digest (environments/prod.json): the digest wins over the tag.
+    [InlineData("prod", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay-prod/frontend@sha256:e37684fdd752804eb6edb6dddf009e2a3be80bfff18755c0049c53556aeae63b", "333344445555.dkr.ecr.eu-west-1.amazonaws.com/easypay-prod/payment-api@sha256:3a7d95450fbe6625a49ac338f2aabd6fe41e61de3ed97c30458bb27590dc7562")]
     public void Images_come_from_the_environment_file(string environment, string frontendImage, string backendImage)
     {
         var render = EasypayChart.Render(environment);

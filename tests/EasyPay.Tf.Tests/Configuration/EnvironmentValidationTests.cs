@@ -375,6 +375,15 @@ public class EnvironmentValidationTests
     }
 
     [Fact]
+    public void Production_images_are_pinned_by_digest()
+    {
+        ProblemOf("prod", j => j["application"]!["backendImage"]!["digest"] = null)
+            .ShouldStartWith("environments/prod.json: application.backendImage.digest: production pins its images by digest");
+        // Elsewhere a tag in the environment's ECR registry (immutable tags) is enough: dev.json and staging.json have none.
+        TestEnvironments.Repository("staging").Application.BackendImage.Digest.ShouldBeNull();
+    }
+
+    [Fact]
     public void A_log_retention_cloudwatch_does_not_offer_is_rejected()
     {
         ProblemOf("dev", j => j["logRetentionDays"] = 10).ShouldStartWith("environments/dev.json: logRetentionDays: 10 is not one of 1, 3, 5, 7, 14");

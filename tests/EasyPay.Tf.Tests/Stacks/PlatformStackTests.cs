@@ -66,7 +66,7 @@ public class PlatformStackTests
             dependsOn.ShouldContain($"helm_release.{releases[prerequisite]}");
         }
         app.Str("create_namespace").ShouldBe("false");
-        var ns = json.Single("kubernetes_namespace_v1")["metadata"]!;
+        var ns = json.Resources("kubernetes_namespace_v1").Single(n => n.Body["metadata"]!["name"]!.ToString() == "easypay").Body["metadata"]!;
         ns["name"]!.ToString().ShouldBe("easypay");
         ns["labels"]!["pod-security.kubernetes.io/enforce"]!.ToString().ShouldBe("restricted");
         // aws-load-balancer-controller v2.13.4 docs/deploy/pod_readiness_gate.md: the namespace label that makes the
@@ -217,7 +217,9 @@ public class PlatformStackTests
         }
         render.OfKind("Deployment").Single(d => d.Name.EndsWith("backend", StringComparison.Ordinal))
             .Nodes("spec.template.spec.containers")[0].Text("image")
-            .ShouldBe($"{UpstreamOutputs.Account(e).BackendRepositoryUrl}:{e.Application.BackendImage.Tag}");
+            .ShouldBe(e.Application.BackendImage.Digest is { } digest
+                ? $"{UpstreamOutputs.Account(e).BackendRepositoryUrl}@{digest}"
+                : $"{UpstreamOutputs.Account(e).BackendRepositoryUrl}:{e.Application.BackendImage.Tag}");
     }
 
     [ToolTheory(Tool.Helm | Tool.KubeValidate)]
@@ -229,5 +231,35 @@ public class PlatformStackTests
         var result = KubeValidate.Run(render.StdOut);
         result.Invalid.ShouldBe(0, result.Cli.Output);
         result.Valid.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Every_addon_namespace_exists_with_pod_security_labels_before_its_release()
+    {
+        var json = Prod.Value;
+        var namespaces = json.Resources("kubernetes_namespace_v1").ToDictionary(n => n.Body["metadata"]!["name"]!.ToString(), n => n);
+        // What each add-on's pods satisfy: tigera-operator runs with hostNetwork (chart v3.30.7); External Secrets 0.19.2
+        // and Velero (security contexts set here) satisfy restricted.
+        var expected = new Dictionary<string, string> { ["tigera-operator"] = "privileged", ["external-secrets"] = "restricted", ["velero"] = "restricted" };
+        foreach (var release in json.Resources("helm_release").Where(r => r.Body.Str("name") != "easypay"))
+        {
+            release.Body.Str("create_namespace").ShouldBe("false", release.Name);
+            var ns = release.Body.Str("namespace")!;
+            if (ns == "kube-system")
+            {
+                continue;
+            }
+            var labels = namespaces[ns].Body["metadata"]!["labels"]!;
+            foreach (var mode in new[] { "enforce", "audit", "warn" })
+            {
+                labels[$"pod-security.kubernetes.io/{mode}"]!.ToString().ShouldBe(expected[ns], $"{ns} {mode}");
+            }
+            release.Body["depends_on"].Strings().ShouldContain($"kubernetes_namespace_v1.{namespaces[ns].Name}");
+        }
+        // External Secrets' Role goes into the app namespace: its release waits for it.
+        var eso = json.Resources("helm_release").Single(r => r.Body.Str("name") == "external-secrets").Body;
+        eso["depends_on"].Strings().ShouldContain($"kubernetes_namespace_v1.{namespaces["easypay"].Name}");
+        // A new cluster creates them; an upgrade (cluster.adoptAddonNamespaces) imports them.
+        json["import"].ShouldBeNull();
     }
 }

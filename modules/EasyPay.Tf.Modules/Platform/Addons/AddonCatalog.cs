@@ -42,8 +42,10 @@ public sealed record HelmAddon
 
     public required string Namespace { get; init; }
 
-    /// <summary>helm creates <see cref="Namespace"/>; off for namespaces that always exist (kube-system). @default true</summary>
-    public bool CreateNamespace { get; init; } = true;
+    /// <summary>The Pod Security Standard (privileged, baseline, restricted) the add-on's own namespace enforces, audits
+    /// and warns at: the platform creates that namespace with these labels before the release (helm creates none).
+    /// Null for a namespace that always exists (kube-system). @default null</summary>
+    public string? PodSecurityLevel { get; init; }
 
     /// <summary>The service account the chart creates for the component that calls AWS: the only subject its
     /// IRSA role trusts. @default null (no AWS identity)</summary>
@@ -88,6 +90,9 @@ public static class HelmAddons
         Repository = "https://docs.tigera.io/calico/charts",
         Version = ChartVersions.TigeraOperator,
         Namespace = "tigera-operator",
+        // The operator runs with hostNetwork (tigera-operator chart v3.30.7, 02-tigera-operator.yaml), which baseline
+        // forbids; the calico-system and calico-apiserver namespaces are the operator's own, labelled by it.
+        PodSecurityLevel = "privileged",
         // As Calico's EKS guide installs it: the VPC CNI keeps networking, no BGP. Goldmane and Whisker
         // (flow aggregation and its UI, on by default since 3.30) stay off: nothing here reads them.
         Values = _ => new TigeraOperatorValues(new TigeraInstallation("EKS", new TigeraCni("AmazonVPC"), new TigeraCalicoNetwork("Disabled")),
@@ -106,7 +111,6 @@ public static class HelmAddons
         Repository = "https://kubernetes-sigs.github.io/metrics-server/",
         Version = ChartVersions.MetricsServer,
         Namespace = "kube-system",
-        CreateNamespace = false,
         // The chart's defaultArgs with one change: kubelets are reached on their node IP only (nodes have no
         // external IP or resolvable host name in private subnets).
         Values = _ => new MetricsServerValues(2, new PodDisruptionBudget(true, 1),
@@ -123,7 +127,6 @@ public static class HelmAddons
         Repository = "https://aws.github.io/eks-charts",
         Version = ChartVersions.AwsLoadBalancerController,
         Namespace = "kube-system",
-        CreateNamespace = false,
         ServiceAccountName = "aws-load-balancer-controller",
         IamPolicy = i => AddonPolicies.LoadBalancerController(i.TargetGroupArns, i.NodeSecurityGroupId, i.Aws),
         Values = i => new LoadBalancerControllerValues(i.Platform.ClusterName, i.Region, i.Platform.VpcId, 2,
@@ -147,7 +150,6 @@ public static class HelmAddons
         Repository = "https://kubernetes.github.io/autoscaler",
         Version = ChartVersions.ClusterAutoscaler,
         Namespace = "kube-system",
-        CreateNamespace = false,
         ServiceAccountName = "cluster-autoscaler",
         IamPolicy = i => AddonPolicies.ClusterAutoscaler(i.ClusterName, i.Aws),
         Values = i => new ClusterAutoscalerValues("aws", i.Region, new AutoDiscovery(i.Platform.ClusterName), new ImageTag(ChartVersions.ClusterAutoscalerImageTag),
@@ -175,6 +177,9 @@ public static class HelmAddons
         Repository = "https://charts.external-secrets.io",
         Version = ChartVersions.ExternalSecrets,
         Namespace = "external-secrets",
+        // Controller, webhook and cert-controller run non-root, read-only, without capabilities, RuntimeDefault
+        // seccomp (securityContext defaults of chart 0.19.2's values.yaml).
+        PodSecurityLevel = "restricted",
         // The identity lives with the controller in its own namespace, where developers create no pods (they may
         // in the app namespace, and so could run a pod as any service account there). The chart names this
         // account in values.yaml (serviceAccount.name, v0.19.2).
@@ -184,6 +189,14 @@ public static class HelmAddons
         // closed for ExternalSecrets and SecretStores, so it runs twice with a PDB; the cert-controller
         // keeps the webhook's certificate and elects a leader too (the chart has no value for it).
         Values = i => new ExternalSecretsValues(InstallCrds: true, ReplicaCount: 2, LeaderElect: true, new PodDisruptionBudget(true, 1),
+            // Chart 0.19.2: scopedNamespace + scopedRBAC turn the controller's ClusterRole (CRUD on every Secret,
+            // serviceaccounts/token in every namespace) into a Role in the app namespace, pass --namespace, and
+            // disable the cluster store, ClusterExternalSecret and ClusterPushSecret reconcilers; PushSecrets are
+            // unused too. No aggregation into view/edit: whoever may edit a namespace would otherwise write
+            // ExternalSecrets that read anything the store can; the servicebindings ClusterRole is unused.
+            ScopedNamespace: i.Platform.ApplicationNamespace, ScopedRbac: true,
+            ProcessClusterStore: false, ProcessClusterExternalSecret: false, ProcessClusterPushSecret: false, ProcessPushSecret: false,
+            new ExternalSecretsRbac(AggregateToView: false, AggregateToEdit: false, new EnabledCreate(false)),
             ServiceAccount.WithRole(i.ServiceAccountName!, i.RoleArn!),
             // EKS injects IRSA credentials when a pod starts: naming the role in the pod template rolls the controller
             // whenever the role changes, including the upgrade that first gives its account one.
@@ -204,10 +217,12 @@ public static class HelmAddons
         Repository = "https://vmware-tanzu.github.io/helm-charts",
         Version = ChartVersions.Velero,
         Namespace = "velero",
+        // No node agent (deployNodeAgent false, the chart default): the server pod alone, with the security contexts below.
+        PodSecurityLevel = "restricted",
         ServiceAccountName = "velero-server",
         IamPolicy = i => AddonPolicies.Velero(i.VeleroBucketArn, i.VeleroKeyArn, i.Aws),
         Values = i => new VeleroValues(
-            [new VeleroInitContainer("velero-plugin-for-aws", ChartVersions.VeleroAwsPluginImage, "IfNotPresent", [new VolumeMount("/target", "plugins")])],
+            [new VeleroInitContainer("velero-plugin-for-aws", ChartVersions.VeleroAwsPluginImage, "IfNotPresent", [new VolumeMount("/target", "plugins")], RestrictedSecurity.Container)],
             new VeleroConfiguration(
                 [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = i.Region }) { Bucket = i.Platform.VeleroBucketName, Default = true }],
                 [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = i.Region })]),
@@ -215,10 +230,22 @@ public static class HelmAddons
             new VeleroServiceAccounts(ServiceAccount.WithRole(i.ServiceAccountName!, i.RoleArn!)),
             new Dictionary<string, VeleroSchedule>
             {
-                ["six-hourly"] = new(false, i.Platform.VeleroSchedule, new VeleroBackupTemplate(i.Platform.VeleroBackupTtl, ["*"], true, "default")),
+                // Secrets stay out of the bucket: External Secrets re-creates the app's from Secrets Manager, the
+                // charts re-create the rest (webhook certificates, service account tokens).
+                ["six-hourly"] = new(false, i.Platform.VeleroSchedule, new VeleroBackupTemplate(i.Platform.VeleroBackupTtl, ["*"], ["secrets"], true, "default")),
             },
             // The CRD-upgrade job needs a kubectl image the chart does not pin; CRDs install with the chart.
-            UpgradeCrds: false),
+            UpgradeCrds: false,
+            // Chart 10.0.10 binds the server to rbac.clusterAdministratorName (default cluster-admin) when
+            // rbac.clusterAdministrator: bound instead to VeleroRbac.BackupClusterRole, read-only and without
+            // Secrets, which the chart renders through extraObjects. A restore writes: break-glass binds
+            // cluster-admin for its duration (docs/disaster-recovery.md).
+            new VeleroChartRbac(Create: true, ClusterAdministrator: true, ClusterAdministratorName: VeleroRbac.BackupClusterRoleName),
+            [VeleroRbac.BackupClusterRole],
+            // Restricted: non-root (the images' own users are cnb and 65532; any non-root UID can run them),
+            // no privilege escalation, no capabilities, RuntimeDefault seccomp.
+            new VeleroPodSecurityContext(true, RestrictedSecurity.Uid, RestrictedSecurity.Uid, RestrictedSecurity.Uid, RestrictedSecurity.RuntimeDefault),
+            RestrictedSecurity.Container),
     };
 
     /// <summary>Every helm add-on, in install order.</summary>

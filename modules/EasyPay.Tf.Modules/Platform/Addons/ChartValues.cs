@@ -40,7 +40,12 @@ public sealed record PodDisruptionBudgetMaxUnavailable(int MaxUnavailable);
 
 public sealed record ExternalSecretsValues(
     [property: YamlMember(Alias = "installCRDs")] bool InstallCrds, int ReplicaCount, bool LeaderElect, PodDisruptionBudget PodDisruptionBudget,
-    ServiceAccount ServiceAccount, IReadOnlyDictionary<string, string> PodAnnotations, ExternalSecretsComponent Webhook, ExternalSecretsComponent CertController);
+    string ScopedNamespace, [property: YamlMember(Alias = "scopedRBAC")] bool ScopedRbac,
+    bool ProcessClusterStore, bool ProcessClusterExternalSecret, bool ProcessClusterPushSecret, bool ProcessPushSecret,
+    ExternalSecretsRbac Rbac, ServiceAccount ServiceAccount, IReadOnlyDictionary<string, string> PodAnnotations, ExternalSecretsComponent Webhook, ExternalSecretsComponent CertController);
+
+public sealed record ExternalSecretsRbac(bool AggregateToView, bool AggregateToEdit, [property: YamlMember(Alias = "servicebindings")] EnabledCreate ServiceBindings);
+public sealed record EnabledCreate(bool Create);
 
 /// <summary>The webhook's and cert-controller's replicas and PDB; <c>extraArgs</c> render as --KEY=VALUE.</summary>
 public sealed record ExternalSecretsComponent(int ReplicaCount, PodDisruptionBudget PodDisruptionBudget)
@@ -51,8 +56,24 @@ public sealed record ExternalSecretsComponent(int ReplicaCount, PodDisruptionBud
 public sealed record VeleroValues(
     IReadOnlyList<VeleroInitContainer> InitContainers, VeleroConfiguration Configuration, VeleroCredentials Credentials,
     VeleroServiceAccounts ServiceAccount, IReadOnlyDictionary<string, VeleroSchedule> Schedules,
-    [property: YamlMember(Alias = "upgradeCRDs")] bool UpgradeCrds);
-public sealed record VeleroInitContainer(string Name, string Image, string ImagePullPolicy, IReadOnlyList<VolumeMount> VolumeMounts);
+    [property: YamlMember(Alias = "upgradeCRDs")] bool UpgradeCrds,
+    VeleroChartRbac Rbac, IReadOnlyList<object> ExtraObjects,
+    VeleroPodSecurityContext PodSecurityContext, ContainerSecurityContext ContainerSecurityContext);
+public sealed record VeleroInitContainer(string Name, string Image, string ImagePullPolicy, IReadOnlyList<VolumeMount> VolumeMounts, ContainerSecurityContext SecurityContext);
+public sealed record VeleroChartRbac(bool Create, bool ClusterAdministrator, string ClusterAdministratorName);
+public sealed record VeleroPodSecurityContext(bool RunAsNonRoot, long RunAsUser, long RunAsGroup, long FsGroup, SeccompProfile SeccompProfile);
+public sealed record ContainerSecurityContext(bool AllowPrivilegeEscalation, Capabilities Capabilities, SeccompProfile SeccompProfile);
+public sealed record Capabilities(IReadOnlyList<string> Drop);
+public sealed record SeccompProfile(string Type);
+
+/// <summary>What the restricted Pod Security Standard asks of a pod and its containers.</summary>
+public static class RestrictedSecurity
+{
+    /// <summary>A non-root UID (the nonroot user of distroless images).</summary>
+    public const long Uid = 65532;
+    public static readonly SeccompProfile RuntimeDefault = new("RuntimeDefault");
+    public static readonly ContainerSecurityContext Container = new(false, new Capabilities(["ALL"]), RuntimeDefault);
+}
 public sealed record VolumeMount(string MountPath, string Name);
 public sealed record VeleroConfiguration(IReadOnlyList<VeleroLocation> BackupStorageLocation, IReadOnlyList<VeleroLocation> VolumeSnapshotLocation);
 public sealed record VeleroLocation(string Name, string Provider, IReadOnlyDictionary<string, string> Config)
@@ -63,5 +84,5 @@ public sealed record VeleroLocation(string Name, string Provider, IReadOnlyDicti
 public sealed record VeleroCredentials(bool UseSecret);
 public sealed record VeleroServiceAccounts(ServiceAccount Server);
 public sealed record VeleroSchedule(bool Disabled, string Schedule, VeleroBackupTemplate Template);
-public sealed record VeleroBackupTemplate(string Ttl, IReadOnlyList<string> IncludedNamespaces, bool SnapshotVolumes, string StorageLocation);
+public sealed record VeleroBackupTemplate(string Ttl, IReadOnlyList<string> IncludedNamespaces, IReadOnlyList<string> ExcludedResources, bool SnapshotVolumes, string StorageLocation);
 #pragma warning restore CA1812

@@ -22,6 +22,13 @@ public sealed record PlatformAddonsProps(
     /// @default "0 */6 * * *"</summary>
     public string VeleroSchedule { get; init; } = "0 */6 * * *";
 
+    /// <summary>The application's namespace: the only one External Secrets reconciles. @default "easypay"</summary>
+    public string ApplicationNamespace { get; init; } = "easypay";
+
+    /// <summary>Upgrade: the add-on namespaces exist (helm created them in an earlier release) and are imported into
+    /// state rather than created. @default false</summary>
+    public bool AdoptNamespaces { get; init; }
+
     /// <summary>How long Velero keeps a backup. @default "168h0m0s"</summary>
     public string VeleroBackupTtl { get; init; } = "168h0m0s";
 
@@ -56,12 +63,17 @@ public sealed class PlatformAddons : Construct
         foreach (var addon in props.Addons)
         {
             var roleArn = addon.IamPolicy is null ? null : props.RoleArns[addon.Name];
+            // The namespace comes first with its Pod Security labels, so the release's first pod is already checked.
+            List<ITerraformDependable> after = addon.PodSecurityLevel is { } level
+                ? [new AddonNamespace(this, $"{addon.Id}-namespace", new AddonNamespaceProps(addon.Namespace, level) { Adopt = props.AdoptNamespaces }, kubernetes).Resource]
+                : [];
             var release = new HelmRelease(this, addon.Id, new HelmReleaseProps(addon.Name, addon.Namespace, addon.Chart, addon.Version,
                 addon.Values(new AddonValuesInputs(props, region, addon.ServiceAccountName, roleArn)))
             {
                 Repository = addon.Repository,
-                CreateNamespace = addon.CreateNamespace,
+                CreateNamespace = false,
                 TimeoutSeconds = props.ReleaseTimeoutSeconds,
+                DependsOn = after,
             }, helm);
             _releases[addon.Name] = release;
             ITerraformDependable? api = addon.AggregatedApi is { } groupVersion

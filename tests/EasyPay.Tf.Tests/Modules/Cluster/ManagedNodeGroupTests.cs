@@ -126,19 +126,29 @@ public class ManagedNodeGroupTests
     }
 
     [Fact]
-    public void The_node_role_has_only_the_four_node_policies()
+    public void The_node_role_has_only_the_kubelet_policies()
     {
         var json = Synth(Props());
+        // The CNI's policy is its IRSA role's (AWS, "Configure Amazon VPC CNI plugin to use IRSA"); no Session Manager.
         json.Resources("aws_iam_role_policy_attachment").Select(a => a.Body.Str("policy_arn")).ShouldBe(
             [
                 "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
                 "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
             ],
             ignoreOrder: true);
         json.Resources("aws_iam_role_policy").ShouldBeEmpty();
         JsonNode.Parse(json.Single("aws_iam_role").Str("assume_role_policy")!)!.Str("Statement.0.Principal.Service").ShouldBe("ec2.amazonaws.com");
+
+        // During the upgrade to the CNI's IRSA role, and where Session Manager is wanted (dev), each is one prop.
+        Synth(Props() with { CniPolicyOnNodeRole = true, SessionManager = true }).Resources("aws_iam_role_policy_attachment")
+            .Select(a => a.Body.Str("policy_arn")).ShouldBe(
+            [
+                "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            ],
+            ignoreOrder: true);
     }
 
     [Theory]

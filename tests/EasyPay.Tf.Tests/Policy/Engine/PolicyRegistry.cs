@@ -28,9 +28,10 @@ public static class PolicyRegistry
         .. BackupRules.All,
         .. ObservabilityRules.All,
         .. HygieneRules.All,
+        .. LeastPrivilegeRules.StackAll,
     ];
 
-    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules, .. EgressRules.ChartAll, .. SegmentationRules.ChartAll];
+    public static IReadOnlyList<ChartRule> ChartRules { get; } = [.. Rules.ChartRules.All, .. DataAccessRules.ChartRules, .. EgressRules.ChartAll, .. SegmentationRules.ChartAll, .. LeastPrivilegeRules.ChartAll];
 
     /// <summary>All rules, ordered by family as in the docs table.</summary>
     public static IReadOnlyList<PolicyRule> All { get; } =
