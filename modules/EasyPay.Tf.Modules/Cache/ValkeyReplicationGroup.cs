@@ -318,10 +318,8 @@ public sealed class ValkeyReplicationGroup : Construct
             .Check(azs.Count >= 2 && azs.Distinct().Count() == azs.Count, nameof(props.AvailabilityZones), "needs at least 2 distinct AZs")
             .Check((props.SubnetIds ?? []).Count >= 2, nameof(props.SubnetIds), "a cache subnet group for Multi-AZ needs subnets in at least 2 AZs")
             .Check(props.SnapshotRetentionDays is >= 1 and <= 35, nameof(props.SnapshotRetentionDays), $"{props.SnapshotRetentionDays} is outside ElastiCache's 1-35 days")
-            .Check(Regex.IsMatch(props.SnapshotWindow ?? "", "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"), nameof(props.SnapshotWindow),
-                $"'{props.SnapshotWindow}' is not a UTC window such as 03:00-04:00")
-            .Check(Regex.IsMatch(props.MaintenanceWindow ?? "", "^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$"), nameof(props.MaintenanceWindow),
-                $"'{props.MaintenanceWindow}' is not a UTC window such as sun:05:00-sun:06:00")
+            .CheckDailyWindow(props.SnapshotWindow, nameof(props.SnapshotWindow), "03:00-04:00")
+            .CheckWeeklyWindow(props.MaintenanceWindow, nameof(props.MaintenanceWindow), "sun:05:00-sun:06:00")
             .Check(MaxMemoryPolicies.Contains(props.MaxMemoryPolicy), nameof(props.MaxMemoryPolicy),
                 $"'{props.MaxMemoryPolicy}' is not a maxmemory-policy; use one of {string.Join(", ", MaxMemoryPolicies)}")
             .Check((props.ApplicationAccessString ?? "").StartsWith("on ", StringComparison.Ordinal), nameof(props.ApplicationAccessString),

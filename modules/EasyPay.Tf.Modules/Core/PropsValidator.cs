@@ -34,6 +34,16 @@ public sealed class PropsValidator(string propsName)
     public static bool IsReference(string? value) =>
         value is not null && (HashiCorp.Cdktf.Token.IsUnresolved(value) || value.StartsWith("${", StringComparison.Ordinal));
 
+    /// <summary>A daily UTC window "hh:mm-hh:mm" (RDS backup window, ElastiCache snapshot window).</summary>
+    public PropsValidator CheckDailyWindow(string? value, string field, string example) =>
+        Check(System.Text.RegularExpressions.Regex.IsMatch(value ?? "", "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"), field,
+            $"'{value}' is not a UTC window such as {example}");
+
+    /// <summary>A weekly UTC window "ddd:hh:mm-ddd:hh:mm" (RDS and ElastiCache maintenance windows).</summary>
+    public PropsValidator CheckWeeklyWindow(string? value, string field, string example) =>
+        Check(System.Text.RegularExpressions.Regex.IsMatch(value ?? "", "^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$"), field,
+            $"'{value}' is not a UTC window such as {example}");
+
     public PropsValidator CheckNotEmpty(string? value, string field) =>
         Check(!string.IsNullOrWhiteSpace(value), field, "is required and must not be empty");
 

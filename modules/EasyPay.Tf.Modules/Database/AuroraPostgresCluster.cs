@@ -367,10 +367,8 @@ public sealed class AuroraPostgresCluster : Construct
                 $"'{props.DatabaseName}' is not a database name: lower-case letter first, then letters, digits or _")
             .Check(props.ReaderCount >= 0, nameof(props.ReaderCount), $"{props.ReaderCount} is negative")
             .Check(props.BackupRetentionDays is >= 1 and <= 35, nameof(props.BackupRetentionDays), $"{props.BackupRetentionDays} is outside Aurora's 1-35 days")
-            .Check(Regex.IsMatch(props.PreferredBackupWindow ?? "", "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"), nameof(props.PreferredBackupWindow),
-                $"'{props.PreferredBackupWindow}' is not a UTC window such as 02:00-03:00")
-            .Check(Regex.IsMatch(props.PreferredMaintenanceWindow ?? "", "^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$"), nameof(props.PreferredMaintenanceWindow),
-                $"'{props.PreferredMaintenanceWindow}' is not a UTC window such as sun:04:00-sun:05:00")
+            .CheckDailyWindow(props.PreferredBackupWindow, nameof(props.PreferredBackupWindow), "02:00-03:00")
+            .CheckWeeklyWindow(props.PreferredMaintenanceWindow, nameof(props.PreferredMaintenanceWindow), "sun:04:00-sun:05:00")
             .Check(LogRetention.IsAllowed(props.LogRetentionDays), nameof(props.LogRetentionDays), LogRetention.Problem(props.LogRetentionDays))
             .Check(props.MonitoringIntervalSeconds is 0 or 1 or 5 or 10 or 15 or 30 or 60, nameof(props.MonitoringIntervalSeconds),
                 $"{props.MonitoringIntervalSeconds} is not an enhanced monitoring interval; use 0, 1, 5, 10, 15, 30 or 60")
