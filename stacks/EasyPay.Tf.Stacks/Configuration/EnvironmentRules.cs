@@ -327,6 +327,16 @@ public static partial class EnvironmentRules
             {
                 yield return ("account.humanRoles.developerPrincipals", $"\"{principal}\" is also an admin principal; developers must not be able to become cluster admins: give them distinct identities");
             }
+            // Break-glass is what may delete recovery points and keys: in production not every administrator's standing
+            // access (separation of duties, PCI DSS 7.2), and not the admins' identity, whose re-provisioning would lock both out.
+            if (env.Production && human.BreakGlassPrincipals is not { Count: > 0 })
+            {
+                yield return ("account.humanRoles.breakGlassPrincipals", "is missing: production's break-glass role (it alone may delete recovery points and keys) must not be open to every administrator; name a separate identity (an IAM Identity Center permission set assigned on request)");
+            }
+            foreach (var principal in (human.BreakGlassPrincipals ?? []).Intersect(env.Production ? human.AdminPrincipals.Concat(human.DeveloperPrincipals) : human.DeveloperPrincipals, StringComparer.Ordinal))
+            {
+                yield return ("account.humanRoles.breakGlassPrincipals", $"\"{principal}\" is also an everyday {(human.AdminPrincipals.Contains(principal) ? "admin" : "developer")} principal; break-glass needs an identity of its own");
+            }
         }
         else
         {

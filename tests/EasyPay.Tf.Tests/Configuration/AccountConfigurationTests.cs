@@ -163,4 +163,15 @@ public class AccountConfigurationTests
         problems.ShouldContain(p => p.StartsWith("environments/staging.json: account.auditBaseline: shares account 333344445555 with environments/prod.json", StringComparison.Ordinal));
         problems.ShouldContain(p => p.StartsWith("environments/staging.json: terraformCloud: shares account 333344445555", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Production_break_glass_needs_an_identity_of_its_own()
+    {
+        using var files = new EnvironmentFiles();
+        files.Edit("prod", j => j["account"]!["humanRoles"]!.AsObject().Remove("breakGlassPrincipals")).Problems().ShouldBe(
+            ["environments/prod.json: account.humanRoles.breakGlassPrincipals: is missing: production's break-glass role (it alone may delete recovery points and keys) must not be open to every administrator; name a separate identity (an IAM Identity Center permission set assigned on request)"]);
+        using var shared = new EnvironmentFiles();
+        shared.Edit("prod", j => j["account"]!["humanRoles"]!["breakGlassPrincipals"] = j["account"]!["humanRoles"]!["adminPrincipals"]!.DeepClone()).Problems()
+            .ShouldBe(["environments/prod.json: account.humanRoles.breakGlassPrincipals: \"arn:aws:iam::333344445555:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_EasyPayPlatformAdmin_5b4c3d2e1f0a9b8c\" is also an everyday admin principal; break-glass needs an identity of its own"]);
+    }
 }
