@@ -86,6 +86,9 @@ public sealed class AccountStack : EasyPayStack
         var slr = ServiceLinkedRoleServices.ToDictionary(service => service, service => new ServiceLinkedRole(this, $"service-linked-role-{service.Split('.')[0]}",
             new ServiceLinkedRoleProps(service) { AlreadyExists = env.Account.ExistingServiceLinkedRoles.Contains(service) }));
 
+        // Every new EBS volume of the account and region is encrypted, whoever creates it (PCI DSS 3.5).
+        _ = new EbsEncryptionByDefault(this, "ebs-encryption-by-default");
+
         var (admin, developer, localDeployer, breakGlass) = HumanRoles(env);
         AuditTrail? trail = null;
         if (env.Account.AuditBaseline == AuditBaseline.Account)

@@ -6,6 +6,7 @@ using EasyPay.Tf.Modules.Platform.Addons;
 using EasyPay.Tf.Modules.Registry;
 using EasyPay.Tf.Modules.Runner;
 using EasyPay.Tf.Modules.Security;
+using EasyPay.Tf.Modules.Platform;
 using EasyPay.Tf.Modules.Storage;
 using EasyPay.Tf.Stacks.Configuration;
 using HashiCorp.Cdktf;
@@ -25,6 +26,8 @@ public sealed record ClusterOutputs
     public required string OidcIssuer { get; init; }
     /// <summary>Security group of the nodes (and so of the pods, with the VPC CNI).</summary>
     public required string NodeSecurityGroupId { get; init; }
+    /// <summary>The customer-managed key of Kubernetes persistent volumes (EBS CSI may use it).</summary>
+    public required string PersistentVolumeKeyArn { get; init; }
     /// <summary>The EKS-managed cluster security group (control plane ⇄ nodes).</summary>
     public required string ClusterSecurityGroupId { get; init; }
     public required string AlbSecurityGroupId { get; init; }
@@ -250,7 +253,13 @@ public sealed class ClusterStack : EasyPayStack
         // No permissions here: the database stack attaches rds-db:connect through its proxy to this role (by
         // name), because the proxy does not exist until the database does.
         var backend = Irsa("backend", PlatformContract.BackendAccount, eks, []);
-        var ebsCsi = Irsa("ebs-csi-driver", EbsCsiAccount, eks, [],
+        // Persistent volumes (the platform stack's default StorageClass) are encrypted with a key of their own, which
+        // the driver's role may use for volumes only; AmazonEBSCSIDriverPolicy covers no customer-managed key.
+        var volumeKey = new EncryptionKey(this, "persistent-volume-key", new EncryptionKeyProps($"{Prefix}-persistent-volumes", $"Kubernetes persistent volumes (EBS CSI) of {Prefix}")
+        {
+            DeletionWindowInDays = Posture.KeyDeletionWindowDays,
+        });
+        var ebsCsi = Irsa("ebs-csi-driver", EbsCsiAccount, eks, EncryptedStorageClass.DriverKeyStatements(volumeKey.Arn),
             [Aws.ManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy")]);
         var cloudWatch = Irsa("cloudwatch-agent", CloudWatchAgentAccount, eks, [],
             [Aws.ManagedPolicyArn("CloudWatchAgentServerPolicy")]);
@@ -295,6 +304,7 @@ public sealed class ClusterStack : EasyPayStack
             OidcProviderArn = eks.OidcProviderArn,
             OidcIssuer = eks.OidcIssuer,
             NodeSecurityGroupId = nodeSg.Id,
+            PersistentVolumeKeyArn = volumeKey.Arn,
             ClusterSecurityGroupId = eks.ClusterSecurityGroupId,
             AlbSecurityGroupId = alb.SecurityGroupId,
             LoadBalancerControllerRoleArn = addonRoles[HelmAddons.LoadBalancerController.Name].Arn,
@@ -388,6 +398,7 @@ public sealed class ClusterStack : EasyPayStack
         Output("oidc_provider_arn", "IAM OIDC provider the IRSA roles trust", o.OidcProviderArn);
         Output("oidc_issuer", "Cluster OIDC issuer without https:// (the IRSA condition key prefix)", o.OidcIssuer);
         Output("node_security_group_id", "Security group of the nodes and, with the VPC CNI, of the pods", o.NodeSecurityGroupId);
+        Output("persistent_volume_key_arn", "KMS key of the persistent volumes (the default StorageClass)", o.PersistentVolumeKeyArn);
         Output("cluster_security_group_id", "EKS-managed cluster security group (control plane to nodes)", o.ClusterSecurityGroupId);
         Output("alb_security_group_id", "Security group of the internet-facing ALB", o.AlbSecurityGroupId);
         Output("load_balancer_controller_role_arn", "IRSA role of the AWS Load Balancer Controller", o.LoadBalancerControllerRoleArn);

@@ -25,6 +25,9 @@ public sealed class PlatformStack : EasyPayStack
     /// <summary>With a 15-minute token: how long Calico's API server may take after its operator.</summary>
     public const int TokenApiTimeoutSeconds = 180;
 
+    /// <summary>The default StorageClass of the cluster (gp3, customer-managed key).</summary>
+    public const string PersistentVolumeStorageClass = "gp3-encrypted";
+
     public PlatformAddons Addons { get; }
     public EasypayApplication Application { get; }
 
@@ -36,6 +39,13 @@ public sealed class PlatformStack : EasyPayStack
         {
             Authentication = Authentication(env),
         });
+
+        // The cluster's default StorageClass: every persistent volume encrypted with the cluster stack's volume key
+        // (EKS marks no class default on clusters created at 1.30 or later, so this one is the default).
+        _ = new EncryptedStorageClass(this, "storage-class", new EncryptedStorageClassProps(PersistentVolumeStorageClass, cluster.PersistentVolumeKeyArn)
+        {
+            ReclaimPolicy = Posture.DeletionProtection ? "Retain" : "Delete",
+        }, connection.Kubernetes);
 
         Addons = new PlatformAddons(this, "addons", new PlatformAddonsProps(
             cluster.ClusterName, network.VpcId,

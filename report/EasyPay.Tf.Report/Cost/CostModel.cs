@@ -115,6 +115,8 @@ public static class CostModel
         ["helm_release"] = "runs on the priced nodes",
         ["kubernetes_job_v1"] = "runs on the priced nodes",
         ["kubernetes_namespace_v1"] = "free",
+        ["kubernetes_storage_class_v1"] = "free; volumes claimed through it bill as EBS (none today)",
+        ["aws_ebs_encryption_by_default"] = "an account setting",
     };
 
     public static CostEstimate Estimate(EnvironmentFacts facts, ReportData data)

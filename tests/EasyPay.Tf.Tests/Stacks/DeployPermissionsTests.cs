@@ -16,7 +16,7 @@ public class DeployPermissionsTests
         ["aws_vpc"] = "ec2", ["aws_subnet"] = "ec2", ["aws_route"] = "ec2", ["aws_route_table"] = "ec2", ["aws_route_table_association"] = "ec2",
         ["aws_internet_gateway"] = "ec2", ["aws_nat_gateway"] = "ec2", ["aws_eip"] = "ec2", ["aws_vpc_endpoint"] = "ec2", ["aws_flow_log"] = "ec2", ["aws_network_acl"] = "ec2", ["aws_network_acl_rule"] = "ec2", ["aws_network_acl_association"] = "ec2",
         ["aws_security_group"] = "ec2", ["aws_default_security_group"] = "ec2", ["aws_vpc_security_group_ingress_rule"] = "ec2",
-        ["aws_vpc_security_group_egress_rule"] = "ec2", ["aws_launch_template"] = "ec2",
+        ["aws_vpc_security_group_egress_rule"] = "ec2", ["aws_launch_template"] = "ec2", ["aws_ebs_encryption_by_default"] = "ec2",
         ["aws_cloudwatch_log_group"] = "logs", ["aws_kms_key"] = "kms", ["aws_kms_alias"] = "kms",
         ["aws_lambda_function"] = "lambda", ["aws_lambda_invocation"] = "lambda",
         ["aws_iam_role"] = "iam", ["aws_iam_role_policy"] = "iam", ["aws_iam_role_policy_attachment"] = "iam", ["aws_iam_openid_connect_provider"] = "iam",

@@ -64,6 +64,7 @@ public static class UpstreamOutputs
             OidcProviderArn = $"arn:aws:iam::{env.AccountId}:oidc-provider/oidc.eks.{env.Region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
             OidcIssuer = $"oidc.eks.{env.Region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
             NodeSecurityGroupId = NodeSecurityGroupId,
+            PersistentVolumeKeyArn = $"arn:aws:kms:{env.Region}:{env.AccountId}:key/3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f",
             ClusterSecurityGroupId = "sg-0a1b2c3d4e5f60002",
             AlbSecurityGroupId = "sg-0a1b2c3d4e5f60003",
             LoadBalancerControllerRoleArn = $"{arn}-aws-load-balancer-controller",

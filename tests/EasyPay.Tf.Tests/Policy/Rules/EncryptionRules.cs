@@ -113,8 +113,34 @@ public static class EncryptionRules
         Subjects = ["aws_kms_key"],
     };
 
+    public static readonly StackRule PersistentVolumes = new("ENC-011",
+        "StorageClasses of the EBS CSI driver encrypt every volume with a customer-managed key (encrypted \"true\" and a kmsKeyId key ARN)",
+        Severity.High, Applicability.AllEnvironments,
+        "A persistent volume can hold anything a pod writes (a queue, a cache dump, card data by mistake); unencrypted or under the AWS-managed key, its snapshots can be shared or read outside our key policy.",
+        ctx => ctx.Resources("kubernetes_storage_class_v1").Where(c => TfValue.Text(c["storage_provisioner"]) == "ebs.csi.aws.com").SelectMany(c =>
+        {
+            var parameters = TfValue.Block(c["parameters"]) ?? new JsonObject();
+            // aws-ebs-csi-driver docs/parameters.md: keys are case-insensitive.
+            string? Parameter(string name) => parameters.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p => TfValue.Text(p.Value)).FirstOrDefault();
+            return ctx.Violations(c,
+                (Parameter("encrypted") != "true", "parameters.encrypted is not \"true\": volumes of the class are created unencrypted (unless the account encrypts by default)"),
+                (!AwsFacts.IsCustomerManagedKey(JsonValue.Create(Parameter("kmsKeyId"))) || (Parameter("kmsKeyId") ?? "").Contains("alias/", StringComparison.Ordinal),
+                    "parameters.kmsKeyId is not a customer-managed key's ARN: volumes get the region's default key"));
+        }))
+    {
+        Subjects = ["kubernetes_storage_class_v1"],
+    };
+
+    public static readonly StackRule EbsByDefault = new("ENC-012",
+        "The account stack turns on EBS encryption by default in the environment's region",
+        Severity.High, Applicability.AllEnvironments,
+        "Any volume a future resource, an operator or an AWS service creates without naming a key is encrypted anyway (PCI DSS 3.5); nothing of ours depends on unencrypted volumes.",
+        ctx => ctx.StackName != "account" || ctx.Resources("aws_ebs_encryption_by_default").Any(r => TfValue.IsTrue(r["enabled"]) && !TfValue.IsSet(r["region"]))
+            ? []
+            : [ctx.Violation("aws_ebs_encryption_by_default", "no aws_ebs_encryption_by_default with enabled = true for the stack's region")]);
+
     public static IReadOnlyList<StackRule> All { get; } =
-        [AuroraStorage, PerformanceInsights, SnsTopics, LogGroups, Volumes, BucketEncryption, BucketPublicAccess, BucketTls, BucketVersioning, KeyRotation];
+        [AuroraStorage, PerformanceInsights, SnsTopics, LogGroups, Volumes, BucketEncryption, BucketPublicAccess, BucketTls, BucketVersioning, KeyRotation, PersistentVolumes, EbsByDefault];
 
     private static IEnumerable<Violation> VolumeProblems(PolicyContext ctx)
     {
