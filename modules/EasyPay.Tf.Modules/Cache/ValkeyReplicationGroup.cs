@@ -12,7 +12,6 @@ using HashiCorp.Cdktf.Providers.Aws.ElasticacheUser;
 using HashiCorp.Cdktf.Providers.Aws.ElasticacheUserGroup;
 using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
 using HashiCorp.Cdktf.Providers.Aws.SecurityGroup;
-using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupIngressRule;
 
 namespace EasyPay.Tf.Modules.Cache;
 
@@ -281,15 +280,7 @@ public sealed class ValkeyReplicationGroup : Construct
 
     /// <summary>Allows Valkey (6379) from one security group, as its own rule resource (never a CIDR).</summary>
     public void AllowClientsFrom(string id, SecurityGroupId source, string description) =>
-        new VpcSecurityGroupIngressRule(this, id, new VpcSecurityGroupIngressRuleConfig
-        {
-            SecurityGroupId = SecurityGroupId,
-            Description = description,
-            IpProtocol = "tcp",
-            FromPort = Port,
-            ToPort = Port,
-            ReferencedSecurityGroupId = source.Value,
-        });
+        PeerIngress.Allow(this, id, new SecurityGroupId(SecurityGroupId), source, Port, description);
 
     /// <summary>Lets <paramref name="role"/> connect to this replication group as the application user with IAM
     /// auth tokens, and nothing else (ElastiCache user guide, "Authenticating with IAM": elasticache:Connect on the

@@ -11,7 +11,6 @@ using HashiCorp.Cdktf.Providers.Aws.RdsCluster;
 using HashiCorp.Cdktf.Providers.Aws.RdsClusterInstance;
 using HashiCorp.Cdktf.Providers.Aws.RdsClusterParameterGroup;
 using HashiCorp.Cdktf.Providers.Aws.SecurityGroup;
-using HashiCorp.Cdktf.Providers.Aws.VpcSecurityGroupIngressRule;
 
 namespace EasyPay.Tf.Modules.Database;
 
@@ -324,15 +323,7 @@ public sealed class AuroraPostgresCluster : Construct
     /// <summary>An ingress rule admitting 5432 into <paramref name="target"/> from another
     /// security group only (never a CIDR).</summary>
     internal static void AllowPostgres(Construct scope, string id, SecurityGroupId target, SecurityGroupId source, string description) =>
-        new VpcSecurityGroupIngressRule(scope, id, new VpcSecurityGroupIngressRuleConfig
-        {
-            SecurityGroupId = target.Value,
-            Description = description,
-            IpProtocol = "tcp",
-            FromPort = Port,
-            ToPort = Port,
-            ReferencedSecurityGroupId = source.Value,
-        });
+        PeerIngress.Allow(scope, id, target, source, Port, description);
 
     /// <summary>Lets the existing role <paramref name="role"/> read exactly the master secret (and
     /// decrypt it through Secrets Manager only), e.g. the External Secrets operator's IRSA role.</summary>

@@ -26,4 +26,18 @@ public sealed record MetricStat(string Namespace, string MetricName, string Stat
 public sealed record MetricMath(string Expression, IReadOnlyDictionary<string, MetricStat> Inputs) : MetricSource
 {
     public static bool IsValidId(string id) => System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z][a-zA-Z0-9_]*$");
+
+    /// <summary>The sum of <paramref name="metrics"/> (inputs <paramref name="idPrefix"/>0, 1, ...), a missing
+    /// datapoint counting as 0 (FILL): one series for many resources of a kind (NAT gateways, WAF rules, cache nodes).</summary>
+    public static MetricMath Sum(string idPrefix, IReadOnlyList<MetricStat> metrics) =>
+        new(string.Join(" + ", Filled(idPrefix, metrics.Count)), Named(idPrefix, metrics));
+
+    /// <summary>The highest of <paramref name="metrics"/> at each timestamp (MAX over the array), missing datapoints as 0.</summary>
+    public static MetricMath Max(string idPrefix, IReadOnlyList<MetricStat> metrics) =>
+        new($"MAX([{string.Join(", ", Filled(idPrefix, metrics.Count))}])", Named(idPrefix, metrics));
+
+    private static IEnumerable<string> Filled(string idPrefix, int count) => Enumerable.Range(0, count).Select(i => $"FILL({idPrefix}{i}, 0)");
+
+    private static Dictionary<string, MetricStat> Named(string idPrefix, IReadOnlyList<MetricStat> metrics) =>
+        metrics.Select((m, i) => (Id: $"{idPrefix}{i}", Metric: m)).ToDictionary(x => x.Id, x => x.Metric);
 }

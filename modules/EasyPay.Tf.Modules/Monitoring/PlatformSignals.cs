@@ -155,10 +155,7 @@ public static class PlatformMetrics
 
     /// <summary>Port-allocation errors of every NAT gateway, summed (each is a failed outbound connection).</summary>
     public static MetricMath NatPortAllocationErrors(PlatformSignals s) =>
-        new(string.Join(" + ", s.NatGatewayIds.Select((_, i) => $"FILL(nat{i}, 0)")),
-            s.NatGatewayIds.Select((id, i) => (Id: $"nat{i}", Metric: NatGateway(id, "ErrorPortAllocation", "Sum")))
-                .ToDictionary(x => x.Id, x => x.Metric))
-        { Label = "NAT port allocation errors" };
+        MetricMath.Sum("nat", [.. s.NatGatewayIds.Select(id => NatGateway(id, "ErrorPortAllocation", "Sum"))]) with { Label = "NAT port allocation errors" };
 
     public static MetricStat NatGateway(string natGatewayId, string metric, string statistic) =>
         new("AWS/NATGateway", metric, statistic, new Dictionary<string, string> { ["NatGatewayId"] = natGatewayId });
@@ -171,9 +168,10 @@ public static class PlatformMetrics
     /// <summary>Requests any rule of the web ACL blocked (counted), summed rule by rule: each request is counted
     /// once per matching rule in count mode, once (by the terminating rule) in block mode.</summary>
     public static MetricMath WafMatches(WafSignals w) =>
-        new(string.Join(" + ", w.RuleMetricNames.Select((_, i) => $"FILL(rule{i}, 0)")),
-            w.RuleMetricNames.Select((name, i) => (Id: $"rule{i}", Metric: WafRule(w, name))).ToDictionary(x => x.Id, x => x.Metric))
-        { Label = w.Blocks ? "Requests blocked by the web ACL" : "Requests the web ACL would block (count mode)" };
+        MetricMath.Sum("rule", [.. w.RuleMetricNames.Select(name => WafRule(w, name))]) with
+        {
+            Label = w.Blocks ? "Requests blocked by the web ACL" : "Requests the web ACL would block (count mode)",
+        };
 
     /// <summary>The one node of a member cluster of a cluster-mode-disabled replication group is node "0001" (ElastiCache
     /// API DescribeReplicationGroups: NodeGroupMembers CacheClusterId "name-001", CacheNodeId "0001").</summary>
@@ -186,16 +184,12 @@ public static class PlatformMetrics
     /// <summary>The worst node of the replication group: whichever node is primary now, a replica about to be one, or a
     /// node one client hammers. MAX over the nodes (FILL 0: a node being replaced publishes nothing).</summary>
     public static MetricMath CacheWorstNode(CacheSignals c, string metric, string statistic, string label) =>
-        new($"MAX([{string.Join(", ", c.MemberClusterIds.Select((_, i) => $"FILL(node{i}, 0)"))}])",
-            c.MemberClusterIds.Select((id, i) => (Id: $"node{i}", Metric: CacheNode(id, metric, statistic))).ToDictionary(x => x.Id, x => x.Metric))
-        { Label = label };
+        MetricMath.Max("node", [.. c.MemberClusterIds.Select(id => CacheNode(id, metric, statistic))]) with { Label = label };
 
     /// <summary>Nodes that are primary: IsMaster is 1 on the primary and 0 on a replica. Below 1 for a minute = no
     /// node accepts writes (a failover in progress, or a single node down).</summary>
     public static MetricMath CachePrimaries(CacheSignals c) =>
-        new(string.Join(" + ", c.MemberClusterIds.Select((_, i) => $"FILL(node{i}, 0)")),
-            c.MemberClusterIds.Select((id, i) => (Id: $"node{i}", Metric: CacheNode(id, "IsMaster", "Maximum"))).ToDictionary(x => x.Id, x => x.Metric))
-        { Label = "Cache nodes that are primary" };
+        MetricMath.Sum("node", [.. c.MemberClusterIds.Select(id => CacheNode(id, "IsMaster", "Maximum"))]) with { Label = "Cache nodes that are primary" };
 
     public static MetricStat Route53HealthCheck(string healthCheckId) =>
         new("AWS/Route53", "HealthCheckStatus", "Minimum", new Dictionary<string, string> { ["HealthCheckId"] = healthCheckId });

@@ -133,8 +133,8 @@ public static class EgressRules
                     {
                         return $"a /{block.Prefix} is broader than /{EnvironmentRules.BroadestProviderPrefix}{(block.IsAnywhere ? " (the whole internet)" : "")}";
                     }
-                    // The data subnets hold Aurora (and its proxy) and the Valkey cache, each on its own port.
-                    if (data.Any(d => d.Contains(block)) && (Only($"TCP/{AuroraPostgresCluster.Port}") || Only($"TCP/{EasyPay.Tf.Modules.Cache.ValkeyReplicationGroup.Port}")))
+                    // The data subnets hold the data tier's services (Aurora and its proxy, the Valkey cache), each on its own port.
+                    if (data.Any(d => d.Contains(block)) && EasyPay.Tf.Stacks.PlatformContract.DataPorts.Any(p => Only($"TCP/{p.Port}")))
                     {
                         return null;
                     }
@@ -149,7 +149,7 @@ public static class EgressRules
                     }
                     return providers.Count > 0
                         ? $"a port that application.paymentProviders ({string.Join(", ", providers.Select(p => p.Name))}) does not list for it"
-                        : $"neither the data subnets on {AuroraPostgresCluster.Port} or {EasyPay.Tf.Modules.Cache.ValkeyReplicationGroup.Port}, the private subnets (AWS endpoints) on 443, nor a range of application.paymentProviders";
+                        : $"neither the data subnets on {string.Join(" or ", EasyPay.Tf.Stacks.PlatformContract.DataPorts.Select(p => p.Port))}, the private subnets (AWS endpoints) on 443, nor a range of application.paymentProviders";
                 }
             }
         }
