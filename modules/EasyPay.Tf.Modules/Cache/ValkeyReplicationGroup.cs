@@ -118,8 +118,6 @@ public sealed class ValkeyReplicationGroup : Construct
     public IReadOnlyList<string> MemberClusterIds { get; }
     /// <summary>Known at synth time: whether a replica takes over automatically (Multi-AZ).</summary>
     public bool MultiAz { get; }
-    /// <summary>Known at synth time: the log group of each log type.</summary>
-    public IReadOnlyDictionary<string, string> LogGroupNames { get; }
 
     public ValkeyReplicationGroup(Construct scope, string id, ValkeyReplicationGroupProps props) : base(scope, id)
     {
@@ -257,7 +255,6 @@ public sealed class ValkeyReplicationGroup : Construct
         SecurityGroupId = sg.Id;
         MemberClusterIds = [.. Enumerable.Range(1, nodes).Select(i => MemberClusterId(props.Name, i))];
         MultiAz = multiAz;
-        LogGroupNames = logGroupNames;
     }
 
     /// <summary>The id ElastiCache gives member cluster <paramref name="number"/> (1-based) of a cluster-mode-disabled
