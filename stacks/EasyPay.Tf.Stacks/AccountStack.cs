@@ -3,9 +3,11 @@ using EasyPay.Tf.Modules.Audit;
 using EasyPay.Tf.Modules.Core;
 using EasyPay.Tf.Modules.Edge;
 using EasyPay.Tf.Modules.Identity;
+using EasyPay.Tf.Modules.Platform.Addons;
 using EasyPay.Tf.Modules.Registry;
 using EasyPay.Tf.Modules.Security;
 using EasyPay.Tf.Stacks.Configuration;
+using HashiCorp.Cdktf;
 
 namespace EasyPay.Tf.Stacks;
 
@@ -30,6 +32,10 @@ public sealed record AccountOutputs
 
     /// <summary>Applies &lt;env&gt;-platform: the platform workspace's role with Terraform Cloud, else the local deployer.</summary>
     public required string DeployerRoleArn { get; init; }
+
+    /// <summary>The account's registry, ACCOUNT.dkr.ecr.REGION.amazonaws.com (known at synth time): the app's repositories
+    /// and the pull-through cache of every third-party image (<see cref="AccountStack.MirroredImages"/>).</summary>
+    public required string ImageRegistry { get; init; }
 
     /// <summary>Known at synth time.</summary>
     public required string FrontendRepositoryUrl { get; init; }
@@ -79,6 +85,18 @@ public sealed class AccountStack : EasyPayStack
     /// <summary>Known at synth time (the terraform-cloud stack, applied before this one, sets it on the workspace).</summary>
     public static string WorkspaceRoleArn(EnvironmentConfig env, string stack) => $"arn:aws:iam::{env.AccountId}:role/{WorkspaceRoleName(env, stack)}";
 
+    /// <summary>Sensitive variables of this stack: the read-only tokens the pull-through cache logs in to Docker Hub and
+    /// ghcr.io with (TF_VAR_docker_hub_access_token, TF_VAR_github_access_token on the administrator's machine).</summary>
+    public const string DockerHubTokenVariable = "docker_hub_access_token";
+    public const string GitHubTokenVariable = "github_access_token";
+
+    /// <summary>Every third-party image the environment runs: the add-ons' and their API waits' (HelmAddons.Images) and
+    /// the Terraform agent's. The cache mirrors exactly their registries.</summary>
+    public static IReadOnlyList<MirroredImage> MirroredImages { get; } = [.. HelmAddons.Images, ClusterStack.AgentImage];
+
+    /// <summary>The upstreams of <see cref="MirroredImages"/>, each once.</summary>
+    public static IReadOnlyList<UpstreamRegistry> MirroredRegistries { get; } = [.. MirroredImages.Select(i => i.Registry).Distinct()];
+
     public AccountOutputs Outputs { get; }
 
     public AccountStack(Construct scope, EnvironmentConfig env) : base(scope, env, Name)
@@ -127,6 +145,21 @@ public sealed class AccountStack : EasyPayStack
                 ForceDelete = Posture.ForceDestroyBuckets,
             });
         }
+        // Third-party images come through ECR too (issue 16, finding 10): scanned, under the image key, tags immutable once
+        // cached, pulled through the VPC endpoints, and unaffected by an upstream outage, rate limit or re-pointed tag.
+        _ = new PullThroughCache(this, "image-mirror", new PullThroughCacheProps(Prefix, MirroredRegistries, imageKey.Arn)
+        {
+            Credentials = new Dictionary<string, RegistryCredential>
+            {
+                [UpstreamRegistries.DockerHub.Credential!] = new(env.Account.ImageMirror.DockerHubUsername,
+                    TokenVariable(DockerHubTokenVariable, "Docker Hub personal access token (read-only) of account.imageMirror.dockerHubUsername"),
+                    env.Account.ImageMirror.CredentialVersion),
+                [UpstreamRegistries.GitHub.Credential!] = new(env.Account.ImageMirror.GitHubUsername,
+                    TokenVariable(GitHubTokenVariable, "GitHub token (read:packages only) of account.imageMirror.gitHubUsername"),
+                    env.Account.ImageMirror.CredentialVersion),
+            },
+            SecretRecoveryWindowInDays = Posture.KeyDeletionWindowDays,
+        });
 
         string? albCertificate = env.Cluster.CertificateArn, maintenanceCertificate = null;
         if (env.Monitoring.Dns is { } dns)
@@ -147,6 +180,7 @@ public sealed class AccountStack : EasyPayStack
             BreakGlassRoleArn = breakGlass,
             DeployerRoleArn = workspaceRoles?[PlatformStack.Name] ?? localDeployer
                 ?? throw new InvalidOperationException($"{env.Name}: no deployer role (EnvironmentRules requires cluster.deployerRoleArn or account.humanRoles)"),
+            ImageRegistry = ImageRepository.RegistryOf(Aws),
             FrontendRepositoryUrl = ImageRepository.UrlOf(Aws, PlatformContract.FrontendRepository(env)),
             BackendRepositoryUrl = ImageRepository.UrlOf(Aws, PlatformContract.BackendRepository(env)),
             AlbCertificateArn = albCertificate,
@@ -158,6 +192,15 @@ public sealed class AccountStack : EasyPayStack
         Output("frontend_repository_url", "ECR repository the frontend image is pushed to", Outputs.FrontendRepositoryUrl);
         Output("backend_repository_url", "ECR repository the payment API image is pushed to", Outputs.BackendRepositoryUrl);
     }
+
+    /// <summary>A required sensitive variable: a plan without it stops before anything is written.</summary>
+    private string TokenVariable(string name, string description) => new TerraformVariable(this, name, new TerraformVariableConfig
+    {
+        Type = "string",
+        Sensitive = true,
+        Nullable = false,
+        Description = description,
+    }).StringValue;
 
     /// <summary>The people's roles: created here from account.humanRoles, or the environment file's own.</summary>
     private (string Admin, string Developer, string? LocalDeployer, string? BreakGlass) HumanRoles(EnvironmentConfig env)

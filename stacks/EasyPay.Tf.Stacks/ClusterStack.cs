@@ -107,9 +107,10 @@ public sealed class ClusterStack : EasyPayStack
     public static readonly IReadOnlyList<string> ContainerInsightsLogTypes = ["application", "dataplane", "host", "performance"];
 
     /// <summary>The HCP Terraform agent image: the newest release found (1.32.0, 2026-09-21, HashiCorp's tfc-agent
-    /// releases); the environment file adds its digest (terraformCloud.agentImageDigest), which could not be read
-    /// where this was written (no registry access): docs/terraform-cloud.md says how to get it.</summary>
-    public const string AgentImage = "hashicorp/tfc-agent:1.32.0";
+    /// releases), from Docker Hub through the account's pull-through cache; the environment file adds its digest
+    /// (terraformCloud.agentImageDigest), which could not be read where this was written (no registry access):
+    /// docs/terraform-cloud.md says how to get it.</summary>
+    public static readonly MirroredImage AgentImage = new(UpstreamRegistries.DockerHub, "hashicorp/tfc-agent", "1.32.0");
 
     public ClusterOutputs Outputs { get; }
 
@@ -227,6 +228,7 @@ public sealed class ClusterStack : EasyPayStack
             // that moves it to the IRSA role; the next apply removes them (docs/cluster.md).
             CniPolicyOnNodeRole = config.KeepCniPolicyOnNodeRole,
             SessionManager = Posture.NodeSessionManager,
+            PullThroughCachePrefixes = [.. AccountStack.MirroredRegistries.Select(r => r.Prefix)],
         }, [eks.Resource, vpcCni.Resource, kubeProxy.Resource, .. nodeSg.Rules]);
 
         // Globally unique with the account id; known at synth time, so the policy below names it literally.
@@ -285,8 +287,9 @@ public sealed class ClusterStack : EasyPayStack
                 Description = "Agent pool token, set on this workspace by the terraform-cloud stack",
             });
             _ = new TerraformAgent(this, "tfc-agent", new TerraformAgentProps($"{Prefix}-tfc-agent", network.VpcId, network.VpcCidr,
-                network.PrivateSubnetIds, tfc.AgentImageDigest is { } digest ? $"{AgentImage}@{digest}" : AgentImage, token.StringValue, env.LogRetentionDays)
+                network.PrivateSubnetIds, AgentImage.ReferenceIn(account.ImageRegistry) + (tfc.AgentImageDigest is { } digest ? $"@{digest}" : ""), token.StringValue, env.LogRetentionDays)
             {
+                ImageRepositoryArn = Aws.Arn("ecr", $"repository/{AgentImage.Registry.Prefix}/{AgentImage.Repository}"),
                 TfcAddress = $"https://{tfc.Hostname}",
                 ApiSecurityGroupIds = [eks.ClusterSecurityGroupId],
                 KeyDeletionWindowInDays = Posture.KeyDeletionWindowDays,

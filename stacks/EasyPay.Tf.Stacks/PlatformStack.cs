@@ -56,7 +56,7 @@ public sealed class PlatformStack : EasyPayStack
                 [HelmAddons.Velero.Name] = cluster.VeleroRoleArn,
                 [HelmAddons.ExternalSecrets.Name] = cluster.ExternalSecretsRoleArn,
             },
-            cluster.VeleroBucketName)
+            cluster.VeleroBucketName, account.ImageRegistry)
         {
             // A plan-time token must outlive the apply: the longest chain (Calico, its API, the app) gets
             // 180 + (180 + 60) + 270 = 690 s of the token's 900 (PlatformTimingTests).
@@ -121,11 +121,11 @@ public sealed class PlatformStack : EasyPayStack
             EasypayDeepHealthCheckValues.Default,
             // Every image of the app namespace comes from the environment's own ECR registry (immutable tags, scanned),
             // by digest in production (EnvironmentRules requires the digests there).
-            // The helm test pod's curl image (Docker Hub) is not in that registry: `helm test` is rejected until it is
-            // mirrored there (charts/easypay/README.md, "Admission").
-            new EasypayPodAdmissionValues(true, ImageRegistry(account), Posture.Of(env).ImageDigestsRequired));
-
-        static string ImageRegistry(AccountOutputs account) => account.BackendRepositoryUrl.Split('/')[0];
+            new EasypayPodAdmissionValues(true, account.ImageRegistry, Posture.Of(env).ImageDigestsRequired),
+            // The test pod's curl comes through the account's pull-through cache like the add-ons' images; where digests
+            // are required it runs only once application.testImageDigest names the cached image's digest.
+            new EasypayTestValues(!Posture.Of(env).ImageDigestsRequired || app.TestImageDigest is not null,
+                new EasypayImageValues(AddonImages.Curl.RepositoryIn(account.ImageRegistry), AddonImages.Curl.Tag) { Digest = app.TestImageDigest }));
 
         static EasypayComponentValues Component(string repository, ImageConfig image, ReplicaConfig replicas, int maxReplicas) => new(
             new EasypayImageValues(repository, image.Tag) { Digest = image.Digest },

@@ -5,6 +5,7 @@ using EasyPay.Tf.Modules.Security;
 using HashiCorp.Cdktf;
 using HashiCorp.Cdktf.Providers.Aws.EksNodeGroup;
 using HashiCorp.Cdktf.Providers.Aws.IamRole;
+using HashiCorp.Cdktf.Providers.Aws.IamRolePolicy;
 using HashiCorp.Cdktf.Providers.Aws.IamRolePolicyAttachment;
 using HashiCorp.Cdktf.Providers.Aws.LaunchTemplate;
 
@@ -106,6 +107,10 @@ public sealed record ManagedNodeGroupProps(
     /// audit log, not session-logged here) and read access to every SSM parameter of the account. @default false</summary>
     public bool SessionManager { get; init; }
 
+    /// <summary>Repository prefixes of the account's ECR pull-through cache (Registry.PullThroughCache): kubelet may
+    /// import upstream images into them and create their repositories on a first pull, nothing else. @default none</summary>
+    public IReadOnlyList<string> PullThroughCachePrefixes { get; init; } = [];
+
     /// <summary>EKS node auto repair: a node NotReady for 30 minutes (or deleted) is replaced, one node per AZ's
     /// group at a time. EKS halts repairs itself when more than 20% of a group of more than five nodes is
     /// unhealthy, and during an ARC zonal shift. @default true</summary>
@@ -123,8 +128,10 @@ public sealed class ManagedNodeGroup : Construct
     /// <summary>Root device of the AL2023 EKS AMIs.</summary>
     public const string RootDevice = "/dev/xvda";
 
-    /// <summary>What every node needs: join the cluster (kubelet) and pull images from ECR.</summary>
-    public static readonly IReadOnlyList<string> NodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"];
+    /// <summary>What every node needs: join the cluster (kubelet) and pull images from ECR. AmazonEC2ContainerRegistryPullOnly
+    /// (GetAuthorizationToken, BatchGetImage, GetDownloadUrlForLayer, BatchImportUpstreamImage) rather than ReadOnly, whose
+    /// describe and list actions kubelet never calls (the Amazon EKS user guide's node role uses PullOnly).</summary>
+    public static readonly IReadOnlyList<string> NodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
 
     /// <summary>The VPC CNI's ENI and IP permissions; they belong to its IRSA role (kube-system:aws-node).</summary>
     public const string CniPolicy = "AmazonEKS_CNI_Policy";
@@ -172,6 +179,17 @@ public sealed class ManagedNodeGroup : Construct
             Role = role.Name,
             PolicyArn = AwsEnvironment.Of(this).ManagedPolicyArn(p),
         })).ToList();
+        if (props.PullThroughCachePrefixes.Count > 0)
+        {
+            // A first pull through the cache creates the repository as the puller (ECR user guide, "IAM permissions
+            // required to sync an upstream registry"); PullOnly has no ecr:CreateRepository.
+            attachments.Add(new IamRolePolicy(this, "pull-through-cache", new IamRolePolicyConfig
+            {
+                Name = "pull-through-cache",
+                Role = role.Id,
+                Policy = PolicyDocument.Render(Registry.PullThroughCache.PullerStatement(AwsEnvironment.Of(this), props.PullThroughCachePrefixes)),
+            }));
+        }
 
         var volumeKey = new EncryptionKey(this, "volume-key", new EncryptionKeyProps(
             $"{props.Name}-node-volumes", $"Root volumes of the {props.Name} nodes")

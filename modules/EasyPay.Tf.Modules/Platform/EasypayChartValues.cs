@@ -14,7 +14,12 @@ public sealed record EasypayChartValues(
     EasypayNetworkValues Network,
     EasypayRbacValues Rbac,
     EasypayDeepHealthCheckValues DeepHealthCheck,
-    EasypayPodAdmissionValues PodAdmission);
+    EasypayPodAdmissionValues PodAdmission,
+    EasypayTestValues Tests);
+
+/// <summary>The `helm test` pod (curl against the backend's health endpoint): rendered only where its image passes the
+/// namespace's admission policy (from the account's registry, by digest where digests are required).</summary>
+public sealed record EasypayTestValues(bool Enabled, EasypayImageValues Image);
 
 /// <summary>The pod admission policy of the app namespace: app pods only from their Deployments, images only from
 /// <paramref name="ImageRegistry"/> (ACCOUNT.dkr.ecr.REGION.amazonaws.com), by digest where <paramref name="RequireImageDigest"/>.</summary>

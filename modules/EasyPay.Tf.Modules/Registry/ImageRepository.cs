@@ -34,8 +34,12 @@ public sealed class ImageRepository : Construct
     public string Url { get; }
 
     /// <summary>The same URL known at synth time (the form the provider documents for repository_url).</summary>
-    public static string UrlOf(AwsEnvironment aws, string name) =>
-        $"{aws.AccountId}.dkr.ecr.{aws.Region}.amazonaws.com{(aws.Partition == "aws-cn" ? ".cn" : "")}/{name}";
+    public static string UrlOf(AwsEnvironment aws, string name) => $"{RegistryOf(aws)}/{name}";
+
+    /// <summary>The account's private registry in the stack's region, ACCOUNT.dkr.ecr.REGION.amazonaws.com (ECR user
+    /// guide, "Private registry concepts"; .cn in the China regions).</summary>
+    public static string RegistryOf(AwsEnvironment aws) =>
+        $"{aws.AccountId}.dkr.ecr.{aws.Region}.amazonaws.com{(aws.Partition == "aws-cn" ? ".cn" : "")}";
 
     public ImageRepository(Construct scope, string id, ImageRepositoryProps props) : base(scope, id)
     {

@@ -26,9 +26,8 @@ namespace EasyPay.Tf.Modules.Runner;
 /// <param name="VpcCidr">The VPC's primary IPv4 CIDR, known at synth time: the Amazon DNS server the agent may
 /// query is its base address + 2.</param>
 /// <param name="SubnetIds">Private subnets, one per AZ, with a route to a NAT gateway (the agent only dials out).</param>
-/// <param name="Image">hashicorp/tfc-agent:VERSION from a public registry (the execution role has no ECR
-/// permissions), an exact version never "latest"; with @sha256:DIGEST appended the digest, not the tag, decides
-/// what runs (a re-pushed tag is then refused).</param>
+/// <param name="Image">hashicorp/tfc-agent:VERSION, an exact version never "latest", from <see cref="TerraformAgentProps.ImageRepositoryArn"/>
+/// (else a public registry); with @sha256:DIGEST appended the digest, not the tag, decides what runs.</param>
 /// <param name="TokenValue">The agent pool token: a Terraform reference (a sensitive variable), never a literal.
 /// It ends up in Terraform state through the secret version, like any secret Terraform writes.</param>
 /// <param name="LogRetentionDays">Retention of the agent's log group and of the cluster's Container Insights
@@ -74,6 +73,11 @@ public sealed record TerraformAgentProps(
     /// <summary>Security groups of the private APIs the agents' runs call inside the VPC (the EKS cluster security
     /// group, which guards the private endpoint): each admits the agents on TCP 443. @default none</summary>
     public IReadOnlyList<string> ApiSecurityGroupIds { get; init; } = [];
+
+    /// <summary>The ECR repository <see cref="Image"/> is in, a pull-through cache one: the execution role may pull from it
+    /// and, on the first pull, import the upstream image and create the repository. @default null (a public registry,
+    /// no ECR permissions)</summary>
+    public string? ImageRepositoryArn { get; init; }
 }
 
 /// <summary>HCP Terraform agents (hashicorp/tfc-agent) as an ECS Fargate service in the VPC's private subnets, so a
@@ -148,7 +152,8 @@ public sealed class TerraformAgent : Construct
 
         // AWS ECS developer guide, "Amazon ECS task execution IAM role": awslogs needs logs:CreateLogStream and
         // logs:PutLogEvents; Secrets Manager secrets need secretsmanager:GetSecretValue, plus kms:Decrypt for a
-        // customer-managed key. Nothing else: the image comes from a public registry, so no ECR actions.
+        // customer-managed key. Pulling from ECR: GetAuthorizationToken (account-wide) and the pull actions on the image's
+        // repository, plus what a first pull through the cache needs (BatchImportUpstreamImage, CreateRepository).
         var executionRole = new ServiceRole(this, "execution-role", new ServiceRoleProps(
             $"{props.Name}-task-execution", $"ECS pulls the token and ships the logs of {props.Name}", "ecs-tasks.amazonaws.com")
         {
@@ -158,6 +163,14 @@ public sealed class TerraformAgent : Construct
                 new PolicyStatement("ReadOwnToken", ["secretsmanager:GetSecretValue"], [secret.Arn]),
                 new PolicyStatement("DecryptOwnToken", ["kms:Decrypt"], [tokenKey.Arn],
                     Conditions: PolicyDocument.Condition("StringEquals", "kms:ViaService", $"secretsmanager.{aws.Region}.amazonaws.com")),
+                .. props.ImageRepositoryArn is { } repository
+                    ? new[]
+                    {
+                        new PolicyStatement("RegistryLogin", ["ecr:GetAuthorizationToken"], ["*"]),
+                        new PolicyStatement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
+                            "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], [repository]),
+                    }
+                    : [],
             ],
         });
 

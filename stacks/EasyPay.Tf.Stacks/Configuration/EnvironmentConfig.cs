@@ -138,6 +138,20 @@ public sealed record AccountConfig
 
     /// <summary>Who provides CloudTrail and GuardDuty for the account.</summary>
     public required AuditBaseline AuditBaseline { get; init; }
+
+    /// <summary>The logins of the ECR pull-through cache's upstreams that require one.</summary>
+    public required ImageMirrorConfig ImageMirror { get; init; }
+}
+
+/// <summary>The non-secret half of the pull-through cache's upstream logins; the tokens are the account stack's
+/// sensitive variables (AccountStack.DockerHubTokenVariable, GitHubTokenVariable).</summary>
+public sealed record ImageMirrorConfig
+{
+    public required string DockerHubUsername { get; init; }
+    public required string GitHubUsername { get; init; }
+
+    /// <summary>Raised to write rotated tokens (write-only arguments are sent only when their version changes).</summary>
+    public required int CredentialVersion { get; init; }
 }
 
 public sealed record HumanRolesConfig
@@ -406,6 +420,11 @@ public sealed record ApplicationConfig
 {
     public required ImageConfig FrontendImage { get; init; }
     public required ImageConfig BackendImage { get; init; }
+
+    /// <summary>sha256 digest of the helm test pod's curl image (AddonImages.Curl) as cached in the account; where digests
+    /// are required the test pod is rendered only with it. @default null (the tag)</summary>
+    public string? TestImageDigest { get; init; }
+
     public required ReplicaConfig FrontendReplicas { get; init; }
     public required ReplicaConfig BackendReplicas { get; init; }
 

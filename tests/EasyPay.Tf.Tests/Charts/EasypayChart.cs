@@ -19,6 +19,12 @@ public static class EasypayChart
     /// <summary>The chart defaults plus every environment's generated values.</summary>
     public static TheoryData<string> Environments => ["default", "dev", "staging", "prod"];
 
+    /// <summary>The renders with a `helm test` pod: production needs application.testImageDigest for one (prod.json has none).</summary>
+    public static TheoryData<string> EnvironmentsWithHelmTest => ["default", "dev", "staging"];
+
+    /// <summary>Whether <paramref name="environment"/>'s render has the `helm test` pod.</summary>
+    public static bool HasHelmTest(string environment) => environment != "prod";
+
     /// <summary>The environments only.</summary>
     public static TheoryData<string> CiEnvironments => ["dev", "staging", "prod"];
 

@@ -12,7 +12,7 @@ public partial class EasypayChartDocumentationTests
         var chart = File.ReadAllText(Path.Combine(EasypayChart.ChartDirectory, "Chart.yaml"));
         chart.ShouldContain("apiVersion: v2");
         chart.ShouldContain("type: application");
-        chart.ShouldContain("version: 2.1.0");
+        chart.ShouldContain("version: 2.1.1");
         chart.ShouldContain("appVersion: \"1.4.2\"");
         // 1.30: ValidatingAdmissionPolicy GA in admissionregistration.k8s.io/v1 (Kubernetes 1.30 release notes).
         chart.ShouldContain("kubeVersion: \">=1.30.0-0\"");

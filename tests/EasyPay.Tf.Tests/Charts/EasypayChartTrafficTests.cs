@@ -1,3 +1,6 @@
+using EasyPay.Tf.Modules.Platform;
+using EasyPay.Tf.Stacks;
+using EasyPay.Tf.Tests.Stacks;
 using EasyPay.Tf.Tests.Support;
 
 namespace EasyPay.Tf.Tests.Charts;
@@ -82,16 +85,36 @@ public class EasypayChartTrafficTests
     }
 
     [ToolTheory(Tool.Helm)]
-    [MemberData(nameof(EasypayChart.Environments), MemberType = typeof(EasypayChart))]
+    [MemberData(nameof(EasypayChart.EnvironmentsWithHelmTest), MemberType = typeof(EasypayChart))]
     public void Helm_test_calls_the_backend_health_endpoint_through_its_service(string environment)
     {
         var pod = EasypayChart.Render(environment).TestPod;
         pod.Annotations["helm.sh/hook"].ShouldBe("test");
         pod.Text("spec.restartPolicy").ShouldBe("Never");
         var container = pod.Node("spec.containers[0]");
-        container.Text("image").ShouldBe("curlimages/curl:8.11.1");
+        // The chart's default is Docker Hub's copy; the platform's is the same manifest list through the account's
+        // cache of quay.io (curl-container build_latest_release_multi.yml pushes one list to both), which the
+        // namespace's admission policy admits.
+        container.Text("image").ShouldBe(environment == "default" ? "curlimages/curl:8.11.1"
+            : $"{UpstreamOutputs.Account(TestEnvironments.Repository(environment)).ImageRegistry}/quay/curl/curl:8.11.1");
         container.Texts("command").ShouldBe(["curl"]);
         container.Texts("args").ShouldContain("--fail");
         container.Texts("args")[^1].ShouldBe("http://easypay-backend.easypay.svc.cluster.local:80/health");
+    }
+
+    /// <summary>Production requires digests (the pod admission policy): without application.testImageDigest there is no
+    /// test pod to be refused, nor its NetworkPolicy; with it the pod runs the cached image by that digest.</summary>
+    [ToolFact(Tool.Helm)]
+    public void Production_renders_the_helm_test_only_with_the_cached_images_digest()
+    {
+        var render = EasypayChart.Render("prod");
+        render.OfKind("Pod").ShouldBeEmpty();
+        render.OfKind("NetworkPolicy").ShouldNotContain(p => p.Name == "easypay-test");
+
+        const string digest = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
+        var env = TestEnvironments.Repository("prod") with { Application = TestEnvironments.Repository("prod").Application with { TestImageDigest = digest } };
+        var values = HelmValues.ToYaml(PlatformStack.ApplicationValues(env, UpstreamOutputs.Account(env), UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env)));
+        var pod = EasypayChart.Render(new HelmArgs { Release = EasypayChart.Release, Namespace = EasypayChart.Namespace, ValuesFiles = [HelmCli.TempValuesFile(values)] }).TestPod;
+        pod.Node("spec.containers[0]").Text("image").ShouldBe($"{UpstreamOutputs.Account(env).ImageRegistry}/quay/curl/curl@{digest}");
     }
 }

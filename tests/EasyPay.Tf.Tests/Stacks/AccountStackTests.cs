@@ -103,7 +103,9 @@ public class AccountStackTests
         };
         AccountOutputs? outputs = null;
         var stack = AppSynth.Run(app => outputs = new AccountStack(app, env).Outputs)["dev-account"];
-        stack.Resources("aws_iam_role").ShouldBeEmpty();
+        // The one role left is ECR's, for the pull-through cache's repositories: no person or workspace assumes it.
+        JsonNode.Parse(stack.Resources("aws_iam_role").ShouldHaveSingleItem().Body.Str("assume_role_policy")!)!
+            .Str("Statement.0.Principal.Service").ShouldBe("ecr.amazonaws.com");
         (outputs!.AdminRoleArn, outputs.DeveloperRoleArn, outputs.DeployerRoleArn).ShouldBe(
             ("arn:aws:iam::111122223333:role/own-admin", "arn:aws:iam::111122223333:role/own-developer", "arn:aws:iam::111122223333:role/own-deployer"));
     }

@@ -79,7 +79,7 @@ public class PlatformStackTests
     {
         var app = Prod.Value.Resources("helm_release").Single(r => r.Body.Str("name") == "easypay").Body;
         app.Str("chart")!.ShouldStartWith("assets/");
-        app.Str("description")!.ShouldBe($"easypay chart 2.1.0, content sha256:{EasyPay.Tf.Modules.Platform.EasypayApplication.ContentHash(RepoPaths.App.EasypayChart)}");
+        app.Str("description")!.ShouldBe($"easypay chart 2.1.1, content sha256:{EasyPay.Tf.Modules.Platform.EasypayApplication.ContentHash(RepoPaths.App.EasypayChart)}");
         Prod.Value.ToJsonString().ShouldNotContain(RepoPaths.Root);
     }
 

@@ -45,6 +45,7 @@ public static class UpstreamOutputs
             AdminRoleArn = env.Cluster.AdminRoleArn ?? $"{role}/{AccountStack.AdminRoleName(env)}",
             DeveloperRoleArn = env.Cluster.DeveloperRoleArn ?? $"{role}/{AccountStack.DeveloperRoleName(env)}",
             DeployerRoleArn = env.TerraformCloud is null ? env.Cluster.DeployerRoleArn ?? $"{role}/{AccountStack.DeployerRoleName(env)}" : AccountStack.WorkspaceRoleArn(env, PlatformStack.Name),
+            ImageRegistry = $"{env.AccountId}.dkr.ecr.{env.Region}.amazonaws.com",
             FrontendRepositoryUrl = $"{env.AccountId}.dkr.ecr.{env.Region}.amazonaws.com/{PlatformContract.FrontendRepository(env)}",
             BackendRepositoryUrl = $"{env.AccountId}.dkr.ecr.{env.Region}.amazonaws.com/{PlatformContract.BackendRepository(env)}",
             AlbCertificateArn = env.Monitoring.Dns is null ? env.Cluster.CertificateArn : $"arn:aws:acm:{env.Region}:{env.AccountId}:certificate/0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f",

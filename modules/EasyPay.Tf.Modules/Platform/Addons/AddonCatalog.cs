@@ -1,5 +1,6 @@
 using EasyPay.Tf.Modules.Cluster;
 using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Registry;
 
 namespace EasyPay.Tf.Modules.Platform.Addons;
 
@@ -24,7 +25,13 @@ public sealed record AddonIamInputs(
 /// <param name="Region">The stack's region.</param>
 /// <param name="ServiceAccountName">The add-on's <see cref="HelmAddon.ServiceAccountName"/>.</param>
 /// <param name="RoleArn">The add-on's IRSA role; null for an add-on without <see cref="HelmAddon.IamPolicy"/>.</param>
-public sealed record AddonValuesInputs(PlatformAddonsProps Platform, string Region, string? ServiceAccountName, string? RoleArn);
+/// <param name="ImageRegistry">The account's registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com), whose pull-through cache
+/// serves <see cref="HelmAddon.Images"/>.</param>
+public sealed record AddonValuesInputs(PlatformAddonsProps Platform, string Region, string? ServiceAccountName, string? RoleArn, string ImageRegistry)
+{
+    /// <summary>image.repository and image.tag of <paramref name="image"/> in the account's registry.</summary>
+    public ImageRef Image(MirroredImage image) => ImageRef.Of(image, ImageRegistry);
+}
 
 /// <summary>A cluster add-on installed with helm, declared as data (EKS Blueprints' add-on defaultProps): the
 /// platform stack builds its release from this record and the cluster stack its IRSA role, so chart, version,
@@ -54,6 +61,10 @@ public sealed record HelmAddon
     /// <summary>Least-privilege permissions of the IRSA role (<see cref="AddonPolicies"/>); null = the add-on
     /// needs no AWS access and gets no role. @default null</summary>
     public Func<AddonIamInputs, IReadOnlyList<PolicyStatement>>? IamPolicy { get; init; }
+
+    /// <summary>Every image the release runs with <see cref="Values"/> (<see cref="AddonImages"/>), all of which the
+    /// values point at the account's pull-through cache.</summary>
+    public required IReadOnlyList<MirroredImage> Images { get; init; }
 
     /// <summary>The chart values, typed (<c>ChartValues.cs</c>).</summary>
     public required Func<AddonValuesInputs, object> Values { get; init; }
@@ -95,8 +106,11 @@ public static class HelmAddons
         PodSecurityLevel = "privileged",
         // As Calico's EKS guide installs it: the VPC CNI keeps networking, no BGP. Goldmane and Whisker
         // (flow aggregation and its UI, on by default since 3.30) stay off: nothing here reads them.
-        Values = _ => new TigeraOperatorValues(new TigeraInstallation("EKS", new TigeraCni("AmazonVPC"), new TigeraCalicoNetwork("Disabled")),
-            ApiServer: new EnabledFlag(true), Goldmane: new EnabledFlag(false), Whisker: new EnabledFlag(false)),
+        Images = [AddonImages.TigeraOperator, .. AddonImages.CalicoOperands],
+        Values = i => new TigeraOperatorValues(
+            new TigeraInstallation("EKS", new TigeraCni("AmazonVPC"), new TigeraCalicoNetwork("Disabled"), $"{i.ImageRegistry}/{UpstreamRegistries.Quay.Prefix}/"),
+            ApiServer: new EnabledFlag(true), Goldmane: new EnabledFlag(false), Whisker: new EnabledFlag(false),
+            new TigeraOperatorImage($"{i.ImageRegistry}/{AddonImages.TigeraOperator.Registry.Prefix}", AddonImages.TigeraOperator.Repository, AddonImages.TigeraOperator.Tag)),
         // The operator registers the APIService v3.projectcalico.org only after it has rolled out
         // calico-apiserver, long after helm considers the release ready.
         AggregatedApi = "projectcalico.org/v3",
@@ -113,8 +127,10 @@ public static class HelmAddons
         Namespace = "kube-system",
         // The chart's defaultArgs with one change: kubelets are reached on their node IP only (nodes have no
         // external IP or resolvable host name in private subnets).
-        Values = _ => new MetricsServerValues(2, new PodDisruptionBudget(true, 1),
-            ["--cert-dir=/tmp", "--kubelet-preferred-address-types=InternalIP", "--kubelet-use-node-status-port", "--metric-resolution=15s"]),
+        Images = [AddonImages.MetricsServer],
+        Values = i => new MetricsServerValues(2, new PodDisruptionBudget(true, 1),
+            ["--cert-dir=/tmp", "--kubelet-preferred-address-types=InternalIP", "--kubelet-use-node-status-port", "--metric-resolution=15s"],
+            i.Image(AddonImages.MetricsServer)),
         ApplicationPrerequisite = true,
     };
 
@@ -129,6 +145,7 @@ public static class HelmAddons
         Namespace = "kube-system",
         ServiceAccountName = "aws-load-balancer-controller",
         IamPolicy = i => AddonPolicies.LoadBalancerController(i.TargetGroupArns, i.NodeSecurityGroupId, i.Aws),
+        Images = [AddonImages.LoadBalancerController],
         Values = i => new LoadBalancerControllerValues(i.Platform.ClusterName, i.Region, i.Platform.VpcId, 2,
             ServiceAccount.WithRole(i.ServiceAccountName!, i.RoleArn!),
             // Shield/WAF integration needs IAM rights the least-privilege role does not grant.
@@ -138,7 +155,8 @@ public static class HelmAddons
             // the other releases' Services until the controller is up (aws-load-balancer-controller#4140).
             EnableServiceMutatorWebhook: false,
             // Its TargetGroupBinding webhooks fail closed: keep one of the two replicas through drains.
-            PodDisruptionBudget: new PodDisruptionBudgetMaxUnavailable(1)),
+            PodDisruptionBudget: new PodDisruptionBudgetMaxUnavailable(1),
+            Image: i.Image(AddonImages.LoadBalancerController)),
         ApplicationPrerequisite = true,
     };
 
@@ -152,7 +170,8 @@ public static class HelmAddons
         Namespace = "kube-system",
         ServiceAccountName = "cluster-autoscaler",
         IamPolicy = i => AddonPolicies.ClusterAutoscaler(i.ClusterName, i.Aws),
-        Values = i => new ClusterAutoscalerValues("aws", i.Region, new AutoDiscovery(i.Platform.ClusterName), new ImageTag(ChartVersions.ClusterAutoscalerImageTag),
+        Images = [AddonImages.ClusterAutoscaler],
+        Values = i => new ClusterAutoscalerValues("aws", i.Region, new AutoDiscovery(i.Platform.ClusterName), i.Image(AddonImages.ClusterAutoscaler),
             new RbacServiceAccount(ServiceAccount.WithRole(i.ServiceAccountName!, i.RoleArn!)),
             new Dictionary<string, string>
             {
@@ -185,6 +204,7 @@ public static class HelmAddons
         // account in values.yaml (serviceAccount.name, v0.19.2).
         ServiceAccountName = "external-secrets",
         IamPolicy = i => AddonPolicies.ExternalSecrets(i.ApplicationSecretsPrefix, i.Aws),
+        Images = [AddonImages.ExternalSecrets],
         // Two controllers elect a leader (two active ones would both write every Secret); the webhook fails
         // closed for ExternalSecrets and SecretStores, so it runs twice with a PDB; the cert-controller
         // keeps the webhook's certificate and elects a leader too (the chart has no value for it).
@@ -201,11 +221,12 @@ public static class HelmAddons
             // EKS injects IRSA credentials when a pod starts: naming the role in the pod template rolls the controller
             // whenever the role changes, including the upgrade that first gives its account one.
             new Dictionary<string, string> { ["easypay.example/irsa-role"] = i.RoleArn! },
-            Webhook: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1)),
-            CertController: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1))
+            Webhook: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1), i.Image(AddonImages.ExternalSecrets)),
+            CertController: new ExternalSecretsComponent(2, new PodDisruptionBudget(true, 1), i.Image(AddonImages.ExternalSecrets))
             {
                 ExtraArgs = new Dictionary<string, string> { ["enable-leader-election"] = "true" },
-            }),
+            },
+            Image: i.Image(AddonImages.ExternalSecrets)),
         ApplicationPrerequisite = true,
     };
 
@@ -221,8 +242,9 @@ public static class HelmAddons
         PodSecurityLevel = "restricted",
         ServiceAccountName = "velero-server",
         IamPolicy = i => AddonPolicies.Velero(i.VeleroBucketArn, i.VeleroKeyArn, i.Aws),
+        Images = [AddonImages.Velero, AddonImages.VeleroAwsPlugin],
         Values = i => new VeleroValues(
-            [new VeleroInitContainer("velero-plugin-for-aws", ChartVersions.VeleroAwsPluginImage, "IfNotPresent", [new VolumeMount("/target", "plugins")], RestrictedSecurity.Container)],
+            [new VeleroInitContainer("velero-plugin-for-aws", AddonImages.VeleroAwsPlugin.ReferenceIn(i.ImageRegistry), "IfNotPresent", [new VolumeMount("/target", "plugins")], RestrictedSecurity.Container)],
             new VeleroConfiguration(
                 [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = i.Region }) { Bucket = i.Platform.VeleroBucketName, Default = true }],
                 [new VeleroLocation("default", "aws", new Dictionary<string, string> { ["region"] = i.Region })]),
@@ -245,11 +267,15 @@ public static class HelmAddons
             // Restricted: non-root (the images' own users are cnb and 65532; any non-root UID can run them),
             // no privilege escalation, no capabilities, RuntimeDefault seccomp.
             new VeleroPodSecurityContext(true, RestrictedSecurity.Uid, RestrictedSecurity.Uid, RestrictedSecurity.Uid, RestrictedSecurity.RuntimeDefault),
-            RestrictedSecurity.Container),
+            RestrictedSecurity.Container,
+            i.Image(AddonImages.Velero)),
     };
 
     /// <summary>Every helm add-on, in install order.</summary>
     public static readonly IReadOnlyList<HelmAddon> All = [Calico, MetricsServer, LoadBalancerController, ClusterAutoscaler, ExternalSecrets, Velero];
+
+    /// <summary>Every image the add-ons and their API waits run: what the account's pull-through cache must serve.</summary>
+    public static IReadOnlyList<MirroredImage> Images { get; } = [.. All.SelectMany(a => a.Images), AddonImages.Curl];
 
     /// <summary>The add-ons that call AWS and so get an IRSA role.</summary>
     public static IEnumerable<HelmAddon> WithIamRole => All.Where(a => a.IamPolicy is not null);

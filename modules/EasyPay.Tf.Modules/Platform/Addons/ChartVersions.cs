@@ -16,14 +16,8 @@ public static class ChartVersions
     /// <summary>9.59.0 (appVersion 1.35.0; kubernetes/autoscaler tag cluster-autoscaler-chart-9.59.0): the newest
     /// chart; every value key set here is in its values.yaml.</summary>
     public const string ClusterAutoscaler = "9.59.0";
-    /// <summary>The autoscaler minor must match the Kubernetes minor (1.35): tag cluster-autoscaler-1.35.2,
-    /// version.go ClusterAutoscalerVersion = "1.35.2".</summary>
-    public const string ClusterAutoscalerImageTag = "v1.35.2";
     /// <summary>Serves external-secrets.io/v1, the API the app chart's ExternalSecret uses.</summary>
     public const string ExternalSecrets = "0.19.2";
-    /// <summary>Velero 1.16.</summary>
+    /// <summary>Velero 1.16 (appVersion 1.16.1).</summary>
     public const string Velero = "10.0.10";
-    public const string VeleroAwsPluginImage = "velero/velero-plugin-for-aws:v1.12.0";
-    /// <summary>sh and curl for the API availability Job (the same image the app chart's helm test uses).</summary>
-    public const string ApiAvailabilityImage = "curlimages/curl:8.11.1";
 }

@@ -9,11 +9,14 @@ namespace EasyPay.Tf.Modules.Platform.Addons;
 /// <summary>Props of <see cref="PlatformAddons"/>: what the add-ons need from the cluster and network.</summary>
 /// <param name="RoleArns">The IRSA role of every add-on with an <see cref="HelmAddon.IamPolicy"/>, by add-on name.</param>
 /// <param name="VeleroBucketName">Velero's backup bucket.</param>
+/// <param name="ImageRegistry">The account's registry, ACCOUNT.dkr.ecr.REGION.amazonaws.com: its pull-through cache serves
+/// every add-on image (<see cref="HelmAddon.Images"/>).</param>
 public sealed record PlatformAddonsProps(
     string ClusterName,
     string VpcId,
     IReadOnlyDictionary<string, string> RoleArns,
-    string VeleroBucketName)
+    string VeleroBucketName,
+    string ImageRegistry)
 {
     /// <summary>The add-ons to install, in order. @default <see cref="HelmAddons.All"/></summary>
     public IReadOnlyList<HelmAddon> Addons { get; init; } = HelmAddons.All;
@@ -68,7 +71,7 @@ public sealed class PlatformAddons : Construct
                 ? [new AddonNamespace(this, $"{addon.Id}-namespace", new AddonNamespaceProps(addon.Namespace, level) { Adopt = props.AdoptNamespaces }, kubernetes).Resource]
                 : [];
             var release = new HelmRelease(this, addon.Id, new HelmReleaseProps(addon.Name, addon.Namespace, addon.Chart, addon.Version,
-                addon.Values(new AddonValuesInputs(props, region, addon.ServiceAccountName, roleArn)))
+                addon.Values(new AddonValuesInputs(props, region, addon.ServiceAccountName, roleArn, props.ImageRegistry)))
             {
                 Repository = addon.Repository,
                 CreateNamespace = false,
@@ -78,7 +81,7 @@ public sealed class PlatformAddons : Construct
             _releases[addon.Name] = release;
             ITerraformDependable? api = addon.AggregatedApi is { } groupVersion
                 ? new ApiAvailability(this, $"{addon.Id}-api", new ApiAvailabilityProps(
-                    $"{addon.Id}-api-available-{addon.Version.Replace('.', '-')}", groupVersion, ChartVersions.ApiAvailabilityImage)
+                    $"{addon.Id}-api-available-{addon.Version.Replace('.', '-')}", groupVersion, AddonImages.Curl.ReferenceIn(props.ImageRegistry))
                 {
                     DependsOn = [release.Release],
                     TimeoutSeconds = props.ApiTimeoutSeconds,
@@ -104,7 +107,9 @@ public sealed class PlatformAddons : Construct
         var v = new PropsValidator(nameof(PlatformAddonsProps))
             .CheckNotEmpty(props.ClusterName, nameof(props.ClusterName))
             .CheckNotEmpty(props.VpcId, nameof(props.VpcId))
-            .CheckNotEmpty(props.VeleroBucketName, nameof(props.VeleroBucketName));
+            .CheckNotEmpty(props.VeleroBucketName, nameof(props.VeleroBucketName))
+            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.ImageRegistry ?? "", @"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$"), nameof(props.ImageRegistry),
+                $"'{props.ImageRegistry}' is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)");
         var addons = props.Addons ?? [];
         foreach (var dup in addons.GroupBy(a => a.Name).Where(g => g.Count() > 1))
         {

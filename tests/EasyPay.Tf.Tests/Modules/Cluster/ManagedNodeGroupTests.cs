@@ -130,10 +130,12 @@ public class ManagedNodeGroupTests
     {
         var json = Synth(Props());
         // The CNI's policy is its IRSA role's (AWS, "Configure Amazon VPC CNI plugin to use IRSA"); no Session Manager.
+        // PullOnly: GetAuthorizationToken, BatchGetImage, GetDownloadUrlForLayer, BatchImportUpstreamImage (AWS managed
+        // policy reference, AmazonEC2ContainerRegistryPullOnly v1), what kubelet's ECR credential provider and a pull need.
         json.Resources("aws_iam_role_policy_attachment").Select(a => a.Body.Str("policy_arn")).ShouldBe(
             [
                 "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
             ],
             ignoreOrder: true);
         json.Resources("aws_iam_role_policy").ShouldBeEmpty();
@@ -144,11 +146,24 @@ public class ManagedNodeGroupTests
             .Select(a => a.Body.Str("policy_arn")).ShouldBe(
             [
                 "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
                 "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
                 "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
             ],
             ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Nodes_may_create_and_import_only_the_pull_through_cache_repositories()
+    {
+        var json = Synth(Props() with { PullThroughCachePrefixes = ["quay", "docker-hub"] });
+        var policy = JsonNode.Parse(json.Single("aws_iam_role_policy").Str("policy")!)!;
+        // ECR user guide, "IAM permissions required to sync an upstream registry": a first pull needs
+        // ecr:BatchImportUpstreamImage and, for a repository that does not exist yet, ecr:CreateRepository.
+        policy["Statement"]!.AsArray().ShouldHaveSingleItem();
+        policy["Statement"]![0]!["Action"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe(["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]);
+        policy["Statement"]![0]!["Resource"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe(
+            ["arn:aws:ecr:eu-west-1:123456789012:repository/quay/*", "arn:aws:ecr:eu-west-1:123456789012:repository/docker-hub/*"]);
     }
 
     [Theory]

@@ -15,6 +15,8 @@ public class PlatformAddonsTests
         ["external-secrets"] = "arn:aws:iam::123456789012:role/external-secrets",
     };
 
+    private const string Registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+
     private static System.Text.Json.Nodes.JsonObject Synth(PlatformAddonsProps props) => ConstructSynth.Stack((stack, _) =>
         new PlatformAddons(stack, "addons", props, new HelmProvider(stack, "helm", new HelmProviderConfig()),
             new KubernetesProvider(stack, "kubernetes", new KubernetesProviderConfig())));
@@ -22,7 +24,7 @@ public class PlatformAddonsTests
     [Fact]
     public void Every_record_becomes_one_pinned_release_in_its_namespace_and_late_apis_get_a_wait()
     {
-        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero"));
+        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero", Registry));
         var releases = json.Resources("helm_release").Select(r => r.Body).ToList();
         releases.Select(r => (r.Str("name"), r.Str("namespace"), r.Str("version"))).ShouldBe(
             HelmAddons.All.Select(a => ((string?)a.Name, (string?)a.Namespace, (string?)a.Version)), ignoreOrder: true);
@@ -32,10 +34,40 @@ public class PlatformAddonsTests
         job["depends_on"].Strings().ShouldHaveSingleItem().ShouldStartWith("helm_release.addons_calico_release");
     }
 
+    /// <summary>Every value naming an image (image.repository, image, registry; the keys each chart renders its images
+    /// from at the pinned version: AddonImages) points at the account's registry, so nodes pull nothing from a public one.</summary>
+    [Fact]
+    public void Every_image_of_every_release_comes_from_the_accounts_registry()
+    {
+        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero", Registry));
+        foreach (var (_, release) in json.Resources("helm_release"))
+        {
+            var values = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<object>(release.Str("values.0")!);
+            // tigeraOperator.image is the name the chart appends to tigeraOperator.registry (checked below).
+            var images = ImageValues(values, "").Where(i => i.Path != ".tigeraOperator.image").ToList();
+            images.ShouldNotBeEmpty(release.Str("name"));
+            images.ShouldAllBe(i => i.Value.StartsWith(Registry + "/", StringComparison.Ordinal), release.Str("name"));
+        }
+        var tigera = json.Resources("helm_release").Single(r => r.Body.Str("name") == "tigera-operator").Body.Str("values.0")!;
+        // The chart renders tigeraOperator REGISTRY/IMAGE:VERSION; the operator prefixes its operands with installation.registry.
+        tigera.ShouldContain($"registry: \"{Registry}/quay/\"");
+        tigera.ShouldContain($"registry: \"{Registry}/quay\"");
+        json.Single("kubernetes_job_v1").Str("spec.template.spec.container.0.image").ShouldBe($"{Registry}/quay/curl/curl:8.11.1");
+    }
+
+    private static IEnumerable<(string Path, string Value)> ImageValues(object? node, string path) => node switch
+    {
+        IDictionary<object, object> map => map.SelectMany(kv => kv.Key is "image" or "repository" or "registry" && kv.Value is string value
+            ? [($"{path}.{kv.Key}", value)]
+            : ImageValues(kv.Value, $"{path}.{kv.Key}")),
+        IList<object> list => list.SelectMany((item, i) => ImageValues(item, $"{path}[{i}]")),
+        _ => [],
+    };
+
     [Fact]
     public void A_release_gets_the_role_of_its_own_add_on()
     {
-        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero"));
+        var json = Synth(new PlatformAddonsProps("easypay-test", "vpc-1", Roles, "easypay-test-velero", Registry));
         var velero = json.Resources("helm_release").Single(r => r.Body.Str("name") == "velero").Body.Str("values.0")!;
         velero.ShouldContain("arn:aws:iam::123456789012:role/velero");
         velero.ShouldNotContain("role/lbc");
@@ -45,12 +77,13 @@ public class PlatformAddonsTests
     public void Missing_unknown_and_duplicate_entries_are_reported_together()
     {
         var props = new PlatformAddonsProps("easypay-test", "vpc-1",
-            new Dictionary<string, string> { ["cluster-autoscaler"] = "arn:aws:iam::123456789012:role/ca", ["metrics-server"] = "arn:x" }, "")
+            new Dictionary<string, string> { ["cluster-autoscaler"] = "arn:aws:iam::123456789012:role/ca", ["metrics-server"] = "arn:x" }, "", "docker.io")
         {
             Addons = [.. HelmAddons.All, HelmAddons.MetricsServer],
         };
         var message = Should.Throw<ArgumentException>(() => Synth(props)).Message;
         message.ShouldContain("PlatformAddonsProps.VeleroBucketName: is required");
+        message.ShouldContain("PlatformAddonsProps.ImageRegistry: 'docker.io' is not an ECR registry host");
         message.ShouldContain("PlatformAddonsProps.Addons: add-on 'metrics-server' is listed twice");
         message.ShouldContain("PlatformAddonsProps.RoleArns: no role for add-on 'aws-load-balancer-controller'");
         message.ShouldContain("PlatformAddonsProps.RoleArns: no role for add-on 'velero'");
