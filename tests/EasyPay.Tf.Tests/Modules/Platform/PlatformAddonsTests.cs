@@ -43,8 +43,7 @@ public class PlatformAddonsTests
         foreach (var (_, release) in json.Resources("helm_release"))
         {
             var values = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<object>(release.Str("values.0")!);
-            // tigeraOperator.image is the name the chart appends to tigeraOperator.registry (checked below).
-            var images = ImageValues(values, "").Where(i => i.Path != ".tigeraOperator.image").ToList();
+            var images = EasyPay.Tf.Tests.Policy.Rules.SupplyChainRules.ImageValues(values).ToList();
             images.ShouldNotBeEmpty(release.Str("name"));
             images.ShouldAllBe(i => i.Value.StartsWith(Registry + "/", StringComparison.Ordinal), release.Str("name"));
         }
@@ -54,15 +53,6 @@ public class PlatformAddonsTests
         tigera.ShouldContain($"registry: \"{Registry}/quay\"");
         json.Single("kubernetes_job_v1").Str("spec.template.spec.container.0.image").ShouldBe($"{Registry}/quay/curl/curl:8.11.1");
     }
-
-    private static IEnumerable<(string Path, string Value)> ImageValues(object? node, string path) => node switch
-    {
-        IDictionary<object, object> map => map.SelectMany(kv => kv.Key is "image" or "repository" or "registry" && kv.Value is string value
-            ? [($"{path}.{kv.Key}", value)]
-            : ImageValues(kv.Value, $"{path}.{kv.Key}")),
-        IList<object> list => list.SelectMany((item, i) => ImageValues(item, $"{path}[{i}]")),
-        _ => [],
-    };
 
     [Fact]
     public void A_release_gets_the_role_of_its_own_add_on()

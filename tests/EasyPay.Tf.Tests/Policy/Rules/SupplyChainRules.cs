@@ -84,7 +84,7 @@ public static class SupplyChainRules
 
     /// <summary>Every string under a key named image, repository or registry, except tigeraOperator.image (the name the
     /// chart appends to tigeraOperator.registry, tigera-operator chart v3.30.7 _helpers.tpl).</summary>
-    private static IEnumerable<(string Path, string Value)> ImageValues(object? node, string path) => node switch
+    public static IEnumerable<(string Path, string Value)> ImageValues(object? node, string path = "") => node switch
     {
         IDictionary<object, object> map => map.SelectMany(kv => kv.Key is "image" or "repository" or "registry" && kv.Value is string value
             ? $"{path}.{kv.Key}" == ".tigeraOperator.image" ? [] : [($"{path}.{kv.Key}", value)]
