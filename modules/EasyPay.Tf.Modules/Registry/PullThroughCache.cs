@@ -53,6 +53,9 @@ public sealed class PullThroughCache : Construct
     /// in an AWS Secrets Manager secret": a customer managed key is not supported).</summary>
     public const string SecretNamePrefix = "ecr-pullthroughcache/";
 
+    /// <summary>How long a new login secret is given to become readable by ECR before its rule is created.</summary>
+    public const int SecretPropagationSeconds = 30;
+
     /// <summary>Repository ARN patterns of the given prefixes.</summary>
     public static IReadOnlyList<string> RepositoryArns(AwsEnvironment aws, IEnumerable<string> prefixes) =>
         [.. prefixes.Select(p => aws.Arn("ecr", $"repository/{p}/*"))];
@@ -139,6 +142,11 @@ public sealed class PullThroughCache : Construct
                     SecretId = secret.Id,
                     SecretStringWo = Fn.Jsonencode(new Dictionary<string, object> { ["username"] = credential.Username, ["accessToken"] = credential.AccessToken }),
                     SecretStringWoVersion = credential.Version,
+                    // CreatePullThroughCacheRule reads the secret at once (as a service-linked role it may be creating in
+                    // the same call) and the provider does not retry: a fresh secret is not always visible yet
+                    // (SecretNotFoundException seen with exactly this ordering). The wait runs once, when the secret's
+                    // value is first written, on the machine applying the account stack.
+                    Provisioners = [new LocalExecProvisioner { Type = "local-exec", Command = $"sleep {SecretPropagationSeconds}" }],
                 });
                 credentialArn = secret.Arn;
                 secrets[name] = secret.Arn;

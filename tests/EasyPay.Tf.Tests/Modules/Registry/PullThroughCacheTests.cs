@@ -61,6 +61,8 @@ public class PullThroughCacheTests
         version.Str("secret_string").ShouldBeNull();
         version.Str("secret_string_wo").ShouldBe("${jsonencode({\"username\" = \"easypayci\", \"accessToken\" = var.token})}");
         version.Str("secret_string_wo_version").ShouldBe("2");
+        // The rule's CreatePullThroughCacheRule reads the secret once, without retry: the fresh version gets time to propagate.
+        version["provisioner"]!.AsArray().ShouldHaveSingleItem()!.Str("local-exec.command").ShouldBe("sleep 30");
         var docker = json.Resources("aws_ecr_pull_through_cache_rule").Single(r => r.Body.Str("ecr_repository_prefix") == "docker-hub").Body;
         docker.Str("credential_arn").ShouldStartWith("${aws_secretsmanager_secret.cache_credential-docker-hub");
         docker["depends_on"].Strings().ShouldContain(d => d.StartsWith("aws_secretsmanager_secret_version.", StringComparison.Ordinal));
