@@ -247,7 +247,9 @@ public sealed class PublicLoadBalancer : Construct
                 new("AllowLogDeliveryService", ["s3:PutObject"], [objects], Principals: PolicyDocument.Service("logdelivery.elasticloadbalancing.amazonaws.com")),
             ],
             ExpireAfterDays = props.AccessLogRetentionDays,
-            NoncurrentVersionExpirationDays = 1, // log objects are never overwritten; only deletions leave versions
+            // Log objects are never overwritten: only a deletion leaves a noncurrent version, and it stays recoverable
+            // for as long as the logs are kept (PCI DSS 10.5.1: a deleted access log is not gone after a day).
+            NoncurrentVersionExpirationDays = props.AccessLogRetentionDays,
             ForceDestroy = props.ForceDestroyLogs,
         });
     }

@@ -85,6 +85,8 @@ public class PublicLoadBalancerTests
         // ALB log delivery cannot write SSE-KMS objects: SSE-S3 is the documented exception
         json.Single("aws_s3_bucket_server_side_encryption_configuration").Str("rule.0.apply_server_side_encryption_by_default.sse_algorithm").ShouldBe("AES256");
         json.Single("aws_s3_bucket_lifecycle_configuration").Str("rule.0.expiration.0.days").ShouldBe("90");
+        // A noncurrent version only exists because a log was deleted: it stays recoverable as long as the logs (AUD-003).
+        json.Single("aws_s3_bucket_lifecycle_configuration").Str("rule.0.noncurrent_version_expiration.0.noncurrent_days").ShouldBe("90");
         var statements = JsonNode.Parse(json.Single("aws_s3_bucket_policy").Str("policy")!)!["Statement"]!.AsArray();
         statements.Where(s => s!.Str("Effect") == "Allow").ShouldAllBe(s =>
             s!.Str("Action") == "s3:PutObject" && s.Str("Resource") == "arn:aws:s3:::easypay-test-alb-logs-123456789012/alb/AWSLogs/123456789012/*");

@@ -37,5 +37,29 @@ public static class AuditRules
         Subjects = ["aws_rds_cluster_parameter_group"],
     };
 
-    public static IReadOnlyList<StackRule> All { get; } = [Trails, DatabaseAudit];
+    public static readonly StackRule AccessLogVersions = new("AUD-003",
+        "The bucket a load balancer delivers access logs to keeps noncurrent (deleted) log versions as long as current logs, with versioning on",
+        Severity.Medium, Applicability.AllEnvironments,
+        "PCI DSS 10.5: log objects are never overwritten, so a noncurrent version exists only because someone deleted a log; expiring it after a day makes that deletion final before anyone looks.",
+        ctx => ctx.Resources("aws_lb").SelectMany(lb => TfValue.Blocks(lb["access_logs"]).Where(l => TfValue.IsTrue(l["enabled"])).SelectMany(logs =>
+        {
+            var bucket = ctx.Resolve(logs["bucket"]);
+            if (bucket is null)
+            {
+                return [];
+            }
+            var rules = ctx.Resources("aws_s3_bucket_lifecycle_configuration").Where(c => ctx.RefersTo(c["bucket"], bucket)).SelectMany(c => TfValue.Blocks(c["rule"])).ToList();
+            var versioned = ctx.Resources("aws_s3_bucket_versioning").Any(v => ctx.RefersTo(v["bucket"], bucket)
+                && TfValue.Blocks(v["versioning_configuration"]).Any(c => TfValue.Text(c["status"]) == "Enabled"));
+            var kept = rules.SelectMany(r => TfValue.Blocks(r["expiration"])).Select(e => TfValue.Number(e["days"])).Where(d => d is not null).DefaultIfEmpty(null).Max();
+            var noncurrent = rules.SelectMany(r => TfValue.Blocks(r["noncurrent_version_expiration"])).Select(e => TfValue.Number(e["noncurrent_days"])).Where(d => d is not null).DefaultIfEmpty(null).Min();
+            return ctx.Violations(lb,
+                (!versioned, $"{bucket.Address} has no versioning: a deleted log is gone at once"),
+                (noncurrent is not null && (kept is null || noncurrent < kept), $"{bucket.Address} expires deleted log versions after {noncurrent} days, before the {kept?.ToString() ?? "unexpired"} days logs are kept"));
+        })))
+    {
+        Subjects = ["aws_lb"],
+    };
+
+    public static IReadOnlyList<StackRule> All { get; } = [Trails, DatabaseAudit, AccessLogVersions];
 }
