@@ -13,6 +13,8 @@ public class EasypayChartAdmissionTests
     /// <summary>How kube-controller-manager's ReplicaSet controller appears in EKS audit logs (EKS Best Practices Guide,
     /// scalability/kcp_monitoring, the per-controller Logs Insights query).</summary>
     private const string ReplicaSetController = "system:serviceaccount:kube-system:replicaset-controller";
+    /// <summary>Who runs `helm test` (the platform's deployer role, as EKS names an assumed role).</summary>
+    private const string Deployer = "arn:aws:sts::333344445555:assumed-role/easypay-prod-platform-deployer/admin";
 
     private static JsonObject Pod(string serviceAccount, string image, bool deprecatedField = false, string? component = null, bool ownedByReplicaSet = false)
     {
@@ -47,6 +49,11 @@ public class EasypayChartAdmissionTests
         var ecr = Ecr(environment);
         var ecrTag = ecr[..ecr.IndexOf('@', StringComparison.Ordinal)] + ":1.4.2";
         var production = TestEnvironments.Repository(environment).Production;
+        // The test pod's image as PlatformStack.ApplicationValues sets tests.image for the environment.
+        var env = TestEnvironments.Repository(environment);
+        var testImage = EasyPay.Tf.Stacks.PlatformStack.ApplicationValues(env, Stacks.UpstreamOutputs.Account(env), Stacks.UpstreamOutputs.Network(env),
+            Stacks.UpstreamOutputs.Cluster(env), Stacks.UpstreamOutputs.Database(env)).Tests.Image;
+        var curl = $"{testImage.Repository}:{testImage.Tag}";
         return
         [
             ("developer creates a pod as the backend", "CREATE", "pods", Pod("easypay-backend", ecr), null, Request("CREATE", Developer), false),
@@ -71,6 +78,11 @@ public class EasypayChartAdmissionTests
             ("developer runs an image of another account's registry", "CREATE", "pods", Pod("default", "999988887777.dkr.ecr.eu-west-1.amazonaws.com/easypay/payment-api@sha256:" + new string('a', 64)), null, Request("CREATE", Developer), false),
             ("a debug pod from the registry by tag", "CREATE", "pods", Pod("default", ecrTag), null, Request("CREATE", Developer), !production),
             ("the ReplicaSet controller creates a backend pod by tag", "CREATE", "pods", Pod("easypay-backend", ecrTag, component: "backend", ownedByReplicaSet: true), null, Request("CREATE", ReplicaSetController), !production),
+            // The helm test pod as the platform renders it: curl through the account's pull-through cache, by tag (so
+            // production, which requires digests, renders it only with application.testImageDigest).
+            ("helm creates the test pod from the account's cache", "CREATE", "pods", Pod("default", curl, component: "test"), null, Request("CREATE", Deployer), !production),
+            ("helm creates the test pod from the account's cache by digest", "CREATE", "pods", Pod("default", $"{curl[..curl.LastIndexOf(':')]}@sha256:{new string('c', 64)}", component: "test"), null, Request("CREATE", Deployer), true),
+            ("helm creates the test pod with the chart's default curl", "CREATE", "pods", Pod("default", "curlimages/curl:8.11.1", component: "test"), null, Request("CREATE", Deployer), false),
         ];
     }
 
