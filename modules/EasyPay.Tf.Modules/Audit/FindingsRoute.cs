@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
-using HashiCorp.Cdktf.Providers.Aws.CloudwatchEventRule;
-using HashiCorp.Cdktf.Providers.Aws.CloudwatchEventTarget;
+using EasyPay.Tf.Modules.Monitoring;
 
 namespace EasyPay.Tf.Modules.Audit;
 
@@ -26,37 +25,21 @@ public sealed class FindingsRoute : Construct
     public FindingsRoute(Construct scope, string id, FindingsRouteProps props) : base(scope, id)
     {
         new PropsValidator(nameof(FindingsRouteProps))
-            // EventBridge PutRule: 1-64 letters, digits, . - _
-            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.Name ?? "", "^[.\\-_A-Za-z0-9]{1,64}$"), nameof(props.Name),
-                $"'{props.Name}' is not a rule name (1-64 letters, digits, '.', '-', '_')")
+            .CheckEventRuleName(props.Name, nameof(props.Name))
             .CheckNotEmpty(props.TopicArn, nameof(props.TopicArn))
             .Check(props.MinimumSeverity is >= 1 and <= 10, nameof(props.MinimumSeverity),
                 $"{props.MinimumSeverity} is outside GuardDuty's severity range 1-10")
             .ThrowIfInvalid();
 
-        var rule = new CloudwatchEventRule(this, "rule", new CloudwatchEventRuleConfig
+        // EventBridge user guide, "Content filtering": numeric matching on detail.severity.
+        RuleArn = EventRoute.ToTopic(this, props.Name!, $"GuardDuty findings of severity {props.MinimumSeverity} or more", new JsonObject
         {
-            Name = props.Name!,
-            Description = $"GuardDuty findings of severity {props.MinimumSeverity} or more",
-            // EventBridge user guide, "Content filtering": numeric matching on detail.severity.
-            EventPattern = new JsonObject
+            ["source"] = new JsonArray("aws.guardduty"),
+            ["detail-type"] = new JsonArray("GuardDuty Finding"),
+            ["detail"] = new JsonObject
             {
-                ["source"] = new JsonArray("aws.guardduty"),
-                ["detail-type"] = new JsonArray("GuardDuty Finding"),
-                ["detail"] = new JsonObject
-                {
-                    ["severity"] = new JsonArray(new JsonObject { ["numeric"] = new JsonArray(">=", props.MinimumSeverity) }),
-                },
-            }.ToJsonString(),
-        });
-        new CloudwatchEventTarget(this, "topic", new CloudwatchEventTargetConfig
-        {
-            Rule = rule.Name,
-            TargetId = "sns-topic",
-            Arn = props.TopicArn!,
-            // No role_arn: SNS targets are authorized by the topic policy, and a role breaks delivery to
-            // KMS-encrypted topics (EventBridge user guide, "Using resource-based policies").
-        });
-        RuleArn = rule.Arn;
+                ["severity"] = new JsonArray(new JsonObject { ["numeric"] = new JsonArray(">=", props.MinimumSeverity) }),
+            },
+        }, props.TopicArn!);
     }
 }

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
+using EasyPay.Tf.Modules.Monitoring;
 using HashiCorp.Cdktf.Providers.Aws.BackupVaultNotifications;
-using HashiCorp.Cdktf.Providers.Aws.CloudwatchEventRule;
-using HashiCorp.Cdktf.Providers.Aws.CloudwatchEventTarget;
 
 namespace EasyPay.Tf.Modules.Backup;
 
@@ -33,8 +32,7 @@ public sealed class BackupAlerts : Construct
     public BackupAlerts(Construct scope, string id, BackupAlertsProps props) : base(scope, id)
     {
         new PropsValidator(nameof(BackupAlertsProps))
-            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.Name ?? "", "^[.\\-_A-Za-z0-9]{1,64}$"), nameof(props.Name),
-                $"'{props.Name}' is not a rule name (1-64 letters, digits, '.', '-', '_')")
+            .CheckEventRuleName(props.Name, nameof(props.Name))
             .Check(System.Text.RegularExpressions.Regex.IsMatch(props.VaultName ?? "", "^[a-zA-Z0-9_-]{2,50}$"), nameof(props.VaultName),
                 $"'{props.VaultName}' is not a backup vault name (2-50 letters, digits, - and _)")
             .CheckNotEmpty(props.TopicArn, nameof(props.TopicArn))
@@ -46,27 +44,15 @@ public sealed class BackupAlerts : Construct
             SnsTopicArn = props.TopicArn!,
             BackupVaultEvents = [.. VaultEvents],
         });
-        var rule = new CloudwatchEventRule(this, "rule", new CloudwatchEventRuleConfig
+        RuleArn = EventRoute.ToTopic(this, props.Name!, $"AWS Backup jobs of {props.VaultName} that end without a recovery point", new JsonObject
         {
-            Name = props.Name!,
-            Description = $"AWS Backup jobs of {props.VaultName} that end without a recovery point",
-            EventPattern = new JsonObject
+            ["source"] = new JsonArray("aws.backup"),
+            ["detail-type"] = new JsonArray("Backup Job State Change"),
+            ["detail"] = new JsonObject
             {
-                ["source"] = new JsonArray("aws.backup"),
-                ["detail-type"] = new JsonArray("Backup Job State Change"),
-                ["detail"] = new JsonObject
-                {
-                    ["state"] = new JsonArray([.. FailedStates.Select(s => (JsonNode)s)]),
-                    ["backupVaultName"] = new JsonArray(props.VaultName!),
-                },
-            }.ToJsonString(),
-        });
-        new CloudwatchEventTarget(this, "topic", new CloudwatchEventTargetConfig
-        {
-            Rule = rule.Name,
-            TargetId = "sns-topic",
-            Arn = props.TopicArn!,
-        });
-        RuleArn = rule.Arn;
+                ["state"] = new JsonArray([.. FailedStates.Select(s => (JsonNode)s)]),
+                ["backupVaultName"] = new JsonArray(props.VaultName!),
+            },
+        }, props.TopicArn!);
     }
 }

@@ -44,6 +44,11 @@ public sealed class PropsValidator(string propsName)
         Check(System.Text.RegularExpressions.Regex.IsMatch(value ?? "", "^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$"), field,
             $"'{value}' is not a UTC window such as {example}");
 
+    /// <summary>An EventBridge rule name (PutRule: 1-64 letters, digits, '.', '-', '_').</summary>
+    public PropsValidator CheckEventRuleName(string? value, string field) =>
+        Check(System.Text.RegularExpressions.Regex.IsMatch(value ?? "", "^[.\\-_A-Za-z0-9]{1,64}$"), field,
+            $"'{value}' is not a rule name (1-64 letters, digits, '.', '-', '_')");
+
     public PropsValidator CheckNotEmpty(string? value, string field) =>
         Check(!string.IsNullOrWhiteSpace(value), field, "is required and must not be empty");
 

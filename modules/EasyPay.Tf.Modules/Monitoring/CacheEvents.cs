@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Constructs;
 using EasyPay.Tf.Modules.Core;
-using HashiCorp.Cdktf.Providers.Aws.CloudwatchEventRule;
-using HashiCorp.Cdktf.Providers.Aws.CloudwatchEventTarget;
 
 namespace EasyPay.Tf.Modules.Monitoring;
 
@@ -39,9 +37,7 @@ public sealed class CacheEvents : Construct
     public CacheEvents(Construct scope, string id, CacheEventsProps props) : base(scope, id)
     {
         var v = new PropsValidator(nameof(CacheEventsProps))
-            // EventBridge PutRule: 1-64 letters, digits, . - _
-            .Check(System.Text.RegularExpressions.Regex.IsMatch(props.Name ?? "", "^[.\\-_A-Za-z0-9]{1,64}$"), nameof(props.Name),
-                $"'{props.Name}' is not a rule name (1-64 letters, digits, '.', '-', '_')")
+            .CheckEventRuleName(props.Name, nameof(props.Name))
             .CheckNotEmpty(props.TopicArn, nameof(props.TopicArn))
             .Check(props.DetailTypes.Count > 0, nameof(props.DetailTypes), "is empty: at least the failures");
         foreach (var unknown in props.DetailTypes.Except(ServiceEventTypes))
@@ -50,23 +46,10 @@ public sealed class CacheEvents : Construct
         }
         v.ThrowIfInvalid();
 
-        var rule = new CloudwatchEventRule(this, "rule", new CloudwatchEventRuleConfig
+        RuleArn = EventRoute.ToTopic(this, props.Name, "ElastiCache events that need a human (failures, deletions, updates, limits)", new JsonObject
         {
-            Name = props.Name,
-            Description = "ElastiCache events that need a human (failures, deletions, updates, limits)",
-            EventPattern = new JsonObject
-            {
-                ["source"] = new JsonArray("aws.elasticache"),
-                ["detail-type"] = new JsonArray([.. props.DetailTypes.Select(t => (JsonNode)JsonValue.Create(t)!)]),
-            }.ToJsonString(),
-        });
-        new CloudwatchEventTarget(this, "topic", new CloudwatchEventTargetConfig
-        {
-            Rule = rule.Name,
-            TargetId = "sns-topic",
-            Arn = props.TopicArn,
-            // No role_arn: SNS targets are authorized by the topic policy (as FindingsRoute).
-        });
-        RuleArn = rule.Arn;
+            ["source"] = new JsonArray("aws.elasticache"),
+            ["detail-type"] = new JsonArray([.. props.DetailTypes.Select(t => (JsonNode)JsonValue.Create(t)!)]),
+        }, props.TopicArn);
     }
 }

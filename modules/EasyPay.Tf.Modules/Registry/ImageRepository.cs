@@ -27,6 +27,10 @@ public sealed record ImageRepositoryProps(string Name, string KmsKeyArn)
 /// image like a digest), scan on push, KMS encryption with a customer-managed key, and a lifecycle policy.</summary>
 public sealed class ImageRepository : Construct
 {
+    /// <summary>An ECR repository name (CreateRepository repositoryName, without its 2-256 length bound); also the form of a
+    /// pull-through cache rule's prefix.</summary>
+    internal const string NamePattern = "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*";
+
     public string Name { get; }
     public string Arn { get; }
 
@@ -45,7 +49,7 @@ public sealed class ImageRepository : Construct
     {
         new PropsValidator(nameof(ImageRepositoryProps))
             // ECR CreateRepository: 2-256 characters, (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*
-            .Check(Regex.IsMatch(props.Name ?? "", "^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"), nameof(props.Name),
+            .Check(Regex.IsMatch(props.Name ?? "", $"^(?=.{{2,256}}$){NamePattern}$"), nameof(props.Name),
                 $"'{props.Name}' is not an ECR repository name (lower-case segments separated by /, 2-256 characters)")
             .CheckReferenceOr(props.KmsKeyArn, "^arn:aws[a-z-]*:kms:", nameof(props.KmsKeyArn), $"'{props.KmsKeyArn}' is not a KMS key ARN")
             .Check(props.UntaggedExpiryDays >= 1, nameof(props.UntaggedExpiryDays), $"{props.UntaggedExpiryDays} must be at least 1")

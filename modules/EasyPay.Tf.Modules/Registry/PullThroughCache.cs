@@ -64,7 +64,10 @@ public sealed class PullThroughCache : Construct
     /// permissions required to sync an upstream registry": BatchImportUpstreamImage, and CreateRepository for the first
     /// pull of a repository), on the cached repositories only.</summary>
     public static PolicyStatement PullerStatement(AwsEnvironment aws, IEnumerable<string> prefixes) =>
-        new("PullThroughCache", ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], RepositoryArns(aws, prefixes));
+        new("PullThroughCache", PullerActions, RepositoryArns(aws, prefixes));
+
+    /// <summary>The two actions of <see cref="PullerStatement"/>.</summary>
+    public static readonly IReadOnlyList<string> PullerActions = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
 
     /// <summary>The secret of each credential, by credential name.</summary>
     public IReadOnlyDictionary<string, string> CredentialSecretArns { get; }

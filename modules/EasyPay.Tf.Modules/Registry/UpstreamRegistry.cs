@@ -15,10 +15,13 @@ public sealed record UpstreamRegistry(string Prefix, string Url)
     /// @default null (anonymous)</summary>
     public string? Credential { get; init; }
 
+    /// <summary>Where the account's cache serves this upstream: REGISTRY-HOST/PREFIX.</summary>
+    public string MirrorIn(string registryHost) => $"{registryHost}/{Prefix}";
+
     /// <summary>ecr_repository_prefix of provider 6.25.0 (StringLenBetween(2, 30) and this pattern; ROOT excluded here:
     /// a root rule would take over every repository name).</summary>
     public static bool IsValidPrefix(string prefix) =>
-        prefix.Length is >= 2 and <= 30 && Regex.IsMatch(prefix, "^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$");
+        prefix.Length is >= 2 and <= 30 && Regex.IsMatch(prefix, $"^{ImageRepository.NamePattern}$");
 }
 
 /// <summary>The upstream registries the platform's third-party images come from.</summary>
@@ -42,7 +45,7 @@ public static class UpstreamRegistries
 public sealed record MirroredImage(UpstreamRegistry Registry, string Repository, string Tag)
 {
     /// <summary>The image's repository in the registry <paramref name="registryHost"/> (ACCOUNT.dkr.ecr.REGION.amazonaws.com).</summary>
-    public string RepositoryIn(string registryHost) => $"{registryHost}/{Registry.Prefix}/{Repository}";
+    public string RepositoryIn(string registryHost) => $"{Registry.MirrorIn(registryHost)}/{Repository}";
 
     /// <summary>REGISTRY/PREFIX/REPOSITORY:TAG.</summary>
     public string ReferenceIn(string registryHost) => $"{RepositoryIn(registryHost)}:{Tag}";

@@ -168,7 +168,7 @@ public sealed class TerraformAgent : Construct
                     {
                         new PolicyStatement("RegistryLogin", ["ecr:GetAuthorizationToken"], ["*"]),
                         new PolicyStatement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
-                            "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], [repository]),
+                            .. Registry.PullThroughCache.PullerActions], [repository]),
                     }
                     : [],
             ],

@@ -20,10 +20,11 @@ public static class EasypayChart
     public static TheoryData<string> Environments => ["default", "dev", "staging", "prod"];
 
     /// <summary>The renders with a `helm test` pod: production needs application.testImageDigest for one (prod.json has none).</summary>
-    public static TheoryData<string> EnvironmentsWithHelmTest => ["default", "dev", "staging"];
+    public static TheoryData<string> EnvironmentsWithHelmTest => [.. new[] { "default", "dev", "staging", "prod" }.Where(HasHelmTest)];
 
-    /// <summary>Whether <paramref name="environment"/>'s render has the `helm test` pod.</summary>
-    public static bool HasHelmTest(string environment) => environment != "prod";
+    /// <summary>Whether <paramref name="environment"/>'s render has the `helm test` pod: the chart default does; an
+    /// environment where the platform stack enables it.</summary>
+    public static bool HasHelmTest(string environment) => environment == "default" || GeneratedValues(environment).Tests.Enabled;
 
     /// <summary>The environments only.</summary>
     public static TheoryData<string> CiEnvironments => ["dev", "staging", "prod"];
@@ -34,13 +35,17 @@ public static class EasypayChart
 
     private static readonly ConcurrentDictionary<string, string> Generated = new(StringComparer.Ordinal);
 
-    /// <summary>The values the platform stack gives the chart in <paramref name="environment"/>, as YAML.</summary>
-    public static string GeneratedValuesYaml(string environment) => Generated.GetOrAdd(environment, name =>
+    private static readonly ConcurrentDictionary<string, EasypayChartValues> GeneratedRecords = new(StringComparer.Ordinal);
+
+    /// <summary>The values the platform stack gives the chart in <paramref name="environment"/>.</summary>
+    public static EasypayChartValues GeneratedValues(string environment) => GeneratedRecords.GetOrAdd(environment, name =>
     {
         var env = TestEnvironments.Repository(name);
-        return HelmValues.ToYaml(PlatformStack.ApplicationValues(
-            env, UpstreamOutputs.Account(env), UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env)));
+        return PlatformStack.ApplicationValues(env, UpstreamOutputs.Account(env), UpstreamOutputs.Network(env), UpstreamOutputs.Cluster(env), UpstreamOutputs.Database(env));
     });
+
+    /// <summary>The values the platform stack gives the chart in <paramref name="environment"/>, as YAML.</summary>
+    public static string GeneratedValuesYaml(string environment) => Generated.GetOrAdd(environment, name => HelmValues.ToYaml(GeneratedValues(name)));
 
     /// <summary>What charts/easypay/ci/&lt;env&gt;-values.yaml must contain: a header and the generated values.</summary>
     public static string CiValuesFileContent(string environment) =>

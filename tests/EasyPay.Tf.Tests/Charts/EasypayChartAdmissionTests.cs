@@ -50,9 +50,7 @@ public class EasypayChartAdmissionTests
         var ecrTag = ecr[..ecr.IndexOf('@', StringComparison.Ordinal)] + ":1.4.2";
         var production = TestEnvironments.Repository(environment).Production;
         // The test pod's image as PlatformStack.ApplicationValues sets tests.image for the environment.
-        var env = TestEnvironments.Repository(environment);
-        var testImage = EasyPay.Tf.Stacks.PlatformStack.ApplicationValues(env, Stacks.UpstreamOutputs.Account(env), Stacks.UpstreamOutputs.Network(env),
-            Stacks.UpstreamOutputs.Cluster(env), Stacks.UpstreamOutputs.Database(env)).Tests.Image;
+        var testImage = EasypayChart.GeneratedValues(environment).Tests.Image;
         var curl = $"{testImage.Repository}:{testImage.Tag}";
         return
         [

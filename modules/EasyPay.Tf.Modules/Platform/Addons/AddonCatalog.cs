@@ -108,9 +108,9 @@ public static class HelmAddons
         // (flow aggregation and its UI, on by default since 3.30) stay off: nothing here reads them.
         Images = [AddonImages.TigeraOperator, .. AddonImages.CalicoOperands],
         Values = i => new TigeraOperatorValues(
-            new TigeraInstallation("EKS", new TigeraCni("AmazonVPC"), new TigeraCalicoNetwork("Disabled"), $"{i.ImageRegistry}/{UpstreamRegistries.Quay.Prefix}/"),
+            new TigeraInstallation("EKS", new TigeraCni("AmazonVPC"), new TigeraCalicoNetwork("Disabled"), $"{AddonImages.CalicoOperands[0].Registry.MirrorIn(i.ImageRegistry)}/"),
             ApiServer: new EnabledFlag(true), Goldmane: new EnabledFlag(false), Whisker: new EnabledFlag(false),
-            new TigeraOperatorImage($"{i.ImageRegistry}/{AddonImages.TigeraOperator.Registry.Prefix}", AddonImages.TigeraOperator.Repository, AddonImages.TigeraOperator.Tag)),
+            new TigeraOperatorImage(AddonImages.TigeraOperator.Registry.MirrorIn(i.ImageRegistry), AddonImages.TigeraOperator.Repository, AddonImages.TigeraOperator.Tag)),
         // The operator registers the APIService v3.projectcalico.org only after it has rolled out
         // calico-apiserver, long after helm considers the release ready.
         AggregatedApi = "projectcalico.org/v3",
