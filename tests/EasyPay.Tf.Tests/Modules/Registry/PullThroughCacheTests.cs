@@ -81,7 +81,8 @@ public class PullThroughCacheTests
         statements[1]!.Str("Resource").ShouldBe(Key);
         // ECR user guide, "Create a custom policy for repository creation templates": kms:CreateGrant, RetireGrant, DescribeKey.
         statements[1]!["Action"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe(["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"]);
-        // Scan on push for every repository, cached ones included (ECR API PutRegistryScanningConfiguration: BASIC, SCAN_ON_PUSH).
+        // Scan on push for every repository, cached ones included (ECR API PutRegistryScanningConfiguration: scanType BASIC,
+        // scanFrequency SCAN_ON_PUSH, filterType WILDCARD; provider registry_scanning_configuration.go admits filter "*").
         var scanning = json.Single("aws_ecr_registry_scanning_configuration");
         (scanning.Str("scan_type"), scanning.Str("rule.0.scan_frequency"), scanning.Str("rule.0.repository_filter.0.filter")).ShouldBe(("BASIC", "SCAN_ON_PUSH", "*"));
     }
